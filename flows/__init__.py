@@ -1,0 +1,1 @@
+"""Prefect flows: thin wrappers that run pipeline/ functions as tasks."""

@@ -1,0 +1,92 @@
+"""The `praxis` command line: run the flow, evaluate against gold, export schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from pipeline.config import Settings, prepare_environment
+
+prepare_environment()  # before Prefect or argos are imported anywhere
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn integration-initiative write-ups into one clean dataset.")
+
+
+@app.command()
+def run(
+    raw: Path = typer.Option(None, "--raw", help="Inbox folder (default: raw/)."),
+    out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
+    prefect: bool = typer.Option(True, "--prefect/--no-prefect",
+                                 help="Run as a Prefect flow (default) or as plain Python."),
+    translate: bool = typer.Option(True, "--translate/--no-translate",
+                                   help="Translate text fields to English when models exist."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any file was quarantined."),
+) -> None:
+    """Process the inbox and publish the dataset."""
+    from rich.progress import Progress
+
+    from pipeline.ingest import discover_files
+
+    settings = Settings()
+    settings.raw_dir = (raw or settings.raw_dir).resolve()
+    settings.out_dir = (out or settings.out_dir).resolve()
+    settings.translate = translate
+    if not settings.raw_dir.is_dir():
+        typer.echo(f"error: inbox folder {settings.raw_dir} does not exist", err=True)
+        raise typer.Exit(2)
+    total = sum(1 for _ in discover_files(settings.raw_dir))
+    with Progress(transient=True) as progress:
+        bar = progress.add_task("documents", total=total)
+        advance = lambda n: progress.advance(bar, n)  # noqa: E731
+        if prefect:
+            from flows.inbox import run_inbox_flow
+
+            result = run_inbox_flow(settings.raw_dir, settings.out_dir, on_progress=advance)
+        else:
+            from pipeline.run import run_pipeline
+
+            summary = run_pipeline(settings, on_progress=advance)
+            result = {"documents": summary.documents, "quarantined": summary.quarantined,
+                      "initiatives": summary.initiatives, "quality": summary.quality}
+    print_summary(result, settings)
+    if strict and result["quarantined"]:
+        raise typer.Exit(1)
+
+
+def print_summary(result: dict, settings: Settings) -> None:
+    """Say what the run did, which files were quarantined, and what to install."""
+    for item in result["quality"].get("quarantined", []):
+        typer.echo(f"quarantined: {item['reason']}", err=True)
+    missing = result["quality"].get("translation", {}).get("missing_pairs", [])
+    if missing:
+        typer.echo("no translation model for: " + ", ".join(map(str, missing))
+                   + " (install with `praxis models install FILE.argosmodel`)", err=True)
+    typer.echo(f"{result['documents']} documents, {result['initiatives']} initiatives, "
+               f"{result['quarantined']} quarantined → {settings.out_dir}")
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(..., "--gold", exists=True, help="Gold file (gold-v1 JSON)."),
+    pred: Path = typer.Option(None, "--pred", help="initiatives.jsonl to score."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show the worst mismatches."),
+) -> None:
+    """Score published records against a gold annotation file."""
+    from pipeline.evaluate import format_report, run_evaluation
+
+    typer.echo(format_report(run_evaluation(gold, pred), verbose=verbose))
+
+
+@app.command()
+def schema() -> None:
+    """Write the JSON Schema of the published records to schemas/."""
+    from pipeline.schema import write_schemas
+
+    for path in write_schemas():
+        typer.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,379 @@
+"""Turn one segment of a document into an Initiative: title, sections, parties, values."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from pipeline.categorise import categorise
+from pipeline.language import detect_language
+from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, is_date_line, paragraphs,
+                             split_list_items, starts_capitalised, trim_span)
+from pipeline.lexicon import load_lexicon
+from pipeline.models import Contact, Document, Initiative, Issue, Organisation, Source, TextField
+from pipeline.normalise import (find_countries, find_emails, find_period, find_websites,
+                                is_placeholder, parse_level, parse_sdgs, split_trailing_country)
+from pipeline.organisations import (expand_name, find_role_mentions,
+                                    find_self_introduced_organisation, merge_organisations)
+from pipeline.segment import Segment
+from pipeline.sentences import split_sentences
+from pipeline.zones import Zone, cut_zones
+
+PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
+                      "evaluation", "background", "challenges", "impact", "replicability")
+MIN_PROSE_WORDS = 8
+MAX_TITLE_WORDS = 14
+TAG_SEPARATOR = re.compile(r"\s[•|·]\s")
+BREADCRUMB = re.compile(r"\s[/›>»]\s")
+
+
+@dataclass
+class Draft:
+    """What extraction gathers for one segment before it becomes an Initiative."""
+
+    title: tuple[int, int] | None = None
+    sections: dict[str, tuple[int, int]] = field(default_factory=dict)
+    activities: list[tuple[int, int]] = field(default_factory=list)
+    values: dict[str, list[str]] = field(default_factory=dict)
+    loose_text: list[tuple[int, int]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    websites: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def extract_segment(doc: Document, lines: list[Line], segment: Segment,
+                    parent: Initiative | None = None) -> Initiative:
+    """Extract every contract field of one segment into an Initiative record."""
+    text = doc.text
+    skip = [(child.first, child.last) for child in segment.children]
+    zones = cut_zones(text, lines, segment.first, segment.last, skip)
+    if segment.kind == "example":
+        zones = example_zones(text, lines, segment, zones)
+    draft = Draft()
+    read_labelled_zones(text, lines, zones, draft, page=segment.kind == "page")
+    read_unlabelled_zones(text, lines, zones, draft, segment)
+    if segment.kind == "example":
+        draft.websites += take_more_info_link(text, draft)
+    record = build_record(doc, lines, segment, draft, parent)
+    return record
+
+
+# ---- zones → draft ---------------------------------------------------------------------
+
+def read_labelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: Draft,
+                        page: bool) -> None:
+    """Read values and sections from labelled zones."""
+    for zone in zones:
+        if zone.field is None:
+            continue
+        value = text[zone.start:zone.end]
+        if zone.field in ("organisation", "contact_name", "email", "phone", "country", "period",
+                          "level", "funding", "sdgs", "themes"):
+            read_header_value(zone.field, value, draft)
+        elif zone.field == "title":
+            if value.strip() and draft.title is None:
+                draft.title = (zone.start, zone.end)
+        elif zone.field == "website":
+            draft.websites += find_websites(value)
+        elif zone.field == "organisations_info":
+            draft.loose_text.append((zone.start, zone.end))
+        elif zone.field == "activities":
+            span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
+            draft.activities += split_list_items(text, lines, *_line_range(lines, span))
+        else:
+            span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
+            if span[1] < zone.end:
+                draft.loose_text.append(trim_span(text, span[1], zone.end))
+            if zone.field in draft.sections:
+                draft.issues.append(Issue(stage="extract", code="repeated_section",
+                                          field=zone.field,
+                                          message=f"a second '{zone.field}' section was ignored"))
+                draft.loose_text.append(span)
+                continue
+            draft.sections[zone.field] = span
+
+
+def read_header_value(field_name: str, value: str, draft: Draft) -> None:
+    """Store a short labelled value: organisation, contact, country and the like."""
+    value = value.strip()
+    if not value or is_placeholder(value):
+        return
+    if field_name == "organisation":
+        name, country = split_trailing_country(value)
+        draft.organisations.append(Organisation(name=name, role="implementing", country=country))
+    elif field_name == "contact_name":
+        draft.contacts.append(Contact(name=value, email=""))
+    elif field_name == "email":
+        for email in find_emails(value):
+            if draft.contacts and draft.contacts[-1].email == "":
+                draft.contacts[-1].email = email
+            else:
+                draft.contacts.append(Contact(name=None, email=email))
+    else:
+        draft.values.setdefault(field_name, []).append(value)
+
+
+def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: Draft,
+                          segment: Segment) -> None:
+    """Find the title and the untitled description among the unlabelled lines."""
+    for n, zone in enumerate(zones):
+        if zone.field is not None or zone.empty:
+            continue
+        first_prose = first_prose_line(lines, zone)
+        lead_end = first_prose if first_prose is not None else zone.last
+        if draft.title is None and segment.kind != "example":
+            draft.title = pick_title(lines, zone.first, lead_end, draft)
+        elif segment.kind != "example":
+            collect_tags(lines, zone.first, lead_end, draft)
+        if first_prose is None:
+            continue
+        span = trim_span(text, lines[first_prose].start, zone.end)
+        if "description" not in draft.sections and span[1] > span[0]:
+            draft.sections["description"] = span
+        else:
+            draft.loose_text.append(span)
+    if draft.title is None and "description" in draft.sections:
+        draft.title = title_from_self_introduction(text, draft.sections["description"])
+
+
+def first_prose_line(lines: list[Line], zone: Zone) -> int | None:
+    """The first line of the zone that begins running text rather than a heading."""
+    title_seen = False
+    for first, last in paragraphs(lines, zone.first, zone.last):
+        block = lines[first:last + 1]
+        words = sum(line.words for line in block)
+        if words >= MIN_PROSE_WORDS or block[-1].text.rstrip().endswith((".", ":")):
+            return first
+        if title_seen and not all(skippable_lead_line(line) for line in block):
+            return first
+        title_seen = title_seen or not all(skippable_lead_line(line) for line in block)
+    return None
+
+
+def pick_title(lines: list[Line], first: int, last: int, draft: Draft) -> tuple[int, int] | None:
+    """Choose the title among the lead lines: not a date, kicker, breadcrumb or tag line."""
+    title = None
+    for line in lines[first:last]:
+        if line.blank:
+            continue
+        if TAG_SEPARATOR.search(line.text):
+            draft.tags.append(line.text)
+            continue
+        if title is None and not skippable_lead_line(line) and line.words <= MAX_TITLE_WORDS:
+            title = trim_span(line.text, 0, len(line.text))
+            title = (line.start + title[0], line.start + title[1])
+    return title
+
+
+def collect_tags(lines: list[Line], first: int, last: int, draft: Draft) -> None:
+    for line in lines[first:last]:
+        if TAG_SEPARATOR.search(line.text):
+            draft.tags.append(line.text)
+
+
+def skippable_lead_line(line: Line) -> bool:
+    """Lines that introduce a page but do not name the initiative."""
+    text = line.text.strip().strip("#*").strip()
+    folded = text.casefold().rstrip(":")
+    lexicon = load_lexicon()
+    return (is_date_line(text) or folded in lexicon.all_phrases("kickers")
+            or folded in lexicon.all_phrases("generic_headings")
+            or bool(BREADCRUMB.search(text)) or bool(TAG_SEPARATOR.search(text)))
+
+
+def title_from_self_introduction(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """Read the name from an opening like "X är ett forskningsprojekt …"."""
+    opening = text[span[0]:span[1]].split("\n", 1)[0]
+    lexicon = load_lexicon()
+    verbs = "|".join(re.escape(v) for v in sorted(lexicon.all_phrases("self_intro"), key=len,
+                                                   reverse=True))
+    nouns = "|".join(re.escape(n) for n in lexicon.all_phrases("initiative_nouns"))
+    match = re.match(rf"^(.{{3,120}}?)\s+(?:{verbs})\s+(?:\w+\s+){{0,3}}?\w*(?:{nouns})\b",
+                     opening, re.IGNORECASE)
+    if not match or not starts_capitalised(match.group(1)):
+        return None
+    return (span[0], span[0] + len(match.group(1)))
+
+
+def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
+    """On free pages a section that opens with a list ends with it; later prose is not its body."""
+    first_line, last_line = _line_range(lines, (zone.start, zone.end))
+    runs = paragraphs(lines, first_line, last_line)
+    if not runs or not lines[runs[0][0]].is_list_item:
+        return (zone.start, zone.end)
+    end = zone.end
+    for first, last in runs[1:]:
+        head = lines[first]
+        if head.is_list_item or not starts_capitalised(head.text):
+            continue
+        previous = lines[first - 2] if first >= 2 else None
+        if previous is not None and NUMBER_ONLY.match(previous.text):
+            continue
+        end = lines[first].start
+        break
+    return trim_span(text, zone.start, end)
+
+
+def example_zones(text: str, lines: list[Line], segment: Segment, zones: list[Zone]) -> list[Zone]:
+    """An example's first line is its title; the rest is its description."""
+    title_line = lines[segment.title_line]
+    match = BOLD_ITEM.match(title_line.text) or LIST_ITEM.match(title_line.text)
+    title_text = match.group("title") if "title" in (match.groupdict() or {}) else \
+        title_line.text[match.end():]
+    offset = title_line.text.index(title_text.strip())
+    title = Zone("title", segment.title_line, segment.title_line + 1,
+                 title_line.start + offset, title_line.start + offset + len(title_text.strip()))
+    body = []
+    for zone in zones:
+        if zone.field is None and zone.first <= segment.title_line < zone.last:
+            if zone.last > segment.title_line + 1:
+                start, end = trim_span(text, lines[segment.title_line + 1].start, zone.end)
+                body.append(Zone("description", segment.title_line + 1, zone.last, start, end))
+        else:
+            body.append(zone)
+    return [title] + body
+
+
+def take_more_info_link(text: str, draft: Draft) -> list[str]:
+    """Move a closing "Mer info här <url>" out of an example's description into its websites."""
+    if "description" not in draft.sections:
+        return []
+    start, end = draft.sections["description"]
+    cues = "|".join(re.escape(c) for c in sorted(load_lexicon().all_phrases("more_info"),
+                                                    key=len, reverse=True))
+    match = re.search(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?:{cues})\b[^\n]*$", text[start:end],
+                      re.IGNORECASE)
+    if not match:
+        return []
+    urls = find_websites(match.group(0))
+    if urls:
+        draft.sections["description"] = trim_span(text, start, start + match.start())
+    return urls
+
+
+def _line_range(lines: list[Line], span: tuple[int, int]) -> tuple[int, int]:
+    first = next((line.index for line in lines if line.end > span[0]), len(lines))
+    last = next((line.index for line in lines if line.start >= span[1]), len(lines))
+    return first, last
+
+
+# ---- draft → record --------------------------------------------------------------------
+
+def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draft,
+                 parent: Initiative | None) -> Initiative:
+    """Assemble the Initiative: languages, parties, countries, period, categories."""
+    text = doc.text
+    span = (lines[segment.first].start, lines[segment.last - 1].end)
+    body = "\n".join(text[s:e] for s, e in list(draft.sections.values()) + draft.activities)
+    language, _ = detect_language(body or text[span[0]:span[1]], prior=doc.language)
+    fields = {name: make_text_field(text, span_, language)
+              for name, span_ in draft.sections.items() if name in PUBLISHED_SECTIONS}
+    activities = [make_text_field(text, s, language) for s in draft.activities]
+    title = text[draft.title[0]:draft.title[1]].strip().strip("*").strip() if draft.title else None
+    organisations = gather_organisations(text, draft, language, parent)
+    record = Initiative(
+        id=make_record_id(doc.sha256, segment.index, text[span[0]:span[1]]),
+        title=title or None,
+        title_lang=detect_language(title, prior=language)[0] if title else None,
+        language=language,
+        organisations=organisations,
+        contacts=[c for c in draft.contacts if c.email],
+        countries=gather_countries(text, draft, organisations, language, body, parent),
+        websites=list(dict.fromkeys(draft.websites)),
+        activities=[a for a in activities if a is not None],
+        implementation_level=next((parse_level(v) for v in draft.values.get("level", [])
+                                   if parse_level(v)), None),
+        period=gather_period(text, draft, language),
+        funding=list(dict.fromkeys(o.name for o in organisations if o.role == "funder")),
+        sdgs=[g for v in draft.values.get("sdgs", []) for g in parse_sdgs(v)],
+        parent_id=parent.id if parent else None,
+        source=Source(file=doc.file, sha256=doc.sha256, format=doc.format,
+                      segment=segment.index, span=span),
+        issues=draft.issues,
+        **{name: value for name, value in fields.items() if value is not None},
+    )
+    extra = [(tag, language) for tag in draft.tags] + [
+        (v, language) for v in draft.values.get("themes", [])]
+    record.target_group_categories, record.themes = categorise(record, extra)
+    return record
+
+
+def make_text_field(text: str, span: tuple[int, int], record_language: str) -> TextField | None:
+    """A text field for a span, or None when the span holds only a placeholder."""
+    start, end = trim_span(text, *span)
+    value = text[start:end]
+    if is_placeholder(value):
+        return None
+    lang, confidence = detect_language(value, prior=record_language)
+    return TextField(text=value, lang=lang, span=(start, end), confidence=confidence,
+                     method="label" if value else None)
+
+
+def gather_organisations(text: str, draft: Draft, language: str,
+                         parent: Initiative | None) -> list[Organisation]:
+    """Labelled organisations first, then those named after role cues in the text."""
+    labelled = list(draft.organisations)
+    mentioned: list[Organisation] = []
+    spans = list(draft.sections.values()) + draft.activities + draft.loose_text
+    for start, end in spans:
+        for s, e in split_sentences(text[start:end], language):
+            mentioned += find_role_mentions(text[start + s:start + e], language)
+    context = "\n".join(text[s:e] for s, e in spans)
+    for org in mentioned:
+        org.name = expand_name(org.name, context)
+        if labelled and org.role == "implementing":
+            org.role = "partner"  # the form names the implementer; others running it are partners
+    found = labelled + mentioned
+    if parent and not any(o.role in ("implementing", "coordinator") for o in found):
+        found = self_introduced(text, draft, language) or [
+            o for o in parent.organisations if o.role == "implementing"] + found
+        found = found if any(o.role != "implementing" for o in found) or len(found) else found
+    return merge_organisations(found)
+
+
+def self_introduced(text: str, draft: Draft, language: str) -> list[Organisation]:
+    """An example that opens "X är en ideell förening" is run by X."""
+    if "description" not in draft.sections:
+        return []
+    start, end = draft.sections["description"]
+    name = find_self_introduced_organisation(text[start:end], language)
+    return [Organisation(name=name, role="implementing")] if name else []
+
+
+def gather_countries(text: str, draft: Draft, organisations: list[Organisation], language: str,
+                     body: str, parent: Initiative | None) -> list[str]:
+    """Countries stated by label or organisation; else those the text names; else the parent's."""
+    countries: list[str] = []
+    for value in draft.values.get("country", []):
+        countries += find_countries(value, language) or []
+    countries += [o.country for o in organisations if o.country]
+    if not countries:
+        loose = "\n".join(text[s:e] for s, e in draft.loose_text)
+        countries = find_countries(body + "\n" + loose, language)
+    if not countries and parent:
+        countries = list(parent.countries)
+    return list(dict.fromkeys(countries))
+
+
+def gather_period(text: str, draft: Draft, language: str):
+    """A labelled period wins; otherwise the first dated sentence of the narrative."""
+    from pipeline.models import Period
+    for value in draft.values.get("period", []):
+        found = find_period([(value, language)])
+        return found if found.text else Period(text=value.strip())
+    narrative = [draft.sections[n] for n in ("description", "background", "purpose")
+                 if n in draft.sections] + draft.loose_text
+    sentences = []
+    for start, end in narrative:
+        sentences += [(text[start + s:start + e], language)
+                      for s, e in split_sentences(text[start:end], language)]
+    return find_period(sentences)
+
+
+def make_record_id(doc_sha: str, segment: str, content: str) -> str:
+    """A stable id: the same source content and position give the same id on every run."""
+    digest = hashlib.sha256(f"{doc_sha}\x00{segment}\x00{content}".encode()).hexdigest()
+    return f"ini_{digest[:16]}"

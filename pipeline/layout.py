@@ -1,0 +1,146 @@
+"""Read a normalised text as lines: which are labels, headings, list items or prose.
+
+Every later stage works on these `Line` objects, whose character offsets point into the
+document's normalised text, so any span taken from them round-trips exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.lexicon import LabelMatch, Lexicon
+
+LIST_ITEM = re.compile(
+    r"^\s*(?:[-*•▪◦–]\s+|\(?\d{1,2}[.)]\s+|\d{1,2}\s+(?=[A-ZÅÄÖÆØÉÜ])|\(?[a-z][)]\s+)"
+)
+NUMBER_ONLY = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
+BOLD_ITEM = re.compile(r"^\s*[-*•]\s+\*\*(?P<title>[^*]+?)\*\*\s*$")
+DATE_LINE = re.compile(r"^\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})\s*$")
+URL = re.compile(r"<?(?:https?://|www\.)[^\s<>]+>?", re.IGNORECASE)
+MAX_HEADING_WORDS = 12
+
+
+@dataclass
+class Line:
+    """One line of the document with its character span and what it was recognised as."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    label: LabelMatch | None = None
+    question_part: bool = False  # a later line of a heading that spans lines
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def is_list_item(self) -> bool:
+        return bool(LIST_ITEM.match(self.text)) or bool(NUMBER_ONLY.match(self.text))
+
+    @property
+    def is_heading_like(self) -> bool:
+        """Short, standalone-looking line that does not end a sentence."""
+        text = self.text.strip().strip("*#").strip()
+        return (0 < len(text.split()) <= MAX_HEADING_WORDS and not text.endswith((".", ",", ";"))
+                and not URL.fullmatch(text))
+
+
+def parse_lines(text: str, lexicon: Lexicon) -> list[Line]:
+    """Split text into lines and mark labels and question headings."""
+    lines, position = [], 0
+    for index, raw in enumerate(text.split("\n")):
+        lines.append(Line(index, position, position + len(raw), raw))
+        position += len(raw) + 1
+    for line in lines:
+        if not line.blank:
+            line.label = lexicon.match_label(line.text)
+    mark_question_headings(lines, lexicon)
+    return lines
+
+
+def mark_question_headings(lines: list[Line], lexicon: Lexicon) -> None:
+    """Recognise short question paragraphs ("Hur föddes projektet?") as section headings."""
+    for first, last in paragraphs(lines):
+        if last - first > 2 or lines[first].label or lines[first].is_list_item:
+            continue
+        joined = " ".join(lines[i].text.strip() for i in range(first, last + 1))
+        match = lexicon.match_question(joined)
+        if match:
+            lines[first].label = match
+            for i in range(first + 1, last + 1):
+                lines[i].question_part = True
+
+
+def paragraphs(lines: list[Line], lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Return (first, last) line indexes of each run of non-blank lines in [lo, hi)."""
+    hi = len(lines) if hi is None else hi
+    runs, start = [], None
+    for i in range(lo, hi):
+        if lines[i].blank:
+            if start is not None:
+                runs.append((start, i - 1))
+                start = None
+        elif start is None:
+            start = i
+    if start is not None:
+        runs.append((start, hi - 1))
+    return runs
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) to exclude surrounding whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def strip_list_marker(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move start past a list marker ("- ", "1. ", "01\\n") at the beginning of the span."""
+    match = LIST_ITEM.match(text[start:end])
+    if match:
+        return trim_span(text, start + match.end(), end)
+    number = re.match(r"\s*\d{1,2}[.)]?[ \t]*\n", text[start:end])
+    if number:
+        return trim_span(text, start + number.end(), end)
+    return start, end
+
+
+def split_list_items(text: str, lines: list[Line], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Split the lines [lo, hi) into list items; unmarked lists split at capitalised paragraphs."""
+    marked = [i for i in range(lo, hi) if not lines[i].blank and lines[i].is_list_item]
+    if marked:
+        starts = marked
+    else:
+        starts = [first for first, _ in paragraphs(lines, lo, hi)
+                  if starts_capitalised(lines[first].text)]
+        if not starts:
+            return []
+    items = []
+    for n, first in enumerate(starts):
+        last_line = (starts[n + 1] if n + 1 < len(starts) else hi) - 1
+        span = trim_span(text, lines[first].start, lines[last_line].end)
+        span = strip_list_marker(text, *span)
+        if span[1] > span[0]:
+            items.append(span)
+    return items
+
+
+def starts_capitalised(text: str) -> bool:
+    """True when the first letter of the text is upper case."""
+    for ch in text.strip():
+        if ch.isalpha():
+            return ch.isupper()
+    return False
+
+
+def is_date_line(text: str) -> bool:
+    return bool(DATE_LINE.match(text))

@@ -1,0 +1,228 @@
+"""Turn raw values into controlled ones: ISO country codes, URLs, e-mails, periods, SDGs."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pycountry
+import validators
+from babel import Locale
+from email_validator import EmailNotValidError, validate_email
+
+from pipeline.lexicon import LANGUAGES, load_lexicon
+from pipeline.models import Period
+
+NORDIC_GENITIVE = ("sv", "da", "nb", "nn")
+AMBIGUOUS_COUNTRY_NAMES = {"man", "chad", "georgia", "jordan", "island"}
+YEAR = r"(?:19|20)\d{2}"
+URL_OR_DOMAIN = re.compile(
+    r"<?(?:(?:https?://)[^\s<>]+|(?:www\.)?[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*"
+    r"\.[A-Za-z]{2,24}(?:/[^\s<>]*)?)>?"
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+# ---- countries -------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, dict[str, str]]:
+    """Map each language to {casefolded country name: ISO alpha-2}, from CLDR via Babel."""
+    codes = {country.alpha_2 for country in pycountry.countries}
+    names: dict[str, dict[str, str]] = {}
+    for lang in LANGUAGES:
+        territories = Locale.parse(lang).territories
+        names[lang] = {name.casefold(): code for code, name in territories.items()
+                       if code in codes and name.casefold() not in AMBIGUOUS_COUNTRY_NAMES}
+        for country in pycountry.countries:  # official and common English names as well
+            for attr in ("name", "common_name", "official_name"):
+                value = getattr(country, attr, None)
+                if value and lang == "en":
+                    names[lang].setdefault(value.casefold(), country.alpha_2)
+    return names
+
+
+def country_code(name: str) -> str | None:
+    """Return the ISO alpha-2 code for a country name in any of our languages, or a code."""
+    folded = name.strip().strip(".").casefold()
+    if not folded:
+        return None
+    for table in country_names().values():
+        if folded in table:
+            return table[folded]
+    if len(folded) == 2 and pycountry.countries.get(alpha_2=folded.upper()):
+        return folded.upper()
+    return None
+
+
+@lru_cache(maxsize=16)
+def country_pattern(lang: str) -> re.Pattern[str]:
+    """A regex finding capitalised country names of a language (and English) in running text."""
+    langs = {lang, "en"} if lang in LANGUAGES else {"en"}
+    alternatives = []
+    for name in sorted({n for code in langs for n in country_names()[code]}, key=len, reverse=True):
+        if len(name) < 4 and name != "usa":
+            continue
+        escaped = re.escape(name)
+        if lang == "fi" and len(name) >= 5 and name[-1] in "aeiouyäö":
+            alternatives.append(re.escape(name[:-1]) + r"[a-zäöå]{1,6}")
+        alternatives.append(escaped + ("s?" if lang in NORDIC_GENITIVE else ""))
+    return re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+
+
+def find_countries(text: str, lang: str) -> list[str]:
+    """Return ISO codes of countries named in text, in order of first mention."""
+    found: list[str] = []
+    for match in country_pattern(lang).finditer(text):
+        word = match.group(1)
+        if not word[0].isupper():
+            continue
+        code = resolve_country_mention(word, lang)
+        if code and code not in found:
+            found.append(code)
+    return found
+
+
+def resolve_country_mention(word: str, lang: str) -> str | None:
+    """Map a matched mention (maybe genitive or inflected) back to its code."""
+    tables = [country_names()[lang] if lang in LANGUAGES else {}, country_names()["en"]]
+    folded = word.casefold()
+    for table in tables:
+        if folded in table:
+            return table[folded]
+        if folded.endswith("s") and folded[:-1] in table:
+            return table[folded[:-1]]
+    if lang == "fi":
+        for name, code in country_names()["fi"].items():
+            if len(name) >= 5 and folded.startswith(name[:-1]):
+                return code
+    return None
+
+
+def split_trailing_country(value: str) -> tuple[str, str | None]:
+    """Split "Rädda Barnen, Sverige" into ("Rädda Barnen", "SE")."""
+    if "," not in value:
+        return value.strip(), None
+    head, tail = value.rsplit(",", 1)
+    code = country_code(tail)
+    return (head.strip(), code) if code else (value.strip(), None)
+
+
+# ---- web addresses and e-mails ---------------------------------------------------------
+
+def find_websites(text: str) -> list[str]:
+    """Return absolute URLs for the addresses and bare domains in a website value."""
+    urls: list[str] = []
+    for match in URL_OR_DOMAIN.finditer(text):
+        raw = match.group(0)
+        if "@" in text[max(0, match.start() - 1):match.start() + 1]:
+            continue
+        url = normalise_url(raw)
+        if url and url not in urls:
+            urls.append(url)
+    return urls
+
+
+def normalise_url(raw: str) -> str | None:
+    """Strip angle brackets and trailing punctuation; add https:// where the scheme is missing."""
+    value = raw.strip().strip("<>").rstrip(".,;:)")
+    if not value:
+        return None
+    if not re.match(r"https?://", value, re.IGNORECASE):
+        host = value.split("/", 1)[0]
+        if not validators.domain(host):
+            return None
+        value = "https://" + value
+    return value if validators.url(value) else None
+
+
+def find_emails(text: str) -> list[str]:
+    """Return the syntactically valid e-mail addresses in text, as written."""
+    found = []
+    for candidate in EMAIL.findall(text):
+        candidate = candidate.rstrip(".")
+        try:
+            validate_email(candidate, check_deliverability=False)
+        except EmailNotValidError:
+            continue
+        if candidate not in found:
+            found.append(candidate)
+    return found
+
+
+# ---- small controlled values -----------------------------------------------------------
+
+def is_placeholder(text: str) -> bool:
+    """True for values that mean "nothing" in any language (`-`, `Nej`, `Ingen`, empty)."""
+    folded = text.strip().strip(".").strip().casefold()
+    return not folded or folded in load_lexicon().all_phrases("placeholders")
+
+
+def parse_sdgs(text: str) -> list[int]:
+    """Return the goal numbers 1-17 named in an SDG value."""
+    goals = []
+    for number in re.findall(r"\b\d{1,2}\b", text):
+        goal = int(number)
+        if 1 <= goal <= 17 and goal not in goals:
+            goals.append(goal)
+    return goals
+
+
+def parse_level(text: str) -> str | None:
+    """Map an implementation-level value ("Lokalt", "national") to the contract's code."""
+    words = set(re.findall(r"\w+", text.casefold()))
+    for lexicon in load_lexicon().languages.values():
+        for level, forms in lexicon.levels.items():
+            if words & {form.casefold() for form in forms}:
+                return level
+    return None
+
+
+# ---- periods ---------------------------------------------------------------------------
+
+def find_period(sentences: list[tuple[str, str]]) -> Period:
+    """Read the first sentence stating when the initiative ran: since, from, until, ranges."""
+    for sentence, lang in sentences:
+        if not re.search(YEAR, sentence):
+            continue
+        period = parse_period(sentence, lang)
+        if period.start or period.end:
+            return period
+    return Period()
+
+
+def parse_period(sentence: str, lang: str) -> Period:
+    """Parse start and end (YYYY or YYYY-MM) from one sentence using the language's cues."""
+    lexicon = load_lexicon().languages.get(lang) or load_lexicon().languages["en"]
+    months = {name.casefold(): number for name, number in lexicon.months.items()}
+    month = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    text = sentence.strip()
+    folded = text.casefold()
+    start = end = None
+    span = re.search(rf"({YEAR})\s*[–—-]\s*({YEAR})", text)
+    if span:
+        start, end = span.group(1), span.group(2)
+    for cue in _cues(lexicon.period["since"] + lexicon.period["start"]):
+        match = re.search(rf"\b{cue}\s+(?:(?:i|in|av)\s+)?(?:({month})\.?\s+)?({YEAR})\b", folded)
+        if match and start is None:
+            start = _year_month(match.group(2), months.get(match.group(1) or ""))
+    for cue in _cues(lexicon.period["end"]):
+        match = re.search(rf"\b{cue}\s+(?:(?:år|year|vuoden)\s+)?(?:({month})\.?\s+)?({YEAR})\b",
+                          folded)
+        if match and end is None:
+            month_number = months.get(match.group(1) or "")
+            if month_number is None and re.search(r"slut|end|utgang|loppu", cue):
+                month_number = 12
+            end = _year_month(match.group(2), month_number)
+    if start is None and end is None:
+        return Period()
+    return Period(start=start, end=end, text=text)
+
+
+def _cues(phrases: list[str]) -> list[str]:
+    return [r"\s+".join(map(re.escape, p.casefold().split())) for p in
+            sorted(phrases, key=len, reverse=True)]
+
+
+def _year_month(year: str, month: int | None) -> str:
+    return f"{year}-{month:02d}" if month else year

@@ -1,0 +1,244 @@
+"""Find organisations and their roles in running text with spaCy phrase rules.
+
+Role cues ("i samarbete med", "finansieras av", "koordinerat av", …) come from the
+lexicon; a spaCy PhraseMatcher finds them and the list that follows is read into names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from spacy.matcher import PhraseMatcher
+
+from pipeline.lexicon import LANGUAGES, ROLES, load_lexicon
+from pipeline.models import Organisation
+from pipeline.normalise import country_code
+from pipeline.sentences import load_pipeline
+
+CONNECTORS = {"i", "och", "og", "of", "on", "for", "för", "af", "av", "de", "la", "by", "and",
+              "&", "-", "–", "und", "der", "del", "di", "ja", "för"}
+MAX_NAME_TOKENS = 9
+PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
+
+
+@dataclass(frozen=True)
+class RoleMatcher:
+    """A PhraseMatcher over one language's role cues."""
+
+    lang: str
+    matcher: PhraseMatcher
+
+
+@lru_cache(maxsize=8)
+def load_role_matcher(lang: str) -> RoleMatcher:
+    """Build the role-cue matcher for a language (English cues are always included)."""
+    nlp = load_pipeline(lang)
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    lexicons = load_lexicon().languages
+    for code in {lang if lang in LANGUAGES else "en", "en"}:
+        for role in ROLES:
+            phrases = lexicons[code].roles[role]
+            matcher.add(role, [nlp.make_doc(phrase) for phrase in phrases])
+    return RoleMatcher(lang, matcher)
+
+
+def find_role_mentions(sentence: str, lang: str) -> list[Organisation]:
+    """Return the organisations a sentence names after a role cue, with that role."""
+    rules = load_role_matcher(lang)
+    doc = load_pipeline(lang).make_doc(sentence)
+    matches = sorted(rules.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+    found: list[Organisation] = []
+    taken_until = -1
+    carried: list[str] = []
+    for n, (match_id, start, end) in enumerate(matches):
+        if start < taken_until:
+            continue
+        role = doc.vocab.strings[match_id]
+        following = [m[1] for m in matches[n + 1:] if m[1] >= end]
+        stop = min(following) if following else len(doc)
+        tail = doc[end:stop]
+        if following and len(tail) <= 4 and not any(t.is_punct for t in tail):
+            carried.append(role)  # "finansieras genom ett partnerskap med X": X has both roles
+            taken_until = end
+            continue
+        names = read_name_list(tail.text, lang)
+        for name, country in names:
+            for each in [role] + carried:
+                found.append(Organisation(name=name, role=each, country=country))
+        carried = []
+        taken_until = end
+    found += find_funded_compounds(sentence, lang)
+    return found
+
+
+def find_funded_compounds(sentence: str, lang: str) -> list[Organisation]:
+    """Read funders written into a compound: "EU-finansierat", "ESF-funded"."""
+    suffixes = load_lexicon().languages.get(lang, load_lexicon().languages["en"]).funded_suffixes
+    alternatives = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
+    pattern = rf"\b([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]*)(?:-|\s)(?:{alternatives})\b"
+    found = []
+    for match in re.finditer(pattern, sentence):
+        name = match.group(1)
+        if name.isupper() and 2 <= len(name) <= 6:
+            found.append(Organisation(name=name, role="funder"))
+    return found
+
+
+def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
+    """Read "A, B från Italien och C" into names with their countries; stop where names end."""
+    lexicon = load_lexicon().languages.get(lang, load_lexicon().languages["en"])
+    text = re.split(r"(?<=[^\s.A-ZÅÄÖ])\.(?:\s|$)|;", text, maxsplit=1)[0]
+    joiners = sorted(lexicon.list_joiners, key=len, reverse=True)
+    pattern = r",|\s(?:" + "|".join(re.escape(j) for j in joiners) + r")\s"
+    parts = [p.strip() for p in re.split(pattern, protect_parentheses(text))]
+    names: list[tuple[str, str | None]] = []
+    for n, part in enumerate(parts):
+        part = restore_parentheses(part)
+        part = drop_descriptor(part)
+        if not part:
+            continue
+        origin = read_origin(part)
+        if origin and origin[0] == "":
+            if names:
+                names[-1] = (names[-1][0], origin[1])
+            continue
+        name, country = origin if origin else (part, None)
+        cleaned, stopped = clean_name(name, lexicon)
+        if cleaned:
+            names.append((cleaned, country))
+        if stopped or (not cleaned and n > 0):
+            break
+    return names
+
+
+def protect_parentheses(text: str) -> str:
+    """Hide commas and joiners inside parentheses from the list split."""
+    return re.sub(r"\(([^()]*)\)", lambda m: "(" + m.group(1).replace(",", "\x00").replace(
+        " ", "\x01") + ")", text)
+
+
+def restore_parentheses(text: str) -> str:
+    return text.replace("\x00", ",").replace("\x01", " ")
+
+
+def drop_descriptor(part: str) -> str:
+    """Drop a lower-case lead-in before a colon or dash: "fyra distrikt: A" → "A"."""
+    match = re.match(r"^([^:–-]*?)(?::\s+|\s[-–]\s+)(.*)$", part)
+    if match and not starts_upper(match.group(1)):
+        return match.group(2).strip()
+    return part
+
+
+def read_origin(part: str) -> tuple[str, str] | None:
+    """Split "X från Italien" into ("X", "IT"); ("", code) when the part is only an origin."""
+    words = load_lexicon().all_phrases("origin_words")
+    tokens = part.split()
+    for i, token in enumerate(tokens):
+        if token.casefold() in words and i + 1 < len(tokens):
+            code = country_code(" ".join(tokens[i + 1:]).rstrip(".,"))
+            if code:
+                return (" ".join(tokens[:i]), code)
+    return None
+
+
+def clean_name(text: str, lexicon) -> tuple[str, bool]:
+    """Cut a list part down to the organisation name; report whether the list ends here."""
+    stopwords = {w.casefold() for w in lexicon.name_stopwords}
+    suffixes = tuple(s.casefold() for s in lexicon.org_suffixes)
+    text = PARENTHESIS.sub(lambda m: f" ({m.group(1)})" if starts_upper(m.group(1)) else "", text)
+    tokens = text.replace("”", "").replace('"', "").split()
+    # a single lower-case word can still be an authority ("kyrkostyrelsen")
+    single = tokens[0].casefold().rstrip(".,") if len(tokens) == 1 else ""
+    if single and single.endswith(suffixes) and single not in suffixes:
+        return tokens[0].rstrip(".,"), False
+    while tokens and not starts_upper(tokens[0]):
+        if tokens[0] in stopwords:
+            return "", True
+        tokens.pop(0)
+    kept, stopped = [], False
+    for token in tokens:
+        if token in stopwords and kept:
+            stopped = True
+            break
+        kept.append(token)
+    kept = take_apposition(drop_lowercase_tail(kept))
+    while kept and (kept[-1].casefold() in CONNECTORS or not kept[-1].strip(".,:;")):
+        kept.pop()
+    name = " ".join(kept).strip(" .,:;")
+    if not name or len(kept) > MAX_NAME_TOKENS or not starts_upper(name):
+        return "", True
+    return name, stopped
+
+
+def drop_lowercase_tail(tokens: list[str]) -> list[str]:
+    """Cut "Skeiv Verden i samarbeid" after the name: a connector followed only by lower case."""
+    for i, token in enumerate(tokens):
+        if i and token.casefold() in CONNECTORS and tokens[i + 1:] and not any(
+                starts_upper(t) for t in tokens[i + 1:]):
+            return tokens[:i]
+    return tokens
+
+
+def take_apposition(tokens: list[str]) -> list[str]:
+    """Keep the proper name of "Sveriges innovationsmyndighet Vinnova": the last capitalised run."""
+    for i in range(len(tokens) - 1, 0, -1):
+        token = tokens[i - 1]
+        if (not starts_upper(token) and token.casefold() not in CONNECTORS
+                and not token.startswith("(") and starts_upper(tokens[i])
+                and not tokens[i].startswith("(")
+                and all(starts_upper(t) or t.startswith("(") for t in tokens[i:])):
+            return tokens[i:]
+    return tokens
+
+
+def starts_upper(text: str) -> bool:
+    """True when the first letter is upper case (digits and brackets skipped)."""
+    for ch in text:
+        if ch.isalpha():
+            return ch.isupper()
+    return False
+
+
+def merge_organisations(organisations: list[Organisation]) -> list[Organisation]:
+    """Drop repeats: the same name and role once; a partner that is the implementer is dropped."""
+    merged: list[Organisation] = []
+    for org in organisations:
+        if any(same_organisation(org, other) and (org.role == other.role or (
+                org.role in ("partner", "implementing", "coordinator")
+                and other.role in ("implementing", "coordinator"))) for other in merged):
+            continue
+        merged.append(org)
+    return merged
+
+
+def same_organisation(a: Organisation, b: Organisation) -> bool:
+    """Fuzzy name identity: equal, or one name a clear part of the other."""
+    x, y = a.name.casefold(), b.name.casefold()
+    if x == y:
+        return True
+    shorter = min(x, y, key=len)
+    return len(shorter) >= 5 and fuzz.partial_ratio(x, y) >= 92
+
+
+def expand_name(name: str, text: str) -> str:
+    """Prefer the fullest form the text gives a name: "X on Refugees" → "X on Refugees and Migrants"."""
+    pattern = (re.escape(name) + r"((?:\s+(?:and|och|og|ja|&)\s+[A-ZÅÄÖÆØ][\w-]*)+)"
+               r"(?=\s*\([A-ZÅÄÖÆØ]{2,}\))")  # only a full name that its acronym follows
+    match = re.search(pattern, text)
+    return name + match.group(1) if match else name
+
+
+def find_self_introduced_organisation(sentence: str, lang: str) -> str | None:
+    """Read "Hej främling! är en ideell förening …" as the organisation's own name."""
+    lexicon = load_lexicon().languages.get(lang, load_lexicon().languages["en"])
+    verbs = "|".join(re.escape(v) for v in lexicon.self_intro)
+    nouns = "|".join(re.escape(n) for n in sorted(lexicon.organisation_nouns, key=len,
+                                                   reverse=True))
+    match = re.match(rf"^(.{{2,80}}?)\s+(?:{verbs})\s+(?:\w+\s+){{0,2}}?(?:{nouns})\b",
+                     sentence.strip(), re.IGNORECASE)
+    if match and starts_upper(match.group(1)) and len(match.group(1).split()) <= MAX_NAME_TOKENS:
+        return match.group(1).strip()
+    return None

@@ -1,0 +1,184 @@
+"""Write a release into processed/: JSONL, CSV, Parquet, quality figures, data package.
+
+Records arrive in batches and are streamed into a staging folder; `finish` moves each
+finished file into place with an atomic rename, so readers never see a half-written file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import __version__
+from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
+
+CSV_COLUMNS = (
+    "id", "schema_version", "title", "title_en", "language", "organisations", "contacts",
+    "countries", "websites", *SECTION_FIELDS, "activities", "target_group_categories", "themes",
+    "implementation_level", "period_start", "period_end", "period_text", "funding", "sdgs",
+    "parent_id", "source_file", "source_sha256", "source_segment",
+)
+COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
+                   *SECTION_FIELDS, "activities", "target_group_categories", "themes",
+                   "implementation_level", "period", "funding", "sdgs")
+
+
+def flatten_record(record: Initiative) -> dict[str, str | None]:
+    """One CSV/Parquet row: lists joined with '; ', text fields as their text."""
+    row: dict[str, str | None] = {
+        "id": record.id, "schema_version": record.schema_version, "title": record.title,
+        "title_en": record.title_en, "language": record.language,
+        "organisations": "; ".join(o.name for o in record.organisations),
+        "contacts": "; ".join(c.email for c in record.contacts),
+        "countries": "; ".join(record.countries), "websites": "; ".join(record.websites),
+        "activities": "; ".join(a.text for a in record.activities),
+        "target_group_categories": "; ".join(record.target_group_categories),
+        "themes": "; ".join(record.themes),
+        "implementation_level": record.implementation_level,
+        "period_start": record.period.start, "period_end": record.period.end,
+        "period_text": record.period.text, "funding": "; ".join(record.funding),
+        "sdgs": "; ".join(str(goal) for goal in record.sdgs), "parent_id": record.parent_id,
+        "source_file": record.source.file, "source_sha256": record.source.sha256,
+        "source_segment": record.source.segment,
+    }
+    for name in SECTION_FIELDS:
+        value = getattr(record, name)
+        row[name] = value.text if value else None
+    return row
+
+
+class QualityTally:
+    """Run figures gathered batch by batch: counts, coverage, flags."""
+
+    def __init__(self) -> None:
+        self.documents = Counter()
+        self.initiatives = 0
+        self.languages = Counter()
+        self.coverage = Counter()
+        self.flags = Counter()
+        self.quarantined: list[dict[str, str | None]] = []
+        self.translation: dict = {}
+
+    def add_documents(self, documents: list[Document]) -> None:
+        for doc in documents:
+            self.documents[doc.status] += 1
+            if doc.status == "quarantined":
+                self.quarantined.append({"file": doc.file, "reason": doc.error})
+
+    def add_records(self, records: list[Initiative]) -> None:
+        for record in records:
+            self.initiatives += 1
+            self.languages[record.language] += 1
+            for name in COVERAGE_FIELDS:
+                value = getattr(record, name)
+                filled = bool(value.start or value.text) if name == "period" else bool(value)
+                self.coverage[name] += filled
+            for issue in record.issues:
+                self.flags[f"{issue.stage}:{issue.code}"] += 1
+
+    def to_dict(self) -> dict:
+        total = self.initiatives or 1
+        return {
+            "pipeline_version": __version__,
+            "schema_version": SCHEMA_VERSION,
+            "documents": {"total": sum(self.documents.values()), **dict(self.documents)},
+            "initiatives": self.initiatives,
+            "languages": dict(sorted(self.languages.items())),
+            "coverage": {name: round(self.coverage[name] / total, 3) for name in COVERAGE_FIELDS},
+            "flags": dict(sorted(self.flags.items())),
+            "quarantined": self.quarantined,
+            "translation": self.translation,
+        }
+
+
+class ReleaseWriter:
+    """Stream batches into a staging folder, then move every file into place atomically."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        self.tally = QualityTally()
+        self._records = open(self.staging / "initiatives.jsonl", "w", encoding="utf-8")
+        self._documents = open(self.staging / "documents.jsonl", "w", encoding="utf-8")
+        self._csv_file = open(self.staging / "initiatives.csv", "w", encoding="utf-8", newline="")
+        self._csv = csv.DictWriter(self._csv_file, fieldnames=CSV_COLUMNS)
+        self._csv.writeheader()
+        self._parquet: pq.ParquetWriter | None = None
+        self._schema = pa.schema([(name, pa.string()) for name in CSV_COLUMNS])
+
+    def add_documents(self, documents: list[Document]) -> None:
+        """Append documents (ok and quarantined) to documents.jsonl."""
+        for doc in documents:
+            line = doc.model_dump(include={"id", "file", "sha256", "format", "language", "text",
+                                           "status", "error", "issues"})
+            self._documents.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self.tally.add_documents(documents)
+
+    def add_records(self, records: list[Initiative]) -> None:
+        """Append a batch of records to every tabular output."""
+        rows = [flatten_record(record) for record in records]
+        for record in records:
+            self._records.write(record.model_dump_json() + "\n")
+        self._csv.writerows(rows)
+        if rows:
+            table = pa.Table.from_pylist(rows, schema=self._schema)
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.staging / "initiatives.parquet", self._schema)
+            self._parquet.write_table(table)
+        self.tally.add_records(records)
+
+    def finish(self) -> dict:
+        """Close the files, write quality and package descriptors, and publish them."""
+        self._records.close()
+        self._documents.close()
+        self._csv_file.close()
+        if self._parquet is None:
+            pq.write_table(self._schema.empty_table(), self.staging / "initiatives.parquet")
+        else:
+            self._parquet.close()
+        quality = self.tally.to_dict()
+        write_json(self.staging / "quality.json", quality)
+        write_json(self.staging / "datapackage.json", describe_package())
+        for path in sorted(self.staging.iterdir()):
+            os.replace(path, self.out_dir / path.name)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return quality
+
+    def abort(self) -> None:
+        """Drop the staging folder; the previous release stays untouched."""
+        for handle in (self._records, self._documents, self._csv_file):
+            handle.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write JSON through a temporary file and an atomic rename."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def describe_package() -> dict:
+    """A Frictionless Data Package descriptor for the tabular outputs."""
+    fields = [{"name": name, "type": "string"} for name in CSV_COLUMNS]
+    schema = {"fields": fields, "primaryKey": ["id"]}
+    return {
+        "name": "praxis-initiatives",
+        "title": "Integration initiatives",
+        "version": __version__,
+        "resources": [
+            {"name": "initiatives", "path": "initiatives.csv", "format": "csv",
+             "mediatype": "text/csv", "encoding": "utf-8", "schema": schema},
+            {"name": "initiatives-parquet", "path": "initiatives.parquet", "format": "parquet",
+             "schema": schema},
+        ],
+    }

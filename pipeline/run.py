@@ -1,0 +1,144 @@
+"""The pipeline as plain functions over batches: ingest → extract → translate → publish.
+
+Prefect flows in flows/ wrap these same functions as tasks; nothing here imports Prefect,
+so the batches can run on any executor (a Dask cluster, a plain loop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.extract import extract_segment
+from pipeline.ingest import discover_files, ingest_file
+from pipeline.layout import parse_lines
+from pipeline.lexicon import load_lexicon
+from pipeline.models import Document, Initiative
+from pipeline.publish import ReleaseWriter
+from pipeline.segment import segment_document
+
+
+@dataclass
+class RunSummary:
+    """What one run did, for the CLI's closing line and for tests."""
+
+    documents: int = 0
+    quarantined: int = 0
+    initiatives: int = 0
+    quality: dict = field(default_factory=dict)
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Yield lists of up to `size` items, never holding more than one batch."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def ingest_batch(paths: list[Path], raw_dir: Path, max_bytes: int) -> list[Document]:
+    """Read a batch of inbox files into Documents (bad files come back quarantined)."""
+    return [ingest_file(path, raw_dir, max_bytes) for path in paths]
+
+
+def extract_document(doc: Document) -> list[Initiative]:
+    """Segment one document and extract a record per segment, children after parents."""
+    if doc.status != "ok":
+        return []
+    lines = parse_lines(doc.text, load_lexicon())
+    records = []
+    for segment in segment_document(lines):
+        parent = extract_segment(doc, lines, segment)
+        records.append(parent)
+        records += [extract_segment(doc, lines, child, parent=parent) for child in segment.children]
+    return records
+
+
+def extract_batch(documents: list[Document]) -> list[Initiative]:
+    """Extract records from a batch; a failing document is quarantined, not fatal."""
+    records: list[Initiative] = []
+    for doc in documents:
+        try:
+            records += extract_document(doc)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            doc.quarantine("extract", "extraction_failed",
+                           f"{doc.file}: extraction failed ({type(exc).__name__}: {exc})")
+    return records
+
+
+def translate_batch(records: list[Initiative], settings: Settings) -> dict:
+    """Add English versions to a batch; returns the batch's translation figures."""
+    if not settings.translate:
+        return {}
+    from pipeline.translate import open_translation  # torch and argos load only when used
+
+    translator, cache = open_translation(settings)
+    try:
+        from pipeline.translate import translate_initiatives
+
+        return translate_initiatives(records, translator, cache).to_dict()
+    finally:
+        cache.close()
+
+
+def publish_batch(writer: ReleaseWriter, documents: list[Document],
+                  records: list[Initiative]) -> None:
+    """Stream a batch of documents and records into the release being written."""
+    writer.add_documents(documents)
+    writer.add_records(records)
+
+
+@dataclass
+class Stages:
+    """The stage functions one run calls; a flow swaps in task-wrapped versions."""
+
+    ingest: Callable = ingest_batch
+    extract: Callable = extract_batch
+    translate: Callable = translate_batch
+    publish: Callable = publish_batch
+
+
+def run_pipeline(settings: Settings | None = None, stages: Stages | None = None,
+                 on_progress: Callable[[int], None] | None = None) -> RunSummary:
+    """Run every stage over the inbox and publish one release; no Prefect needed."""
+    settings = settings or Settings()
+    stages = stages or Stages()
+    writer = ReleaseWriter(settings.out_dir)
+    summary = RunSummary()
+    translation: dict = {}
+    try:
+        for paths in batched(discover_files(settings.raw_dir), settings.batch_size):
+            documents = stages.ingest(paths, settings.raw_dir, settings.max_file_bytes)
+            records = stages.extract(documents)
+            translation = merge_figures(translation, stages.translate(records, settings))
+            stages.publish(writer, documents, records)
+            summary.documents += len(documents)
+            summary.quarantined += sum(doc.status == "quarantined" for doc in documents)
+            summary.initiatives += len(records)
+            if on_progress:
+                on_progress(len(documents))
+        writer.tally.translation = translation
+        summary.quality = writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+    return summary
+
+
+def merge_figures(total: dict, batch: dict) -> dict:
+    """Add up nested dicts of counts from batches."""
+    merged = dict(total)
+    for key, value in batch.items():
+        if isinstance(value, dict):
+            merged[key] = merge_figures(merged.get(key, {}), value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            merged[key] = merged.get(key, 0) + value
+        elif isinstance(value, list):
+            merged[key] = sorted(set(merged.get(key, [])) | set(value))
+        else:
+            merged[key] = value
+    return merged
+
+
