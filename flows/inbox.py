@@ -24,9 +24,11 @@ _progress: Callable[[int], None] | None = None
 
 
 @flow(name="praxis-inbox", log_prints=True)
-def inbox_flow(raw_dir: str | None = None, out_dir: str | None = None) -> dict:
+def inbox_flow(raw_dir: str | None = None, out_dir: str | None = None,
+               translate: bool = True) -> dict:
     """Ingest the inbox, extract and translate initiatives, and publish a release."""
     settings = Settings()
+    settings.translate = settings.translate and translate
     if raw_dir:
         settings.raw_dir = Path(raw_dir).resolve()
     if out_dir:
@@ -38,12 +40,12 @@ def inbox_flow(raw_dir: str | None = None, out_dir: str | None = None) -> dict:
             "initiatives": summary.initiatives, "quality": summary.quality}
 
 
-def run_inbox_flow(raw_dir: Path, out_dir: Path,
+def run_inbox_flow(raw_dir: Path, out_dir: Path, translate: bool = True,
                    on_progress: Callable[[int], None] | None = None) -> dict:
     """Run the flow in this process (Prefect starts its embedded server by itself)."""
     global _progress
     _progress = on_progress
     try:
-        return inbox_flow(str(raw_dir), str(out_dir))
+        return inbox_flow(str(raw_dir), str(out_dir), translate)
     finally:
         _progress = None

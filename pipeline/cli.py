@@ -43,7 +43,8 @@ def run(
         if prefect:
             from flows.inbox import run_inbox_flow
 
-            result = run_inbox_flow(settings.raw_dir, settings.out_dir, on_progress=advance)
+            result = run_inbox_flow(settings.raw_dir, settings.out_dir, translate,
+                                    on_progress=advance)
         else:
             from pipeline.run import run_pipeline
 

@@ -14,6 +14,7 @@ from pipeline.lexicon import LANGUAGES, load_lexicon
 from pipeline.models import Period
 
 NORDIC_GENITIVE = ("sv", "da", "nb", "nn")
+# English words or names that are also country names: not read as countries in running text.
 AMBIGUOUS_COUNTRY_NAMES = {"man", "chad", "georgia", "jordan", "island"}
 YEAR = r"(?:19|20)\d{2}"
 URL_OR_DOMAIN = re.compile(
@@ -33,7 +34,7 @@ def country_names() -> dict[str, dict[str, str]]:
     for lang in LANGUAGES:
         territories = Locale.parse(lang).territories
         names[lang] = {name.casefold(): code for code, name in territories.items()
-                       if code in codes and name.casefold() not in AMBIGUOUS_COUNTRY_NAMES}
+                       if code in codes}
         for country in pycountry.countries:  # official and common English names as well
             for attr in ("name", "common_name", "official_name"):
                 value = getattr(country, attr, None)
@@ -59,8 +60,11 @@ def country_code(name: str) -> str | None:
 def country_pattern(lang: str) -> re.Pattern[str]:
     """A regex finding capitalised country names of a language (and English) in running text."""
     langs = {lang, "en"} if lang in LANGUAGES else {"en"}
+    candidates = {n for code in langs for n in country_names()[code]}
+    candidates -= AMBIGUOUS_COUNTRY_NAMES - (set(country_names()[lang]) if lang != "en" else set())
+    candidates.discard("man")
     alternatives = []
-    for name in sorted({n for code in langs for n in country_names()[code]}, key=len, reverse=True):
+    for name in sorted(candidates, key=len, reverse=True):
         if len(name) < 4 and name != "usa":
             continue
         escaped = re.escape(name)

@@ -1,0 +1,77 @@
+import pytest
+import yaml
+
+from pipeline.lexicon import (ALL_FIELDS, LANGUAGES, LEXICON_DIR, LexiconError, load_language,
+                              normalise_label)
+
+
+def test_every_language_file_defines_the_same_keys():
+    keys = {}
+    for lang in LANGUAGES:
+        data = yaml.safe_load((LEXICON_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
+        keys[lang] = (set(data), set(data["labels"]), set(data["roles"]), set(data["levels"]))
+    assert len({repr(sorted(map(sorted, value))) for value in keys.values()}) == 1
+
+
+def test_every_language_has_a_label_for_every_field(lexicon):
+    for lang, language in lexicon.languages.items():
+        empty = [field for field in ALL_FIELDS if not language.labels[field]]
+        assert not empty, f"{lang}.yaml has no label for {empty}"
+
+
+def test_lexicon_error_names_the_file(tmp_path):
+    broken = tmp_path / "sv.yaml"
+    broken.write_text("language: sv\nlabels: {}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="sv.yaml"):
+        load_language(broken)
+
+
+@pytest.mark.parametrize("line, field", [
+    ("Målgrupp", "target_group"), ("Målgruppe", "target_group"), ("Kohderyhmä", "target_group"),
+    ("Target group", "target_group"), ("Syfte", "purpose"), ("Formål", "purpose"),
+    ("Tarkoitus", "purpose"), ("Purpose", "purpose"), ("Aim", "purpose"),
+    ("Utvärdering", "evaluation"), ("Evaluering", "evaluation"), ("Arviointi", "evaluation"),
+    ("Evaluation", "evaluation"), ("Projektets namn", "title"), ("Prosjektnavn", "title"),
+    ("Hankkeen nimi", "title"), ("Project name", "title"),
+])
+def test_heading_equivalents_in_six_languages_match_one_field(lexicon, line, field):
+    assert lexicon.match_label(line).field == field
+
+
+@pytest.mark.parametrize("line", ["MÅLGRUPP", "målgrupp:", "**Målgrupp**", "## Målgrupp", "Målgrupp :"])
+def test_label_matching_tolerates_case_colons_and_emphasis(lexicon, line):
+    assert lexicon.match_label(line).field == "target_group"
+
+
+def test_label_with_value_on_the_same_line_gives_the_value_offset(lexicon):
+    line = "Organisation: Rädda Barnen, Sverige"
+    match = lexicon.match_label(line)
+    assert match.field == "organisation"
+    assert line[match.value_offset:] == "Rädda Barnen, Sverige"
+
+
+@pytest.mark.parametrize("line, field", [
+    ("Utværdering", "evaluation"), ("Prosjektets namn", "title"), ("Organizations Envolved",
+                                                                   "organisations_info")])
+def test_small_misspellings_of_labels_still_match(lexicon, line, field):
+    assert lexicon.match_label(line).field == field
+
+
+@pytest.mark.parametrize("line", ["Tre viktiga utmaningar", "- **Målgrupp:** Det offentliga",
+                                  "Forskningsrapport: <https://example.org/r.pdf>", "Hur?"])
+def test_ordinary_text_is_not_a_label(lexicon, line):
+    assert lexicon.match_label(line) is None
+
+
+@pytest.mark.parametrize("question, field", [
+    ("Hur föddes projektet?", "background"),
+    ("Påverkan på flyktingar eller lokalsamhällen?", "impact"),
+    ("Is this project replicable and scalable?", "replicability"),
+    ("Mitkä työkalut ja menettelytavat tekevät hankkeesta onnistuneen?", "activities"),
+])
+def test_question_headings_are_classified_by_key_words(lexicon, question, field):
+    assert lexicon.match_question(question).field == field
+
+
+def test_normalise_label_folds_case_and_trailing_punctuation():
+    assert normalise_label("  **SDG’s:** ") == "sdg's"

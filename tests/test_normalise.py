@@ -1,0 +1,72 @@
+import pytest
+
+from pipeline.normalise import (country_code, find_countries, find_emails, find_period,
+                                find_websites, is_placeholder, parse_level, parse_sdgs,
+                                split_trailing_country)
+
+
+@pytest.mark.parametrize("name", ["Sverige", "Sweden", "Ruotsi", "sverige"])
+def test_country_names_in_any_language_map_to_one_code(name):
+    assert country_code(name) == "SE"
+
+
+@pytest.mark.parametrize("name, code", [("Danmark", "DK"), ("Norge", "NO"), ("Suomi", "FI"),
+                                        ("Bulgarien", "BG"), ("Tanska", "DK"), ("Island", "IS")])
+def test_nordic_country_names(name, code):
+    assert country_code(name) == code
+
+
+def test_trailing_country_is_split_from_the_organisation():
+    assert split_trailing_country("Stockholms stiftskansli, Svenska kyrkan, Sverige") == (
+        "Stockholms stiftskansli, Svenska kyrkan", "SE")
+    assert split_trailing_country("Forum") == ("Forum", None)
+
+
+def test_countries_named_in_running_text_including_genitives_and_finnish_cases():
+    assert find_countries("Ett projekt i Finland och Sveriges kommuner.", "sv") == ["FI", "SE"]
+    assert find_countries("Hanke toimii Ruotsissa ja Suomessa.", "fi") == ["SE", "FI"]
+    assert find_countries("Man får erfarenhet.", "sv") == []
+
+
+@pytest.mark.parametrize("value, urls", [
+    ("<https://www.stockholm.se/vida>", ["https://www.stockholm.se/vida"]),
+    ("flygtning.dk/frivillig", ["https://flygtning.dk/frivillig"]),
+    ("www.a.no och <https://b.no/x/>", ["https://www.a.no", "https://b.no/x/"]),
+    ("Nej", []),
+])
+def test_websites_lose_brackets_and_gain_a_scheme(value, urls):
+    assert find_websites(value) == urls
+
+
+def test_emails_are_validated():
+    assert find_emails("Mejl: anna@example.se, fel@, bo@b.org.") == ["anna@example.se", "bo@b.org"]
+
+
+@pytest.mark.parametrize("value", ["-", "Nej", "nej", "Ingen", "", "  ", "Ei", "None"])
+def test_placeholders_mean_nothing(value):
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize("sentence, lang, start, end", [
+    ("Verksamheten har funnits sedan 2013.", "sv", "2013", None),
+    ("Projektet löper under två år från jan 2018.", "sv", "2018-01", None),
+    ("Projektet pågår 2019–2022.", "sv", "2019", "2022"),
+    ("Projektet som pågår till slutet av år 2025 inleddes i januari 2023.", "sv", "2023-01",
+     "2025-12"),
+    ("The project started in March 2020.", "en", "2020-03", None),
+])
+def test_periods_are_read_from_their_sentence(sentence, lang, start, end):
+    period = find_period([(sentence, lang)])
+    assert (period.start, period.end) == (start, end)
+    assert period.text == sentence
+
+
+def test_sentence_without_period_gives_empty_period():
+    assert find_period([("Vi arbetar med 120 deltagare.", "sv")]).start is None
+
+
+def test_sdgs_and_levels():
+    assert parse_sdgs("11, 4 och 17") == [11, 4, 17]
+    assert parse_sdgs("18") == []
+    assert parse_level("Lokalt") == "local"
+    assert parse_level("Nasjonalt") == "national"
