@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 LANGUAGES = ("sv", "da", "nb", "nn", "fi", "en")
@@ -36,8 +37,8 @@ ROLES = ("implementing", "coordinator", "partner", "funder")
 LEVELS = ("local", "regional", "national", "international")
 PERIOD_KEYS = ("since", "start", "end", "duration")
 
-FUZZY_MIN_LENGTH = 8
-FUZZY_CUTOFF = 90
+FUZZY_MIN_LENGTH = 8  # shorter labels must match exactly
+LONG_LABEL = 16      # long labels may differ by two edits, others by one
 MAX_QUESTION_WORDS = 15
 
 
@@ -180,8 +181,9 @@ class Lexicon:
         if key in self.label_index:
             return self.label_index[key]
         if len(key) >= FUZZY_MIN_LENGTH:
-            hit = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio,
-                                     score_cutoff=FUZZY_CUTOFF)
+            allowed = 2 if len(key) >= LONG_LABEL else 1
+            hit = process.extractOne(key, self._fuzzy_keys, scorer=Levenshtein.distance,
+                                     score_cutoff=allowed)
             if hit:
                 return self.label_index[hit[0]]
         return None

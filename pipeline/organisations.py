@@ -149,7 +149,8 @@ def clean_name(text: str, lexicon) -> tuple[str, bool]:
     stopwords = {w.casefold() for w in lexicon.name_stopwords}
     suffixes = tuple(s.casefold() for s in lexicon.org_suffixes)
     text = PARENTHESIS.sub(lambda m: f" ({m.group(1)})" if starts_upper(m.group(1)) else "", text)
-    tokens = text.replace("”", "").replace('"', "").split()
+    tokens = [restore_parentheses(t) for t in
+              protect_parentheses(text.replace("”", "").replace('"', "")).split()]
     # a single lower-case word can still be an authority ("kyrkostyrelsen")
     single = tokens[0].casefold().rstrip(".,") if len(tokens) == 1 else ""
     if single and single.endswith(suffixes) and single not in suffixes:

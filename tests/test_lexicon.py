@@ -75,3 +75,7 @@ def test_question_headings_are_classified_by_key_words(lexicon, question, field)
 
 def test_normalise_label_folds_case_and_trailing_punctuation():
     assert normalise_label("  **SDG’s:** ") == "sdg's"
+
+
+def test_a_different_word_two_edits_away_is_not_a_label(lexicon):
+    assert lexicon.match_label("Projektidé: Projektet är ett metodutvecklingsprojekt.") is None
