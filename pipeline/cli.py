@@ -25,9 +25,8 @@ def run(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any file was quarantined."),
 ) -> None:
     """Process the inbox and publish the dataset."""
-    from rich.progress import Progress
-
     from pipeline.ingest import discover_files
+    from pipeline.run import RunLockedError
 
     settings = Settings()
     settings.raw_dir = (raw or settings.raw_dir).resolve()
@@ -37,6 +36,20 @@ def run(
         typer.echo(f"error: inbox folder {settings.raw_dir} does not exist", err=True)
         raise typer.Exit(2)
     total = sum(1 for _ in discover_files(settings.raw_dir))
+    try:
+        result = run_with_progress(settings, prefect, translate, total)
+    except RunLockedError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(3) from None
+    print_summary(result, settings)
+    if strict and result["quarantined"]:
+        raise typer.Exit(1)
+
+
+def run_with_progress(settings: Settings, prefect: bool, translate: bool, total: int) -> dict:
+    """Run the job behind a progress bar counting documents."""
+    from rich.progress import Progress
+
     with Progress(transient=True) as progress:
         bar = progress.add_task("documents", total=total)
         advance = lambda n: progress.advance(bar, n)  # noqa: E731
@@ -51,9 +64,7 @@ def run(
             summary = run_pipeline(settings, on_progress=advance)
             result = {"documents": summary.documents, "quarantined": summary.quarantined,
                       "initiatives": summary.initiatives, "quality": summary.quality}
-    print_summary(result, settings)
-    if strict and result["quarantined"]:
-        raise typer.Exit(1)
+    return result
 
 
 def print_summary(result: dict, settings: Settings) -> None:

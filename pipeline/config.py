@@ -36,6 +36,9 @@ class Settings:
     max_file_bytes: int = field(
         default_factory=lambda: int(os.environ.get("PRAXIS_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
     )
+    lock_timeout: float = field(
+        default_factory=lambda: float(os.environ.get("PRAXIS_LOCK_TIMEOUT", "0"))
+    )
     translate: bool = field(
         default_factory=lambda: os.environ.get("PRAXIS_TRANSLATE", "1") not in ("0", "false", "no")
     )

@@ -1,17 +1,21 @@
 """Write a release into processed/: JSONL, CSV, Parquet, quality figures, data package.
 
-Records arrive in batches and are streamed into a staging folder; `finish` moves each
-finished file into place with an atomic rename, so readers never see a half-written file.
+Records arrive in batches and are streamed into a staging folder. `finish` renames the
+folder to `releases/<version>/` and then swaps the `latest` link to it in one atomic
+rename; the files in `processed/` are fixed links through `latest`. A run killed at any
+moment therefore leaves the previous release complete and readable.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,6 +30,8 @@ CSV_COLUMNS = (
     "implementation_level", "period_start", "period_end", "period_text", "funding", "sdgs",
     "parent_id", "source_file", "source_sha256", "source_segment",
 )
+RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "initiatives.parquet",
+                 "quality.json", "datapackage.json", "manifest.json")
 COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
                    *SECTION_FIELDS, "activities", "target_group_categories", "themes",
                    "implementation_level", "period", "funding", "sdgs")
@@ -104,8 +110,10 @@ class ReleaseWriter:
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        self.releases = out_dir / "releases"
+        self.releases.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(self.releases)
+        self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.releases))
         self.tally = QualityTally()
         self._records = open(self.staging / "initiatives.jsonl", "w", encoding="utf-8")
         self._documents = open(self.staging / "documents.jsonl", "w", encoding="utf-8")
@@ -137,7 +145,7 @@ class ReleaseWriter:
         self.tally.add_records(records)
 
     def finish(self) -> dict:
-        """Close the files, write quality and package descriptors, and publish them."""
+        """Close the files, write descriptors, and publish the release in one atomic switch."""
         self._records.close()
         self._documents.close()
         self._csv_file.close()
@@ -148,9 +156,12 @@ class ReleaseWriter:
         quality = self.tally.to_dict()
         write_json(self.staging / "quality.json", quality)
         write_json(self.staging / "datapackage.json", describe_package())
-        for path in sorted(self.staging.iterdir()):
-            os.replace(path, self.out_dir / path.name)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        version = new_version(self.releases)
+        write_json(self.staging / "manifest.json", build_manifest(self.staging, version, quality))
+        fsync_tree(self.staging)
+        release = self.releases / version
+        os.rename(self.staging, release)
+        point_latest(self.out_dir, release)
         return quality
 
     def abort(self) -> None:
@@ -158,6 +169,69 @@ class ReleaseWriter:
         for handle in (self._records, self._documents, self._csv_file):
             handle.close()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def remove_stale_staging(releases: Path) -> None:
+    """Clear staging folders left by runs that died before publishing."""
+    for leftover in releases.glob(".staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def new_version(releases: Path) -> str:
+    """A sortable release version from the UTC time, unique within the folder."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    version, n = stamp, 1
+    while (releases / version).exists():
+        n += 1
+        version = f"{stamp}-{n}"
+    return version
+
+
+def build_manifest(folder: Path, version: str, quality: dict) -> dict:
+    """Describe a release: version, time, versions of pipeline and schema, counts, checksums."""
+    return {
+        "version": version,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "pipeline_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "counts": {"documents": quality["documents"], "initiatives": quality["initiatives"]},
+        "files": {path.name: sha256_file(path) for path in sorted(folder.iterdir())
+                  if path.name != "manifest.json"},
+    }
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fsync_tree(folder: Path) -> None:
+    """Flush a release's files to disk before it is made visible."""
+    for path in folder.iterdir():
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def point_latest(out_dir: Path, release: Path) -> None:
+    """Swap `latest` to the new release atomically; keep the top-level links in place."""
+    temporary = out_dir / f".latest-{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(release.relative_to(out_dir), target_is_directory=True)
+    os.replace(temporary, out_dir / "latest")
+    for name in RELEASE_FILES:
+        link = out_dir / name
+        target = Path("latest") / name
+        if link.is_symlink() and Path(os.readlink(link)) == target:
+            continue
+        staged = out_dir / f".{name}.link"
+        if staged.is_symlink() or staged.exists():
+            staged.unlink()
+        staged.symlink_to(target)
+        os.replace(staged, link)
 
 
 def write_json(path: Path, data: dict) -> None:

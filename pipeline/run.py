@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from pipeline.config import Settings
 from pipeline.extract import extract_segment
 from pipeline.ingest import discover_files, ingest_file
@@ -19,6 +21,10 @@ from pipeline.lexicon import load_lexicon
 from pipeline.models import Document, Initiative
 from pipeline.publish import ReleaseWriter
 from pipeline.segment import segment_document
+
+
+class RunLockedError(RuntimeError):
+    """Another run is publishing into the same output folder."""
 
 
 @dataclass
@@ -104,7 +110,23 @@ def run_pipeline(settings: Settings | None = None, stages: Stages | None = None,
                  on_progress: Callable[[int], None] | None = None) -> RunSummary:
     """Run every stage over the inbox and publish one release; no Prefect needed."""
     settings = settings or Settings()
-    stages = stages or Stages()
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(settings.out_dir / ".praxis.lock")
+    try:
+        lock.acquire(timeout=settings.lock_timeout)
+    except Timeout:
+        raise RunLockedError(
+            f"another praxis run is writing to {settings.out_dir}; wait for it to finish "
+            f"(or set PRAXIS_LOCK_TIMEOUT to wait longer)") from None
+    try:
+        return run_locked(settings, stages or Stages(), on_progress)
+    finally:
+        lock.release()
+
+
+def run_locked(settings: Settings, stages: Stages,
+               on_progress: Callable[[int], None] | None) -> RunSummary:
+    """The run proper, once this process holds the output folder's lock."""
     writer = ReleaseWriter(settings.out_dir)
     summary = RunSummary()
     translation: dict = {}
