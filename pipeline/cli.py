@@ -92,6 +92,32 @@ def evaluate(
 
 
 @app.command()
+def diff(
+    old: str = typer.Argument(..., help="Older release: a folder, or a version in releases/."),
+    new: str = typer.Argument("latest", help="Newer release (default: latest)."),
+    out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
+) -> None:
+    """List initiatives added, removed and changed between two releases."""
+    from pipeline.diff import diff_releases, format_diff
+
+    base = (out or Settings().out_dir).resolve()
+    folders = [resolve_release(base, name) for name in (old, new)]
+    for name, folder in zip((old, new), folders):
+        if not (folder / "initiatives.jsonl").exists():
+            typer.echo(f"error: no release '{name}' (looked in {folder})", err=True)
+            raise typer.Exit(2)
+    typer.echo(format_diff(diff_releases(*folders)))
+
+
+def resolve_release(base: Path, name: str) -> Path:
+    """A release given as a path, as `latest`, or as a version under releases/."""
+    path = Path(name)
+    if path.is_dir():
+        return path
+    return base / name if name == "latest" else base / "releases" / name
+
+
+@app.command()
 def schema() -> None:
     """Write the JSON Schema of the published records to schemas/."""
     from pipeline.schema import write_schemas

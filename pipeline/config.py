@@ -25,6 +25,12 @@ class Settings:
     models_dir: Path = field(
         default_factory=lambda: _env_path("PRAXIS_MODELS_DIR", PROJECT_ROOT / "models" / "argos")
     )
+    corrections_dir: Path = field(
+        default_factory=lambda: _env_path("PRAXIS_CORRECTIONS", PROJECT_ROOT / "corrections")
+    )
+    keep_releases: int = field(
+        default_factory=lambda: int(os.environ.get("PRAXIS_KEEP_RELEASES", "10"))
+    )
     translation_cache: Path | None = field(
         default_factory=lambda: (
             Path(os.environ["PRAXIS_TRANSLATION_CACHE"])

@@ -11,7 +11,8 @@ from pipeline.language import detect_language
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, is_date_line, paragraphs,
                              split_list_items, starts_capitalised, trim_span)
 from pipeline.lexicon import load_lexicon
-from pipeline.models import Contact, Document, Initiative, Issue, Organisation, Source, TextField
+from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
+                             Provenance, Source, TextField)
 from pipeline.normalise import (find_countries, find_emails, find_period, find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
 from pipeline.organisations import (expand_name, find_role_mentions,
@@ -24,6 +25,14 @@ PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_result
                       "evaluation", "background", "challenges", "impact", "replicability")
 MIN_PROSE_WORDS = 8
 MAX_TITLE_WORDS = 14
+# How far each way of finding a value is trusted; the review queue reads these.
+METHOD_CONFIDENCE = {
+    "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
+    "more_info_link": 0.8, "header_line": 0.75, "question_heading": 0.75, "untitled_text": 0.7,
+    "role_cue": 0.7, "self_introduction": 0.6, "text_mention": 0.6, "text_pattern": 0.6,
+    "inherited": 0.5,
+    "keywords": 0.7,  # routine: categories are not queued for review on method alone
+}
 TAG_SEPARATOR = re.compile(r"\s[•|·]\s")
 BREADCRUMB = re.compile(r"\s[/›>»]\s")
 
@@ -41,6 +50,7 @@ class Draft:
     contacts: list[Contact] = field(default_factory=list)
     organisations: list[Organisation] = field(default_factory=list)
     websites: list[str] = field(default_factory=list)
+    methods: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -56,7 +66,9 @@ def extract_segment(doc: Document, lines: list[Line], segment: Segment,
     read_labelled_zones(text, lines, zones, draft, page=segment.kind == "page")
     read_unlabelled_zones(text, lines, zones, draft, segment)
     if segment.kind == "example":
+        draft.methods["title"] = "example_title"
         draft.websites += take_more_info_link(text, draft)
+        draft.methods.setdefault("websites", "more_info_link")
     record = build_record(doc, lines, segment, draft, parent)
     return record
 
@@ -76,13 +88,16 @@ def read_labelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: 
         elif zone.field == "title":
             if value.strip() and draft.title is None:
                 draft.title = (zone.start, zone.end)
+                draft.methods["title"] = "form_label"
         elif zone.field == "website":
             draft.websites += find_websites(value)
+            draft.methods.setdefault("websites", "form_label")
         elif zone.field == "organisations_info":
             draft.loose_text.append((zone.start, zone.end))
         elif zone.field == "activities":
             span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
             draft.activities += split_list_items(text, lines, *_line_range(lines, span))
+            draft.methods.setdefault("activities", section_method(lines, zone))
         else:
             span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
             if span[1] < zone.end:
@@ -94,6 +109,19 @@ def read_labelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: 
                 draft.loose_text.append(span)
                 continue
             draft.sections[zone.field] = span
+            draft.methods[zone.field] = section_method(lines, zone)
+
+
+def section_method(lines: list[Line], zone: Zone) -> str:
+    """Name how a section was found: a form label, a heading, or a question heading."""
+    if zone.label_line is None:
+        return "untitled_text"
+    line = lines[zone.label_line]
+    if line.label.value_offset is not None:
+        return "form_label"
+    continued = zone.label_line + 1 < len(lines) and lines[zone.label_line + 1].question_part
+    return "question_heading" if continued or line.text.rstrip().endswith("?") else \
+        "section_heading"
 
 
 def read_header_value(field_name: str, value: str, draft: Draft) -> None:
@@ -126,6 +154,7 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
         lead_end = first_prose if first_prose is not None else zone.last
         if draft.title is None and segment.kind != "example":
             draft.title = pick_title(lines, zone.first, lead_end, draft)
+            draft.methods["title"] = "page_heading" if segment.kind == "page" else "header_line"
         elif segment.kind != "example":
             collect_tags(lines, zone.first, lead_end, draft)
         if first_prose is None:
@@ -133,10 +162,12 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
         span = trim_span(text, lines[first_prose].start, zone.end)
         if "description" not in draft.sections and span[1] > span[0]:
             draft.sections["description"] = span
+            draft.methods["description"] = "untitled_text"
         else:
             draft.loose_text.append(span)
     if draft.title is None and "description" in draft.sections:
         draft.title = title_from_self_introduction(text, draft.sections["description"])
+        draft.methods["title"] = "self_introduction"
 
 
 def first_prose_line(lines: list[Line], zone: Zone) -> int | None:
@@ -268,10 +299,12 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     text = doc.text
     span = (lines[segment.first].start, lines[segment.last - 1].end)
     body = "\n".join(text[s:e] for s, e in list(draft.sections.values()) + draft.activities)
-    language, _ = detect_language(body or text[span[0]:span[1]], prior=doc.language)
-    fields = {name: make_text_field(text, span_, language)
+    language, lang_confidence = detect_language(body or text[span[0]:span[1]],
+                                                prior=doc.language)
+    fields = {name: make_text_field(text, span_, language, draft.methods.get(name))
               for name, span_ in draft.sections.items() if name in PUBLISHED_SECTIONS}
-    activities = [make_text_field(text, s, language) for s in draft.activities]
+    activities = [make_text_field(text, s, language, draft.methods.get("activities"))
+                  for s in draft.activities]
     title = text[draft.title[0]:draft.title[1]].strip().strip("*").strip() if draft.title else None
     organisations = gather_organisations(text, draft, language, parent)
     record = Initiative(
@@ -298,18 +331,39 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     extra = [(tag, language) for tag in draft.tags] + [
         (v, language) for v in draft.values.get("themes", [])]
     record.target_group_categories, record.themes = categorise(record, extra)
+    record.provenance = describe_provenance(record, draft, lang_confidence)
     return record
 
 
-def make_text_field(text: str, span: tuple[int, int], record_language: str) -> TextField | None:
+def describe_provenance(record: Initiative, draft: Draft,
+                        lang_confidence: float) -> dict[str, Provenance]:
+    """Name the method and confidence behind every filled field."""
+    methods = {name: method for name, method in draft.methods.items()
+               if (record.period.text if name == "period" else getattr(record, name, None))}
+    for name in ("contacts", "implementation_level", "sdgs"):
+        if getattr(record, name):
+            methods[name] = "form_label"
+    for name in ("target_group_categories", "themes"):
+        if getattr(record, name):
+            methods[name] = "keywords"
+    provenance = {name: Provenance(method=method, confidence=METHOD_CONFIDENCE[method])
+                  for name, method in methods.items()}
+    provenance["language"] = Provenance(method="langdetect_with_cues",
+                                        confidence=round(lang_confidence, 3))
+    return provenance
+
+
+def make_text_field(text: str, span: tuple[int, int], record_language: str,
+                    method: str | None) -> TextField | None:
     """A text field for a span, or None when the span holds only a placeholder."""
     start, end = trim_span(text, *span)
     value = text[start:end]
     if is_placeholder(value):
         return None
-    lang, confidence = detect_language(value, prior=record_language)
-    return TextField(text=value, lang=lang, span=(start, end), confidence=confidence,
-                     method="label" if value else None)
+    lang, lang_confidence = detect_language(value, prior=record_language)
+    method = method or "untitled_text"
+    return TextField(text=value, lang=lang, span=(start, end), lang_confidence=lang_confidence,
+                     confidence=METHOD_CONFIDENCE[method], method=method)
 
 
 def gather_organisations(text: str, draft: Draft, language: str,
@@ -327,10 +381,13 @@ def gather_organisations(text: str, draft: Draft, language: str,
         if labelled and org.role == "implementing":
             org.role = "partner"  # the form names the implementer; others running it are partners
     found = labelled + mentioned
+    draft.methods["organisations"] = "form_label" if labelled else "role_cue"
     if parent and not any(o.role in ("implementing", "coordinator") for o in found):
-        found = self_introduced(text, draft, language) or [
-            o for o in parent.organisations if o.role == "implementing"] + found
-        found = found if any(o.role != "implementing" for o in found) or len(found) else found
+        introduced = self_introduced(text, draft, language)
+        draft.methods["organisations"] = "self_introduction" if introduced else "inherited"
+        found = (introduced or [o for o in parent.organisations if o.role == "implementing"]
+                 ) + found
+    draft.methods["funding"] = "role_cue"
     return merge_organisations(found)
 
 
@@ -350,20 +407,24 @@ def gather_countries(text: str, draft: Draft, organisations: list[Organisation],
     for value in draft.values.get("country", []):
         countries += find_countries(value, language) or []
     countries += [o.country for o in organisations if o.country]
+    draft.methods["countries"] = "form_label"
     if not countries:
         loose = "\n".join(text[s:e] for s, e in draft.loose_text)
         countries = find_countries(body + "\n" + loose, language)
+        draft.methods["countries"] = "text_mention"
     if not countries and parent:
         countries = list(parent.countries)
+        draft.methods["countries"] = "inherited"
     return list(dict.fromkeys(countries))
 
 
-def gather_period(text: str, draft: Draft, language: str):
+def gather_period(text: str, draft: Draft, language: str) -> Period:
     """A labelled period wins; otherwise the first dated sentence of the narrative."""
-    from pipeline.models import Period
     for value in draft.values.get("period", []):
+        draft.methods["period"] = "form_label"
         found = find_period([(value, language)])
         return found if found.text else Period(text=value.strip())
+    draft.methods["period"] = "text_pattern"
     narrative = [draft.sections[n] for n in ("description", "background", "purpose")
                  if n in draft.sections] + draft.loose_text
     sentences = []

@@ -68,9 +68,13 @@ def detect_language(text: str, prior: str | None = None) -> tuple[str, float]:
         return (prior or UNDETERMINED, 0.0)
     probabilities = langdetect_probabilities(text)
     scores = score_languages(tokens, probabilities, prior, short=len(tokens) < SHORT_WORDS)
+    ranked = sorted(scores.values(), reverse=True)
     best = max(scores, key=scores.get)
-    total = sum(max(v, 0.0) for v in scores.values()) or 1.0
-    return (best, round(max(scores[best], 0.0) / total, 3))
+    if ranked[0] <= 0:
+        return (best, 0.0)
+    # confidence: how clearly the winner beats the runner-up
+    margin = (ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)) / ranked[0]
+    return (best, round(max(0.0, min(1.0, margin)), 3))
 
 
 def langdetect_probabilities(text: str) -> dict[str, float]:

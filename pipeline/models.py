@@ -57,15 +57,28 @@ class Translation(_Model):
 
 
 class TextField(_Model):
-    """A section body as it stands in the document's normalised text."""
+    """A section body as it stands in the document's normalised text.
+
+    `span` is null only for a value a steward wrote in a correction (method `steward`),
+    which does not stand in the document.
+    """
 
     text: str
     lang: str
     text_en: str | None = None
-    span: tuple[int, int]
+    span: tuple[int, int] | None
     translation: Translation | None = None
+    lang_confidence: float | None = None
     confidence: float | None = None
     method: str | None = None
+
+
+class Provenance(_Model):
+    """How a field's value was obtained, and how far to trust it (0-1)."""
+
+    method: str
+    confidence: float
+    note: str | None = None
 
 
 class Organisation(_Model):
@@ -124,6 +137,7 @@ class Initiative(_Model):
     sdgs: list[int] = Field(default_factory=list)
     parent_id: str | None = None
     source: Source
+    provenance: dict[str, Provenance] = Field(default_factory=dict)
     issues: list[Issue] = Field(default_factory=list)
 
     def text_fields(self) -> list[tuple[str, TextField]]:

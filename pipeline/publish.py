@@ -22,7 +22,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__
+from pipeline.diff import diff_releases, format_diff
 from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
+from pipeline.review import REVIEW_COLUMNS, review_record
 
 CSV_COLUMNS = (
     "id", "schema_version", "title", "title_en", "language", "organisations", "contacts",
@@ -31,7 +33,8 @@ CSV_COLUMNS = (
     "parent_id", "source_file", "source_sha256", "source_segment",
 )
 RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "initiatives.parquet",
-                 "quality.json", "datapackage.json", "manifest.json")
+                 "quality.json", "datapackage.json", "manifest.json", "review.csv",
+                 "release_notes.md")
 COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
                    *SECTION_FIELDS, "activities", "target_group_categories", "themes",
                    "implementation_level", "period", "funding", "sdgs")
@@ -72,6 +75,9 @@ class QualityTally:
         self.flags = Counter()
         self.quarantined: list[dict[str, str | None]] = []
         self.translation: dict = {}
+        self.incremental: dict = {}
+        self.corrections: dict = {}
+        self.review_rows = 0
 
     def add_documents(self, documents: list[Document]) -> None:
         for doc in documents:
@@ -101,25 +107,33 @@ class QualityTally:
             "coverage": {name: round(self.coverage[name] / total, 3) for name in COVERAGE_FIELDS},
             "flags": dict(sorted(self.flags.items())),
             "quarantined": self.quarantined,
+            "review_queue": self.review_rows,
             "translation": self.translation,
+            "incremental": self.incremental,
+            "corrections": self.corrections,
         }
 
 
 class ReleaseWriter:
     """Stream batches into a staging folder, then move every file into place atomically."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, keep_releases: int = 10):
         self.out_dir = out_dir
+        self.keep_releases = keep_releases
         self.releases = out_dir / "releases"
         self.releases.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(self.releases)
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.releases))
+        self.staging.chmod(0o755)  # mkdtemp makes it private; a release is for other apps too
         self.tally = QualityTally()
         self._records = open(self.staging / "initiatives.jsonl", "w", encoding="utf-8")
         self._documents = open(self.staging / "documents.jsonl", "w", encoding="utf-8")
         self._csv_file = open(self.staging / "initiatives.csv", "w", encoding="utf-8", newline="")
         self._csv = csv.DictWriter(self._csv_file, fieldnames=CSV_COLUMNS)
         self._csv.writeheader()
+        self._review_file = open(self.staging / "review.csv", "w", encoding="utf-8", newline="")
+        self._review = csv.DictWriter(self._review_file, fieldnames=REVIEW_COLUMNS)
+        self._review.writeheader()
         self._parquet: pq.ParquetWriter | None = None
         self._schema = pa.schema([(name, pa.string()) for name in CSV_COLUMNS])
 
@@ -144,11 +158,19 @@ class ReleaseWriter:
             self._parquet.write_table(table)
         self.tally.add_records(records)
 
+    def add_review(self, records: list[Initiative], texts: dict[str, str]) -> None:
+        """Queue the fields of a batch that a steward should check."""
+        for record in records:
+            rows = review_record(record, texts.get(record.source.file))
+            self._review.writerows(rows)
+            self.tally.review_rows += len(rows)
+
     def finish(self) -> dict:
         """Close the files, write descriptors, and publish the release in one atomic switch."""
         self._records.close()
         self._documents.close()
         self._csv_file.close()
+        self._review_file.close()
         if self._parquet is None:
             pq.write_table(self._schema.empty_table(), self.staging / "initiatives.parquet")
         else:
@@ -156,17 +178,23 @@ class ReleaseWriter:
         quality = self.tally.to_dict()
         write_json(self.staging / "quality.json", quality)
         write_json(self.staging / "datapackage.json", describe_package())
+        changes = diff_releases(self.out_dir / "latest", self.staging)
+        (self.staging / "release_notes.md").write_text(
+            "# Release notes\n\n" + format_diff(changes), encoding="utf-8")
         version = new_version(self.releases)
-        write_json(self.staging / "manifest.json", build_manifest(self.staging, version, quality))
+        manifest = build_manifest(self.staging, version, quality)
+        manifest["changes"] = {key: len(value) for key, value in changes.to_dict().items()}
+        write_json(self.staging / "manifest.json", manifest)
         fsync_tree(self.staging)
         release = self.releases / version
         os.rename(self.staging, release)
         point_latest(self.out_dir, release)
+        prune_releases(self.releases, self.keep_releases)
         return quality
 
     def abort(self) -> None:
         """Drop the staging folder; the previous release stays untouched."""
-        for handle in (self._records, self._documents, self._csv_file):
+        for handle in (self._records, self._documents, self._csv_file, self._review_file):
             handle.close()
         shutil.rmtree(self.staging, ignore_errors=True)
 
@@ -175,6 +203,13 @@ def remove_stale_staging(releases: Path) -> None:
     """Clear staging folders left by runs that died before publishing."""
     for leftover in releases.glob(".staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def prune_releases(releases: Path, keep: int) -> None:
+    """Keep the newest `keep` releases (versions sort by time)."""
+    versions = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in versions[:-keep] if keep > 0 else []:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def new_version(releases: Path) -> str:

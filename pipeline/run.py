@@ -14,13 +14,15 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.config import Settings
+from pipeline.corrections import apply_corrections, load_corrections
 from pipeline.extract import extract_segment
 from pipeline.ingest import discover_files, ingest_file
 from pipeline.layout import parse_lines
 from pipeline.lexicon import load_lexicon
-from pipeline.models import Document, Initiative
+from pipeline.models import Document, Initiative, Issue
 from pipeline.publish import ReleaseWriter
 from pipeline.segment import segment_document
+from pipeline.store import ExtractionStore
 
 
 class RunLockedError(RuntimeError):
@@ -62,16 +64,46 @@ def extract_document(doc: Document) -> list[Initiative]:
     return records
 
 
-def extract_batch(documents: list[Document]) -> list[Initiative]:
-    """Extract records from a batch; a failing document is quarantined, not fatal."""
+def extract_batch(documents: list[Document], store: ExtractionStore | None = None
+                  ) -> list[Initiative]:
+    """Extract records from a batch, reusing stored results for unchanged content.
+
+    A failing document is quarantined, not fatal.
+    """
     records: list[Initiative] = []
     for doc in documents:
+        if doc.status != "ok":
+            continue
+        stored = store.load(doc) if store else None
+        if stored is not None:
+            records += stored
+            continue
         try:
-            records += extract_document(doc)
+            extracted = extract_document(doc)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             doc.quarantine("extract", "extraction_failed",
                            f"{doc.file}: extraction failed ({type(exc).__name__}: {exc})")
+            continue
+        if store:
+            store.save(doc, extracted)
+        records += extracted
     return records
+
+
+def skip_duplicates(documents: list[Document], seen: dict[str, str]) -> list[Document]:
+    """Return the documents whose content this run has not met yet; note the repeats."""
+    fresh = []
+    for doc in documents:
+        if doc.status != "ok":
+            continue
+        if doc.sha256 in seen:
+            doc.issues.append(Issue(stage="ingest", code="duplicate_content",
+                                    message=f"{doc.file}: same content as {seen[doc.sha256]}; "
+                                            "its initiatives are published once"))
+            continue
+        seen[doc.sha256] = doc.file
+        fresh.append(doc)
+    return fresh
 
 
 def translate_batch(records: list[Initiative], settings: Settings) -> dict:
@@ -91,9 +123,10 @@ def translate_batch(records: list[Initiative], settings: Settings) -> dict:
 
 def publish_batch(writer: ReleaseWriter, documents: list[Document],
                   records: list[Initiative]) -> None:
-    """Stream a batch of documents and records into the release being written."""
+    """Stream a batch of documents, records and review rows into the release being written."""
     writer.add_documents(documents)
     writer.add_records(records)
+    writer.add_review(records, {doc.file: doc.text for doc in documents})
 
 
 @dataclass
@@ -127,13 +160,18 @@ def run_pipeline(settings: Settings | None = None, stages: Stages | None = None,
 def run_locked(settings: Settings, stages: Stages,
                on_progress: Callable[[int], None] | None) -> RunSummary:
     """The run proper, once this process holds the output folder's lock."""
-    writer = ReleaseWriter(settings.out_dir)
+    writer = ReleaseWriter(settings.out_dir, settings.keep_releases)
+    store = ExtractionStore(settings.out_dir / "store")
+    corrections, problems = load_corrections(settings.corrections_dir)
+    applied: dict[str, str] = {}
+    seen: dict[str, str] = {}
     summary = RunSummary()
     translation: dict = {}
     try:
         for paths in batched(discover_files(settings.raw_dir), settings.batch_size):
             documents = stages.ingest(paths, settings.raw_dir, settings.max_file_bytes)
-            records = stages.extract(documents)
+            records = stages.extract(skip_duplicates(documents, seen), store)
+            apply_corrections(records, corrections, applied)
             translation = merge_figures(translation, stages.translate(records, settings))
             stages.publish(writer, documents, records)
             summary.documents += len(documents)
@@ -142,11 +180,25 @@ def run_locked(settings: Settings, stages: Stages,
             if on_progress:
                 on_progress(len(documents))
         writer.tally.translation = translation
+        writer.tally.incremental = {"reused": store.hits, "extracted": store.misses}
+        writer.tally.corrections = describe_corrections(corrections, applied, problems)
         summary.quality = writer.finish()
+        store.prune()
     except BaseException:
         writer.abort()
         raise
     return summary
+
+
+def describe_corrections(corrections: list, applied: dict[str, str],
+                         problems: list[str]) -> dict:
+    """Which corrections took effect, and which did not and why."""
+    unapplied = [f"{c.origin}: no record {c.record_id or (c.file, c.title)} to correct"
+                 for c in corrections if c.origin not in applied]
+    invalid = [f"{origin}: {outcome}" for origin, outcome in applied.items()
+               if outcome != "applied"]
+    return {"applied": sum(1 for o in applied.values() if o == "applied"),
+            "not_applied": unapplied + invalid + problems}
 
 
 def merge_figures(total: dict, batch: dict) -> dict:
