@@ -49,3 +49,13 @@ def run_inbox_flow(raw_dir: Path, out_dir: Path, translate: bool = True,
         return inbox_flow(str(raw_dir), str(out_dir), translate)
     finally:
         _progress = None
+
+
+def build_deployment(interval_seconds: int = 900, cron: str | None = None,
+                     raw_dir: str | None = None, out_dir: str | None = None):
+    """A deployment that runs the inbox flow on a schedule; unchanged files cost nothing."""
+    parameters = {"raw_dir": raw_dir, "out_dir": out_dir}
+    schedule = {"cron": cron} if cron else {"interval": interval_seconds}
+    return inbox_flow.to_deployment(name="praxis-inbox", parameters=parameters,
+                                    description="Process new submissions in the inbox.",
+                                    **schedule)

@@ -117,6 +117,23 @@ def resolve_release(base: Path, name: str) -> Path:
     return base / name if name == "latest" else base / "releases" / name
 
 
+@app.command("serve-flow")
+def serve_flow(
+    interval: int = typer.Option(900, "--interval", help="Seconds between runs."),
+    cron: str = typer.Option(None, "--cron", help="A cron schedule instead of an interval."),
+    raw: Path = typer.Option(None, "--raw", help="Inbox folder (default: raw/)."),
+    out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
+) -> None:
+    """Serve the inbox flow as a scheduled Prefect deployment (needs a Prefect server)."""
+    from prefect import serve
+
+    from flows.inbox import build_deployment
+
+    deployment = build_deployment(interval, cron, str(raw.resolve()) if raw else None,
+                                  str(out.resolve()) if out else None)
+    serve(deployment)
+
+
 @app.command()
 def schema() -> None:
     """Write the JSON Schema of the published records to schemas/."""
