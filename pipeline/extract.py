@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pipeline.categorise import categorise
 from pipeline.language import detect_language
-from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, is_date_line, paragraphs,
+from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
                              split_list_items, starts_capitalised, trim_span)
 from pipeline.lexicon import load_lexicon
 from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
@@ -18,13 +18,12 @@ from pipeline.normalise import (find_countries, find_emails, find_period, find_w
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, merge_organisations)
 from pipeline.segment import Segment
+from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
 from pipeline.sentences import split_sentences
 from pipeline.zones import Zone, cut_zones
 
 PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
                       "evaluation", "background", "challenges", "impact", "replicability")
-MIN_PROSE_WORDS = 8
-MAX_TITLE_WORDS = 14
 # How far each way of finding a value is trusted; the review queue reads these.
 METHOD_CONFIDENCE = {
     "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
@@ -33,8 +32,6 @@ METHOD_CONFIDENCE = {
     "inherited": 0.5,
     "keywords": 0.7,  # routine: categories are not queued for review on method alone
 }
-TAG_SEPARATOR = re.compile(r"\s[•|·]\s")
-BREADCRUMB = re.compile(r"\s[/›>»]\s")
 
 
 @dataclass
@@ -153,10 +150,10 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
         first_prose = first_prose_line(lines, zone)
         lead_end = first_prose if first_prose is not None else zone.last
         if draft.title is None and segment.kind != "example":
-            draft.title = pick_title(lines, zone.first, lead_end, draft)
+            draft.title = pick_title(lines, zone.first, lead_end, draft.tags)
             draft.methods["title"] = "page_heading" if segment.kind == "page" else "header_line"
         elif segment.kind != "example":
-            collect_tags(lines, zone.first, lead_end, draft)
+            collect_tags(lines, zone.first, lead_end, draft.tags)
         if first_prose is None:
             continue
         span = trim_span(text, lines[first_prose].start, zone.end)
@@ -168,65 +165,6 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
     if draft.title is None and "description" in draft.sections:
         draft.title = title_from_self_introduction(text, draft.sections["description"])
         draft.methods["title"] = "self_introduction"
-
-
-def first_prose_line(lines: list[Line], zone: Zone) -> int | None:
-    """The first line of the zone that begins running text rather than a heading."""
-    title_seen = False
-    for first, last in paragraphs(lines, zone.first, zone.last):
-        block = lines[first:last + 1]
-        words = sum(line.words for line in block)
-        if words >= MIN_PROSE_WORDS or block[-1].text.rstrip().endswith((".", ":")):
-            return first
-        if title_seen and not all(skippable_lead_line(line) for line in block):
-            return first
-        title_seen = title_seen or not all(skippable_lead_line(line) for line in block)
-    return None
-
-
-def pick_title(lines: list[Line], first: int, last: int, draft: Draft) -> tuple[int, int] | None:
-    """Choose the title among the lead lines: not a date, kicker, breadcrumb or tag line."""
-    title = None
-    for line in lines[first:last]:
-        if line.blank:
-            continue
-        if TAG_SEPARATOR.search(line.text):
-            draft.tags.append(line.text)
-            continue
-        if title is None and not skippable_lead_line(line) and line.words <= MAX_TITLE_WORDS:
-            title = trim_span(line.text, 0, len(line.text))
-            title = (line.start + title[0], line.start + title[1])
-    return title
-
-
-def collect_tags(lines: list[Line], first: int, last: int, draft: Draft) -> None:
-    for line in lines[first:last]:
-        if TAG_SEPARATOR.search(line.text):
-            draft.tags.append(line.text)
-
-
-def skippable_lead_line(line: Line) -> bool:
-    """Lines that introduce a page but do not name the initiative."""
-    text = line.text.strip().strip("#*").strip()
-    folded = text.casefold().rstrip(":")
-    lexicon = load_lexicon()
-    return (is_date_line(text) or folded in lexicon.all_phrases("kickers")
-            or folded in lexicon.all_phrases("generic_headings")
-            or bool(BREADCRUMB.search(text)) or bool(TAG_SEPARATOR.search(text)))
-
-
-def title_from_self_introduction(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
-    """Read the name from an opening like "X är ett forskningsprojekt …"."""
-    opening = text[span[0]:span[1]].split("\n", 1)[0]
-    lexicon = load_lexicon()
-    verbs = "|".join(re.escape(v) for v in sorted(lexicon.all_phrases("self_intro"), key=len,
-                                                   reverse=True))
-    nouns = "|".join(re.escape(n) for n in lexicon.all_phrases("initiative_nouns"))
-    match = re.match(rf"^(.{{3,120}}?)\s+(?:{verbs})\s+(?:\w+\s+){{0,3}}?\w*(?:{nouns})\b",
-                     opening, re.IGNORECASE)
-    if not match or not starts_capitalised(match.group(1)):
-        return None
-    return (span[0], span[0] + len(match.group(1)))
 
 
 def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
