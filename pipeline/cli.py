@@ -117,6 +117,47 @@ def resolve_release(base: Path, name: str) -> Path:
     return base / name if name == "latest" else base / "releases" / name
 
 
+@app.command()
+def serve(
+    public: bool = typer.Option(False, "--public", help="Serve the public variant."),
+    port: int = typer.Option(8001, "--port", help="Port on 127.0.0.1."),
+    out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
+) -> None:
+    """Browse the latest release in Datasette on this machine."""
+    from pipeline.database import build_database
+    from pipeline.serve import serve_database
+
+    release = (out or Settings().out_dir).resolve() / "latest"
+    if public:
+        release = release / "public"
+    if not (release / "initiatives.jsonl").exists():
+        typer.echo(f"error: no release in {release}; run `praxis run` first", err=True)
+        raise typer.Exit(2)
+    database = release / "praxis.sqlite"
+    if not database.exists():
+        build_database(release)
+    typer.echo(f"serving {database} on http://127.0.0.1:{port} (Ctrl-C stops)")
+    serve_database(database, port=port)
+
+
+@app.command()
+def publish(
+    public: bool = typer.Option(True, "--public/--no-public",
+                                help="Write the public variant (no personal data)."),
+    release: str = typer.Option("latest", "--release", help="Release version (default: latest)."),
+    out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
+) -> None:
+    """Write the public variant of a release again (every run already writes one)."""
+    from pipeline.privacy import write_public_release
+
+    folder = resolve_release((out or Settings().out_dir).resolve(), release)
+    if not (folder / "initiatives.jsonl").exists():
+        typer.echo(f"error: no release '{release}' in {folder}", err=True)
+        raise typer.Exit(2)
+    if public:
+        typer.echo(f"wrote {write_public_release(folder, folder / 'public')}")
+
+
 @app.command("serve-flow")
 def serve_flow(
     interval: int = typer.Option(900, "--interval", help="Seconds between runs."),

@@ -34,7 +34,7 @@ CSV_COLUMNS = (
 )
 RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "initiatives.parquet",
                  "quality.json", "datapackage.json", "manifest.json", "review.csv",
-                 "release_notes.md")
+                 "release_notes.md", "report.html", "praxis.sqlite", "public")
 COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
                    *SECTION_FIELDS, "activities", "target_group_categories", "themes",
                    "implementation_level", "period", "funding", "sdgs")
@@ -185,6 +185,9 @@ class ReleaseWriter:
         manifest = build_manifest(self.staging, version, quality)
         manifest["changes"] = {key: len(value) for key, value in changes.to_dict().items()}
         write_json(self.staging / "manifest.json", manifest)
+        write_derived_files(self.staging)
+        manifest["files"] = build_manifest(self.staging, version, quality)["files"]
+        write_json(self.staging / "manifest.json", manifest)
         fsync_tree(self.staging)
         release = self.releases / version
         os.rename(self.staging, release)
@@ -197,6 +200,17 @@ class ReleaseWriter:
         for handle in (self._records, self._documents, self._csv_file, self._review_file):
             handle.close()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def write_derived_files(release: Path) -> None:
+    """The steward's report, the SQLite database and the public variant of a release."""
+    from pipeline.database import build_database
+    from pipeline.privacy import write_public_release
+    from pipeline.report import write_report
+
+    write_report(release, release / "review.csv")
+    build_database(release)
+    write_public_release(release, release / "public")
 
 
 def remove_stale_staging(releases: Path) -> None:
@@ -231,7 +245,7 @@ def build_manifest(folder: Path, version: str, quality: dict) -> dict:
         "schema_version": SCHEMA_VERSION,
         "counts": {"documents": quality["documents"], "initiatives": quality["initiatives"]},
         "files": {path.name: sha256_file(path) for path in sorted(folder.iterdir())
-                  if path.name != "manifest.json"},
+                  if path.is_file() and path.name != "manifest.json"},
     }
 
 
@@ -245,9 +259,10 @@ def sha256_file(path: Path) -> str:
 
 def fsync_tree(folder: Path) -> None:
     """Flush a release's files to disk before it is made visible."""
-    for path in folder.iterdir():
-        with path.open("rb") as handle:
-            os.fsync(handle.fileno())
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
 
 
 def point_latest(out_dir: Path, release: Path) -> None:

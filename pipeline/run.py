@@ -6,6 +6,7 @@ so the batches can run on any executor (a Dask cluster, a plain loop).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -97,6 +98,7 @@ def skip_duplicates(documents: list[Document], seen: dict[str, str]) -> list[Doc
         if doc.status != "ok":
             continue
         if doc.sha256 in seen:
+            doc.id = f"{doc.id}-{hashlib.sha256(doc.file.encode()).hexdigest()[:8]}"
             doc.issues.append(Issue(stage="ingest", code="duplicate_content",
                                     message=f"{doc.file}: same content as {seen[doc.sha256]}; "
                                             "its initiatives are published once"))

@@ -81,8 +81,8 @@ def test_flattened_rows_join_lists_and_keep_text(records_of):
 
 def test_writer_streams_batches(tmp_path, records_of):
     writer = ReleaseWriter(tmp_path)
-    for _ in range(3):
-        writer.add_records(records_of(FORM))
+    for n in range(3):
+        writer.add_records(records_of(FORM.replace("Språkvänner", f"Språkvänner {n}")))
     quality = writer.finish()
     assert quality["initiatives"] == 3
     assert pq.read_table(tmp_path / "initiatives.parquet").num_rows == 3

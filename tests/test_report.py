@@ -1,0 +1,152 @@
+import json
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from pipeline.config import Settings
+from pipeline.report import write_report
+from pipeline.run import run_pipeline
+
+DATA = Path(__file__).resolve().parent / "data"
+CHROMIUM = Path("/usr/bin/chromium")
+REVIEW_CSV = (
+    "record_id,field,value,reason,source_snippet\n"
+    "ini_a,title,,missing required field,Projektets namn:\n"
+    "ini_b,purpose,Att tala,low confidence (0.41),Syfte\n"
+    "ini_b,language,sv,uncertain language,<script>alert(1)</script>\n"
+)
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    """A release of the tiny test documents plus two files that get quarantined."""
+    work = tmp_path_factory.mktemp("report")
+    (work / "raw").mkdir()
+    for path in DATA.glob("*.txt"):
+        shutil.copy(path, work / "raw" / path.name)
+    (work / "raw" / "empty.txt").write_text("", encoding="utf-8")
+    (work / "raw" / "scan.pdf").write_bytes(b"\x00\x01\x02binary\xff" * 40)
+    settings = Settings()
+    settings.raw_dir, settings.out_dir, settings.translate = work / "raw", work / "out", False
+    run_pipeline(settings)
+    (work / "review.csv").write_text(REVIEW_CSV, encoding="utf-8")
+    return (work / "out" / "latest").resolve(), work / "review.csv"
+
+
+@pytest.fixture(scope="module")
+def report(release):
+    release_dir, review = release
+    path = write_report(release_dir, review)
+    return path, lxml.html.fromstring(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def records(release):
+    lines = (release[0] / "initiatives.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def table(document, table_id: str) -> dict[str, str]:
+    """First column → last column of a report table."""
+    rows = document.xpath(f"//table[@id='{table_id}']/tr[td]")
+    return {row.xpath("td")[0].text_content(): row.xpath("td")[-1].text_content()
+            for row in rows}
+
+
+def test_report_is_written_into_the_release(report, release):
+    path, document = report
+    assert path == release[0] / "report.html"
+    assert document.xpath("//h1")[0].text_content() == "Praxis quality report"
+
+
+def test_report_counts_initiatives_per_language(report, records):
+    _, document = report
+    shown = {label.split(" · ")[0]: int(n) for label, n in table(document, "languages").items()}
+    assert shown == Counter(record["language"] for record in records)
+    assert document.get_element_by_id("count-initiatives").text_content() == str(len(records))
+
+
+def test_report_counts_initiatives_per_country(report, records):
+    _, document = report
+    shown = {label.split(" · ")[0]: int(n) for label, n in table(document, "countries").items()}
+    assert shown == Counter(code for record in records for code in record["countries"])
+    assert any(label.endswith("Sweden") for label in table(document, "countries"))
+
+
+def test_report_shows_the_coverage_of_every_field(report, release):
+    _, document = report
+    quality = json.loads((release[0] / "quality.json").read_text(encoding="utf-8"))
+    shown = table(document, "coverage")
+    assert set(shown) == set(quality["coverage"])
+    for name, share in quality["coverage"].items():
+        assert shown[name] == f"{share * 100:.0f} %", name
+
+
+def test_report_shows_the_review_queue_size_and_reasons(report):
+    _, document = report
+    assert document.get_element_by_id("count-review").text_content() == "3"
+    reasons = table(document, "review-reasons")
+    assert reasons == {"missing required field": "1", "low confidence": "1",
+                       "uncertain language": "1"}
+
+
+def test_report_lists_quarantined_files_with_their_reasons(report):
+    _, document = report
+    quarantined = table(document, "quarantined")
+    assert set(quarantined) == {"empty.txt", "scan.pdf"}
+    assert all(reason.startswith(name) for name, reason in quarantined.items())
+    assert document.get_element_by_id("count-quarantined").text_content() == "2"
+
+
+def test_report_draws_bar_charts_inline(report):
+    _, document = report
+    charts = document.xpath("//svg")
+    assert len(charts) >= 3 and all(chart.xpath(".//rect") for chart in charts)
+
+
+def test_report_is_self_contained(report):
+    path, document = report
+    html = path.read_text(encoding="utf-8")
+    assert not document.xpath("//script | //link | //img | //iframe | //object")
+    assert not [v for v in document.xpath("//@src | //@href") if "://" in v or v.startswith("//")]
+    assert "@import" not in html and "url(" not in html
+
+
+def test_report_escapes_what_it_quotes(release, tmp_path):
+    release_dir, _ = release
+    review = tmp_path / "review.csv"
+    review.write_text("record_id,field,value,reason\n<b>ini</b>,title,,<script>x()</script>\n",
+                      encoding="utf-8")
+    html = write_report(release_dir, review, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;x()&lt;/script&gt;" in html
+
+
+def test_report_without_a_review_queue_says_so(release, tmp_path):
+    release_dir, _ = release
+    path = write_report(release_dir, out_path=tmp_path / "report.html")
+    document = lxml.html.fromstring(path.read_text(encoding="utf-8"))
+    assert document.get_element_by_id("count-review").text_content() == "–"
+    assert "No review queue was given" in document.text_content()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(),
+                    reason="headless render check needs Debian's chromium (/usr/bin/chromium): "
+                           "apt-get install chromium")
+def test_report_renders_in_headless_chromium(report, tmp_path):
+    path, _ = report
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([str(CHROMIUM), *flags, "--dump-dom", path.as_uri()],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "Praxis quality report" in dom and "scan.pdf" in dom
+    screenshot = tmp_path / "report.png"
+    subprocess.run([str(CHROMIUM), *flags, f"--screenshot={screenshot}",
+                    "--window-size=1200,1600", path.as_uri()],
+                   capture_output=True, timeout=60, check=True)
+    png = screenshot.read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
