@@ -17,7 +17,7 @@ from filelock import FileLock, Timeout
 from pipeline.config import Settings
 from pipeline.corrections import apply_corrections, load_corrections
 from pipeline.extract import extract_segment
-from pipeline.ingest import discover_files, ingest_file
+from pipeline.ingest import discover_files, ingest_path
 from pipeline.layout import parse_lines
 from pipeline.lexicon import load_lexicon
 from pipeline.models import Document, Initiative, Issue
@@ -48,8 +48,14 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 
 
 def ingest_batch(paths: list[Path], raw_dir: Path, max_bytes: int) -> list[Document]:
-    """Read a batch of inbox files into Documents (bad files come back quarantined)."""
-    return [ingest_file(path, raw_dir, max_bytes) for path in paths]
+    """Read a batch of inbox files into Documents (bad files come back quarantined).
+
+    One file may give several documents: an e-mail's body and each of its attachments.
+    """
+    return [doc for path in paths for doc in ingest_path(path, raw_dir, max_bytes)]
+
+
+MIN_PAGE_WORDS = 25  # a shorter free page (an e-mail's cover note) describes no initiative
 
 
 def extract_document(doc: Document) -> list[Initiative]:
@@ -57,12 +63,22 @@ def extract_document(doc: Document) -> list[Initiative]:
     if doc.status != "ok":
         return []
     lines = parse_lines(doc.text, load_lexicon())
+    if describes_nothing(doc, lines):
+        doc.issues.append(Issue(stage="segment", code="no_initiative",
+                                message=f"{doc.file}: too short to describe an initiative "
+                                        f"(under {MIN_PAGE_WORDS} words, no form labels)"))
+        return []
     records = []
     for segment in segment_document(lines):
         parent = extract_segment(doc, lines, segment)
         records.append(parent)
         records += [extract_segment(doc, lines, child, parent=parent) for child in segment.children]
     return records
+
+
+def describes_nothing(doc: Document, lines: list) -> bool:
+    """A short text without a single form label is a note, not a submission."""
+    return len(doc.text.split()) < MIN_PAGE_WORDS and not any(line.label for line in lines)
 
 
 def extract_batch(documents: list[Document], store: ExtractionStore | None = None

@@ -98,6 +98,15 @@ def test_record_ids_are_stable_across_runs(records_of):
 
 def test_title_from_a_self_introduction_when_the_heading_is_generic(records_of):
     text = ("OM OSS\n\nKompisbyrån – vänskap över gränser är ett projekt som matchar nyanlända "
-            "med etablerade svenskar.\n")
+            "med etablerade svenskar. Paren träffas varannan vecka under ett halvår och gör "
+            "saker tillsammans som de båda tycker om.\n")
     [record] = records_of(text)
     assert record.title == "Kompisbyrån – vänskap över gränser"
+
+
+def test_a_short_note_without_labels_describes_no_initiative(make_document):
+    from pipeline.run import extract_document
+
+    document = make_document("Hej! Här kommer vår ansökan till expertmötet.\n\nMvh Anna\n")
+    assert extract_document(document) == []
+    assert document.issues[-1].code == "no_initiative"

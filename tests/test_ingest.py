@@ -56,7 +56,7 @@ def test_format_is_detected_from_content_before_extension(tmp_path):
 
 @pytest.mark.parametrize("content, code", [
     (b"", "empty"), (b"   \n\t\n", "empty"), (b"\x00\x01\x02\xff" * 64, "undecodable"),
-    (b"%PDF-1.4 binary", "unsupported_format"),
+    (b"%PDF-1.4 binary", "corrupt"), (b"\xd0\xcf\x11\xe0" + b"\x00" * 64, "unsupported_format"),
 ])
 def test_bad_files_are_quarantined_with_a_reason_naming_the_file(tmp_path, content, code):
     path = tmp_path / "bad input.txt"

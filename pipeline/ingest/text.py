@@ -14,6 +14,8 @@ BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 MIN_PRINTABLE_RATIO = 0.95
+PREFERRED_ENCODINGS = ("cp1252", "iso8859_15", "latin_1")
+NORDIC_LETTERS = set("åäöæøüéèáàóíúšžÅÄÖÆØÜÉÈÁÀÓÍÚŠŽ")
 
 
 class UndecodableError(ValueError):
@@ -34,13 +36,46 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None:
-        raise UndecodableError("no text encoding fits the bytes")
-    text = str(best)
+    text, encoding = pick_legacy_encoding(data)
     if printable_ratio(text) < MIN_PRINTABLE_RATIO:
         raise UndecodableError("the bytes decode only to unreadable characters")
-    return text, best.encoding
+    return text, encoding
+
+
+def pick_legacy_encoding(data: bytes) -> tuple[str, str]:
+    """Choose among charset-normalizer's guesses; on a tie prefer the Western code pages.
+
+    Short Nordic texts from Windows (cp1252) fit several DOS and Central-European code
+    pages equally well by byte statistics; the sources we read are Western European.
+    """
+    results = list(from_bytes(data))
+    if not results:
+        raise UndecodableError("no text encoding fits the bytes")
+    least_chaos = min(result.chaos for result in results)
+    tied = [result for result in results if result.chaos <= least_chaos + 0.01]
+    for preferred in PREFERRED_ENCODINGS:
+        for result in tied:
+            if result.encoding == preferred:
+                return str(result), result.encoding
+    western = try_decode(data, "cp1252")
+    if western is not None and nordic_letter_share(western) >= nordic_letter_share(str(tied[0])):
+        return western, "cp1252"
+    return str(tied[0]), tied[0].encoding
+
+
+def try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def nordic_letter_share(text: str) -> float:
+    """Share of letters that belong to the alphabets we read (Latin with Nordic letters)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if ch.isascii() or ch in NORDIC_LETTERS) / len(letters)
 
 
 def printable_ratio(text: str) -> float:
