@@ -14,6 +14,17 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn integration-initiative write-ups into one clean dataset.")
 
 
+def mount_translation_commands() -> None:
+    """`praxis models …` and `praxis evaluate-translation` (argos loads only when they run)."""
+    from pipeline.cli_models import evaluate_translation, models_app
+
+    app.add_typer(models_app, name="models", help="Install and list translation models.")
+    app.command("evaluate-translation")(evaluate_translation)
+
+
+mount_translation_commands()
+
+
 @app.command()
 def run(
     raw: Path = typer.Option(None, "--raw", help="Inbox folder (default: raw/)."),

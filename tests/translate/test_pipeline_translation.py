@@ -1,0 +1,61 @@
+"""The whole run with real (tiny) argos models installed: records carry English versions."""
+
+import json
+
+import pytest
+
+from pipeline.config import Settings
+from pipeline.run import run_pipeline
+from tests.translate.tiny_corpus import SV_EN
+
+SV_FORM = (
+    "Organisation: Exempelstaden, Sverige\nNamn: Anna\nMejladress: anna@example.se\n\n"
+    "Projektets namn: Språkcafé\n\nMålgrupp\n\n{target}\n\nSyfte\n\n{purpose}\n\n"
+    "Beskrivning\n\n{description}\n"
+)
+FI_FORM = (
+    "Organisaatio: Esimerkkikaupunki, Suomi\nNimi: Liisa\nSähköposti: liisa@example.fi\n\n"
+    "Hankkeen nimi: Kielikahvila\n\nKohderyhmä\n\nMaahanmuuttajat ja pakolaiset.\n\n"
+    "Tarkoitus\n\nTavoitteena on tarjota paikka harjoitella suomen kieltä yhdessä.\n"
+)
+
+
+@pytest.fixture
+def settings(tmp_path, models_dir, monkeypatch):
+    monkeypatch.setenv("PRAXIS_TRANSLATE_BEAM", "1")  # the tiny models decode greedily
+    raw = tmp_path / "inbox"
+    raw.mkdir()
+    target, purpose, description = (pair[0] for pair in SV_EN[2:5])
+    (raw / "sv.txt").write_text(SV_FORM.format(target=target, purpose=purpose,
+                                               description=description), "utf-8")
+    (raw / "fi.txt").write_text(FI_FORM, "utf-8")
+    settings = Settings()
+    settings.raw_dir, settings.out_dir, settings.models_dir = raw, tmp_path / "out", models_dir
+    settings.corrections_dir = tmp_path / "none"
+    return settings
+
+
+def published(settings):
+    lines = (settings.out_dir / "initiatives.jsonl").read_text("utf-8").splitlines()
+    return {r["language"]: r for r in map(json.loads, lines)}
+
+
+def test_run_translates_installed_pairs_and_flags_the_rest(settings):
+    run_pipeline(settings)
+    records = published(settings)
+    swedish, finnish = records["sv"], records["fi"]
+    expected = dict(SV_EN)
+    assert swedish["target_group"]["text_en"] == expected[swedish["target_group"]["text"]]
+    assert swedish["purpose"]["text_en"] == expected[swedish["purpose"]["text"]]
+    assert swedish["purpose"]["translation"]["package"].startswith("translate-sv_en")
+    assert finnish["purpose"]["text_en"] is None
+    assert {i["code"] for i in finnish["issues"]} >= {"no_model"}
+    quality = json.loads((settings.out_dir / "quality.json").read_text("utf-8"))
+    assert "fi→en" in quality["translation"]["missing_pairs"]
+
+
+def test_second_run_translates_from_the_cache(settings):
+    run_pipeline(settings)
+    run_pipeline(settings)
+    figures = json.loads((settings.out_dir / "quality.json").read_text("utf-8"))["translation"]
+    assert figures["model_calls"] == 0 and figures["cache_hits"] > 0
