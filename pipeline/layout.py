@@ -19,8 +19,8 @@ BOLD_ITEM = re.compile(r"^\s*[-*•]\s+\*\*(?P<title>[^*]+?)\*\*\s*$")
 DATE_LINE = re.compile(r"^\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})\s*$")
 URL = re.compile(r"<?(?:https?://|www\.)[^\s<>]+>?", re.IGNORECASE)
 MAX_HEADING_WORDS = 12
-TAG_SEPARATOR = re.compile(r"\s[•|·]\s")   # "Boende • Fritid och nätverk"
-BREADCRUMB = re.compile(r"\s[/›>»]\s")     # "Bra Praxis / Together for integration"
+TAG_SEPARATOR = re.compile(r"\s[•|·]\s")   # "Boende • Hälsa • Språk" (a tag line)
+BREADCRUMB = re.compile(r"\s[/›>»]\s")     # "Goda exempel / Språkcafé"
 
 
 @dataclass

@@ -104,7 +104,7 @@ def resolve_country_mention(word: str, lang: str) -> str | None:
 
 
 def split_trailing_country(value: str) -> tuple[str, str | None]:
-    """Split "Rädda Barnen, Sverige" into ("Rädda Barnen", "SE")."""
+    """Split "Exempelföreningen, Sverige" into ("Exempelföreningen", "SE")."""
     if "," not in value:
         return value.strip(), None
     head, tail = value.rsplit(",", 1)

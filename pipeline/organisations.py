@@ -125,7 +125,7 @@ def restore_parentheses(text: str) -> str:
 
 
 def drop_descriptor(part: str) -> str:
-    """Drop a lower-case lead-in before a colon or dash: "fyra distrikt: A" → "A"."""
+    """Drop a lower-case lead-in before a colon or dash: "tre föreningar: A" → "A"."""
     match = re.match(r"^([^:–-]*?)(?::\s+|\s[-–]\s+)(.*)$", part)
     if match and not starts_upper(match.group(1)):
         return match.group(2).strip()
@@ -151,7 +151,7 @@ def clean_name(text: str, lexicon) -> tuple[str, bool]:
     text = PARENTHESIS.sub(lambda m: f" ({m.group(1)})" if starts_upper(m.group(1)) else "", text)
     tokens = [restore_parentheses(t) for t in
               protect_parentheses(text.replace("”", "").replace('"', "")).split()]
-    # a single lower-case word can still be an authority ("kyrkostyrelsen")
+    # a single lower-case word can still be an authority ("migrationsverket")
     single = tokens[0].casefold().rstrip(".,") if len(tokens) == 1 else ""
     if single and single.endswith(suffixes) and single not in suffixes:
         return tokens[0].rstrip(".,"), False
@@ -175,7 +175,7 @@ def clean_name(text: str, lexicon) -> tuple[str, bool]:
 
 
 def drop_lowercase_tail(tokens: list[str]) -> list[str]:
-    """Cut "Skeiv Verden i samarbeid" after the name: a connector followed only by lower case."""
+    """Cut "Grønn Fremtid i samarbeid" after the name: a connector followed only by lower case."""
     for i, token in enumerate(tokens):
         if i and token.casefold() in CONNECTORS and tokens[i + 1:] and not any(
                 starts_upper(t) for t in tokens[i + 1:]):
@@ -184,7 +184,7 @@ def drop_lowercase_tail(tokens: list[str]) -> list[str]:
 
 
 def take_apposition(tokens: list[str]) -> list[str]:
-    """Keep the proper name of "Sveriges innovationsmyndighet Vinnova": the last capitalised run."""
+    """Keep the proper name of "Danmarks statistikbyrå Statistikbanken": the last capitalised run."""
     for i in range(len(tokens) - 1, 0, -1):
         token = tokens[i - 1]
         if (not starts_upper(token) and token.casefold() not in CONNECTORS
@@ -225,7 +225,7 @@ def same_organisation(a: Organisation, b: Organisation) -> bool:
 
 
 def expand_name(name: str, text: str) -> str:
-    """Prefer the fullest form the text gives a name: "X on Refugees" → "X on Refugees and Migrants"."""
+    """Prefer the fullest form the text gives a name: "Council on Youth" → "Council on Youth and Sport"."""
     pattern = (re.escape(name) + r"((?:\s+(?:and|och|og|ja|&)\s+[A-ZÅÄÖÆØ][\w-]*)+)"
                r"(?=\s*\([A-ZÅÄÖÆØ]{2,}\))")  # only a full name that its acronym follows
     match = re.search(pattern, text)
@@ -233,7 +233,7 @@ def expand_name(name: str, text: str) -> str:
 
 
 def find_self_introduced_organisation(sentence: str, lang: str) -> str | None:
-    """Read "Hej främling! är en ideell förening …" as the organisation's own name."""
+    """Read "Läsglädje! är en ideell förening …" as the organisation's own name."""
     lexicon = load_lexicon().languages.get(lang, load_lexicon().languages["en"])
     verbs = "|".join(re.escape(v) for v in lexicon.self_intro)
     nouns = "|".join(re.escape(n) for n in sorted(lexicon.organisation_nouns, key=len,

@@ -44,7 +44,7 @@ def pick_title(lines: list[Line], first: int, last: int,
 
 
 def collect_tags(lines: list[Line], first: int, last: int, tags: list[str]) -> None:
-    """Keep tag lines ("Boende • Fritid") for the categoriser."""
+    """Keep tag lines ("Boende • Hälsa") for the categoriser."""
     for line in lines[first:last]:
         if TAG_SEPARATOR.search(line.text):
             tags.append(line.text)
