@@ -159,3 +159,23 @@ def test_sigkill_while_publishing_leaves_the_previous_release_complete(tmp_path,
         assert sha256_file(out / "latest" / name) == digest
     assert run_pipeline(settings).initiatives == 2  # the next run recovers and publishes
     assert not list((out / "releases").glob(".staging-*"))
+
+
+def test_a_50_mb_text_file_is_over_the_default_limit(tmp_path):
+    settings = make_settings(tmp_path, {"ok.txt": FORM.format(title="A")})
+    with (settings.raw_dir / "huge.txt").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024 + 1)  # sparse: no 50 MB written to disk
+    summary = run_pipeline(settings)
+    assert summary.quarantined == 1 and "size limit" in published(settings)["huge.txt"]["error"]
+
+
+@pytest.mark.parametrize("flags, code", [([], 0), (["--strict"], 1)])
+def test_cli_names_the_quarantined_count_and_fails_only_when_strict(tmp_path, flags, code):
+    settings = make_settings(tmp_path, {"ok.txt": FORM.format(title="A"), "empty.txt": ""})
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", "--no-prefect", "--no-translate",
+         "--raw", str(settings.raw_dir), "--out", str(settings.out_dir), *flags],
+        capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == code, result.stderr
+    assert "1 quarantined" in result.stdout
+    assert "empty.txt" in result.stderr
