@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 
 import pycountry
 
 from pipeline.models import SECTION_FIELDS
+from pipeline.streams import batched, read_jsonl
 
 DEFAULT_NAME = "praxis.sqlite"
 BATCH_SIZE = 500
@@ -200,22 +199,6 @@ def fill_database(connection: sqlite3.Connection, release_dir: Path) -> None:
     check_foreign_keys(connection)
     connection.execute("ANALYZE")
     connection.commit()
-
-
-def read_jsonl(path: Path) -> Iterator[dict]:
-    """Yield one JSON object per non-empty line, reading the file as a stream."""
-    if not path.exists():
-        return
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
-def batched(items, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def load_documents(connection: sqlite3.Connection, path: Path) -> dict[str, str]:

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.streams import read_jsonl
+
 IGNORED_FIELDS = {"id", "provenance", "issues"}
 
 
@@ -46,27 +48,18 @@ class ReleaseDiff:
 def read_prints(release: Path) -> dict[str, RecordPrint]:
     """Stream a release's records into fingerprints keyed by id."""
     prints: dict[str, RecordPrint] = {}
-    path = release / "initiatives.jsonl"
-    if not path.exists():
-        return prints
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            fields = {name: hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False)
-                                         .encode()).hexdigest()
-                      for name, value in record.items() if name not in IGNORED_FIELDS}
-            prints[record["id"]] = RecordPrint(record["id"], record.get("title"),
-                                               record["source"]["file"],
-                                               record["source"]["segment"], fields)
+    for record in read_jsonl(release / "initiatives.jsonl"):
+        fields = {name: hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False)
+                                     .encode()).hexdigest()
+                  for name, value in record.items() if name not in IGNORED_FIELDS}
+        prints[record["id"]] = RecordPrint(record["id"], record.get("title"),
+                                           record["source"]["file"],
+                                           record["source"]["segment"], fields)
     return prints
 
 
 def read_document_files(release: Path) -> set[str]:
-    path = release / "documents.jsonl"
-    if not path.exists():
-        return set()
-    with path.open(encoding="utf-8") as handle:
-        return {json.loads(line)["file"] for line in handle}
+    return {document["file"] for document in read_jsonl(release / "documents.jsonl")}
 
 
 def diff_releases(old: Path, new: Path) -> ReleaseDiff:

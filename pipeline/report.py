@@ -21,6 +21,7 @@ from babel import Locale
 from jinja2 import Environment
 
 from pipeline.publish import COVERAGE_FIELDS
+from pipeline.streams import read_jsonl
 
 REVIEW_ROWS_SHOWN = 30
 # "low confidence (0.41)" and "low confidence (0.38)" are one reason in the summary table.
@@ -55,15 +56,6 @@ class Figures:
         return [(name, self.filled[name], self.filled[name] / total) for name in COVERAGE_FIELDS]
 
 
-def read_json_lines(path: Path):
-    if not path.exists():
-        return
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
 def is_filled(record: dict, name: str) -> bool:
     """Whether a record has a value for a field, as quality.json counts it."""
     value = record.get(name)
@@ -73,7 +65,7 @@ def is_filled(record: dict, name: str) -> bool:
 
 
 def gather_records(figures: Figures, path: Path) -> None:
-    for record in read_json_lines(path):
+    for record in read_jsonl(path):
         figures.initiatives += 1
         figures.children += record.get("parent_id") is not None
         figures.languages[record.get("language") or "?"] += 1
@@ -84,7 +76,7 @@ def gather_records(figures: Figures, path: Path) -> None:
 
 
 def gather_documents(figures: Figures, path: Path) -> None:
-    for document in read_json_lines(path):
+    for document in read_jsonl(path):
         status = document.get("status", "ok")
         figures.documents[status] += 1
         if status == "quarantined":

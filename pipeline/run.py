@@ -7,9 +7,8 @@ so the batches can run on any executor (a Dask cluster, a plain loop).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -24,6 +23,7 @@ from pipeline.models import Document, Initiative, Issue
 from pipeline.publish import ReleaseWriter
 from pipeline.segment import segment_document
 from pipeline.store import ExtractionStore
+from pipeline.streams import batched
 
 
 class RunLockedError(RuntimeError):
@@ -38,13 +38,6 @@ class RunSummary:
     quarantined: int = 0
     initiatives: int = 0
     quality: dict = field(default_factory=dict)
-
-
-def batched(items: Iterable, size: int) -> Iterator[list]:
-    """Yield lists of up to `size` items, never holding more than one batch."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def ingest_batch(paths: list[Path], raw_dir: Path, max_bytes: int) -> list[Document]:
