@@ -99,7 +99,11 @@ def evaluate(
     """Score published records against a gold annotation file."""
     from pipeline.evaluate import format_report, run_evaluation
 
-    typer.echo(format_report(run_evaluation(gold, pred), verbose=verbose))
+    records = pred or Settings().out_dir / "initiatives.jsonl"
+    if not records.exists():
+        typer.echo(f"error: no published records at {records}; run `praxis run` first", err=True)
+        raise typer.Exit(2)
+    typer.echo(format_report(run_evaluation(gold, records), verbose=verbose))
 
 
 @app.command()
