@@ -49,6 +49,27 @@ def records_of(make_document):
     return lambda text: extract_document(make_document(text))
 
 
+def publish_test_documents(work: Path, extra: dict[str, bytes] | None = None) -> Path:
+    """Run the pipeline (no translation) over tests/data/*.txt plus `extra` files in `work`.
+
+    Returns the published release folder.
+    """
+    from pipeline.config import Settings
+    from pipeline.run import run_pipeline
+
+    raw = work / "raw"
+    raw.mkdir()
+    for path in DATA.glob("*.txt"):
+        shutil.copy(path, raw / path.name)
+    for name, content in (extra or {}).items():
+        (raw / name).write_bytes(content)
+    settings = Settings()
+    settings.raw_dir, settings.out_dir, settings.translate = raw, work / "out", False
+    settings.corrections_dir = work / "corrections"
+    run_pipeline(settings)
+    return (work / "out" / "latest").resolve()
+
+
 @pytest.fixture(scope="session")
 def gold() -> dict:
     if not GOLD.exists():

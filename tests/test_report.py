@@ -1,5 +1,4 @@
 import json
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -7,11 +6,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipeline.config import Settings
+from tests.conftest import publish_test_documents
 from pipeline.report import write_report
-from pipeline.run import run_pipeline
 
-DATA = Path(__file__).resolve().parent / "data"
 CHROMIUM = Path("/usr/bin/chromium")
 REVIEW_CSV = (
     "record_id,field,value,reason,source_snippet\n"
@@ -25,16 +22,10 @@ REVIEW_CSV = (
 def release(tmp_path_factory):
     """A release of the tiny test documents plus two files that get quarantined."""
     work = tmp_path_factory.mktemp("report")
-    (work / "raw").mkdir()
-    for path in DATA.glob("*.txt"):
-        shutil.copy(path, work / "raw" / path.name)
-    (work / "raw" / "empty.txt").write_text("", encoding="utf-8")
-    (work / "raw" / "scan.pdf").write_bytes(b"\x00\x01\x02binary\xff" * 40)
-    settings = Settings()
-    settings.raw_dir, settings.out_dir, settings.translate = work / "raw", work / "out", False
-    run_pipeline(settings)
+    release_dir = publish_test_documents(
+        work, {"empty.txt": b"", "scan.pdf": b"\x00\x01\x02binary\xff" * 40})
     (work / "review.csv").write_text(REVIEW_CSV, encoding="utf-8")
-    return (work / "out" / "latest").resolve(), work / "review.csv"
+    return release_dir, work / "review.csv"
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,4 @@
 import asyncio
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -10,12 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipeline.config import Settings
+from tests.conftest import publish_test_documents
 from pipeline.database import build_database
-from pipeline.run import run_pipeline
 from pipeline.serve import build_metadata, create_datasette
 
-DATA = Path(__file__).resolve().parent / "data"
 PROJECT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 30
 
@@ -24,13 +21,7 @@ STARTUP_SECONDS = 30
 def db_path(tmp_path_factory):
     """A database of a release of the tiny multilingual test documents."""
     work = tmp_path_factory.mktemp("serve")
-    (work / "raw").mkdir()
-    for path in DATA.glob("*.txt"):
-        shutil.copy(path, work / "raw" / path.name)
-    settings = Settings()
-    settings.raw_dir, settings.out_dir, settings.translate = work / "raw", work / "out", False
-    run_pipeline(settings)
-    return build_database(work / "out" / "latest", work / "praxis.sqlite")
+    return build_database(publish_test_documents(work), work / "praxis.sqlite")
 
 
 def get_json(datasette, path: str) -> dict:
