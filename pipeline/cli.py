@@ -199,5 +199,26 @@ def schema() -> None:
         typer.echo(f"wrote {path}")
 
 
+@app.command()
+def template(
+    lang: str = typer.Option("sv", "--lang", help="Language of the form (a lexicon language)."),
+    out: Path = typer.Option(Path("."), "--out", help="Folder to write the forms into."),
+) -> None:
+    """Write a blank submission form (DOCX and Markdown) with the labels Praxis reads."""
+    from pipeline.lexicon import load_lexicon
+    from pipeline.template import render_markdown, write_docx
+
+    languages = sorted(load_lexicon().languages)
+    if lang not in languages:
+        typer.echo(f"error: no lexicon for '{lang}'; choose one of {', '.join(languages)}",
+                   err=True)
+        raise typer.Exit(2)
+    out.mkdir(parents=True, exist_ok=True)
+    markdown = out / f"submission-form-{lang}.md"
+    markdown.write_text(render_markdown(lang), encoding="utf-8")
+    typer.echo(f"wrote {write_docx(lang, out / f'submission-form-{lang}.docx')}")
+    typer.echo(f"wrote {markdown}")
+
+
 if __name__ == "__main__":
     app()

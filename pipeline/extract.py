@@ -16,7 +16,8 @@ from pipeline.models import (Contact, Document, Initiative, Issue, Organisation,
 from pipeline.normalise import (find_countries, find_emails, find_period, find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
 from pipeline.organisations import (expand_name, find_role_mentions,
-                                    find_self_introduced_organisation, merge_organisations)
+                                    find_self_introduced_organisation, merge_organisations,
+                                    read_name_list)
 from pipeline.segment import Segment
 from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
 from pipeline.sentences import split_sentences
@@ -307,7 +308,7 @@ def make_text_field(text: str, span: tuple[int, int], record_language: str,
 def gather_organisations(text: str, draft: Draft, language: str,
                          parent: Initiative | None) -> list[Organisation]:
     """Labelled organisations first, then those named after role cues in the text."""
-    labelled = list(draft.organisations)
+    labelled = list(draft.organisations) + labelled_funders(draft, language)
     mentioned: list[Organisation] = []
     spans = list(draft.sections.values()) + draft.activities + draft.loose_text
     for start, end in spans:
@@ -327,6 +328,13 @@ def gather_organisations(text: str, draft: Draft, language: str,
                  ) + found
     draft.methods["funding"] = "role_cue"
     return merge_organisations(found)
+
+
+def labelled_funders(draft: Draft, language: str) -> list[Organisation]:
+    """A `Finansiering:` value names the funders: "ESF och Region Skåne" is two."""
+    return [Organisation(name=name, role="funder", country=country)
+            for value in draft.values.get("funding", [])
+            for name, country in read_name_list(value, language)]
 
 
 def self_introduced(text: str, draft: Draft, language: str) -> list[Organisation]:

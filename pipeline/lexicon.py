@@ -42,6 +42,33 @@ LONG_LABEL = 16      # long labels may differ by two edits, others by one
 MAX_QUESTION_WORDS = 15
 
 
+class TemplateEntry(BaseModel):
+    """One question of the blank submission form."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str
+    guidance: str
+
+
+class FormTemplate(BaseModel):
+    """The blank submission form in one language (`praxis template`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    heading: str
+    intro: str
+    fields: dict[str, TemplateEntry]
+
+    @field_validator("fields")
+    @classmethod
+    def check_template_fields(cls, value: dict[str, TemplateEntry]) -> dict[str, TemplateEntry]:
+        unknown = set(value) - set(ALL_FIELDS)
+        if unknown:
+            raise ValueError(f"template fields unknown {sorted(unknown)}")
+        return value
+
+
 class LanguageLexicon(BaseModel):
     """One language file, validated."""
 
@@ -68,6 +95,7 @@ class LanguageLexicon(BaseModel):
     months: dict[str, int]
     levels: dict[str, list[str]]
     cue_words: list[str]
+    template: FormTemplate
 
     @field_validator("labels")
     @classmethod
@@ -158,6 +186,16 @@ class Lexicon:
         self.languages = languages
         self.label_index = self._index_labels()
         self._fuzzy_keys = [key for key in self.label_index if len(key) >= FUZZY_MIN_LENGTH]
+        self._check_template_labels()
+
+    def _check_template_labels(self) -> None:
+        """Every label of a blank form must read back as its own field."""
+        for lang, lexicon in self.languages.items():
+            for field, entry in lexicon.template.fields.items():
+                found = self.lookup_label(entry.label)
+                if not found or found[0] != field:
+                    raise LexiconError(f"{lang}.yaml: template label '{entry.label}' is read "
+                                       f"as {found[0] if found else 'no label'}, not '{field}'")
 
     def _index_labels(self) -> dict[str, tuple[str, str]]:
         index: dict[str, tuple[str, str]] = {}

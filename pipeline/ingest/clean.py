@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from pipeline.lexicon import load_lexicon
+from pipeline.template import is_template_line
 
 ID_LINE = re.compile(
     r"^\s*(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24,})\s*$",
@@ -23,6 +24,7 @@ def normalise_text(text: str) -> str:
     text = text.replace("\u00ad", "")  # soft hyphens are invisible in the source
     lines = [SPACES.sub(" ", line).rstrip() for line in text.split("\n")]
     lines = [line if line.strip() else "" for line in lines]
+    lines = [line for line in lines if not is_template_line(line)]  # a returned blank form's guidance
     lines = drop_noise_lines(lines)
     lines = drop_repeated_lines(lines)
     return collapse_blank_lines(lines).strip("\n") + "\n"
