@@ -200,6 +200,39 @@ def schema() -> None:
 
 
 @app.command()
+def review(
+    port: int = typer.Option(8002, "--port", help="Port on 127.0.0.1."),
+    release: str = typer.Option("latest", "--release", help="Release version (default: latest)."),
+    out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
+) -> None:
+    """Review records beside their source text, values highlighted, and correct them."""
+    import errno
+
+    from pipeline.review_server import make_server
+
+    settings = Settings()
+    folder = resolve_release((out or settings.out_dir).resolve(), release)
+    if not (folder / "initiatives.jsonl").exists():
+        typer.echo(f"error: no release '{release}' in {folder}; run `praxis run` first", err=True)
+        raise typer.Exit(2)
+    try:
+        server = make_server(folder, settings.corrections_dir, port)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        typer.echo(f"error: port {port} is in use; choose another with --port", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"reviewing release {folder.resolve().name} on http://127.0.0.1:{server.server_port}/ "
+               f"(corrections go to {settings.corrections_dir}; Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command()
 def template(
     lang: str = typer.Option("sv", "--lang", help="Language of the form (a lexicon language)."),
     out: Path = typer.Option(Path("."), "--out", help="Folder to write the forms into."),

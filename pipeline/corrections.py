@@ -125,10 +125,18 @@ def apply_one(record: Initiative, correction: Correction) -> str:
     except (ValidationError, ValueError, TypeError) as exc:
         for name in Initiative.model_fields:
             setattr(record, name, getattr(before, name))
-        return f"invalid value: {exc}".splitlines()[0]
+        return f"invalid value: {explain_error(exc)}"
     record.provenance[correction.field] = Provenance(method="steward", confidence=1.0,
                                                      note=correction.note)
     return "applied"
+
+
+def explain_error(exc: Exception) -> str:
+    """Say which part of a value was wrong and what is allowed, in one line."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+                         for error in exc.errors()[:3])
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def set_value(record: Initiative, field: str, value: object) -> None:

@@ -110,6 +110,9 @@ def gather_review(figures: Figures, path: Path) -> None:
                     "record": row.get(record, "") if record else "",
                     "field": row.get(name, "") if name else "",
                     "reason": row.get(reason, "") if reason else "",
+                    "title": row.get("title") or "",
+                    "value": row.get("value") or "",
+                    "snippet": row.get("source_snippet") or "",
                 })
 
 
@@ -276,10 +279,14 @@ TEMPLATE = """<!DOCTYPE html>
   {% if f.review_fields %}<table id="review-fields"><tr><th>field</th><th>rows</th></tr>
     {%- for name, count in f.review_fields.most_common() %}<tr><td>{{ name }}</td><td class="num">{{ count }}</td></tr>{% endfor %}</table>{% endif %}
 </div>
+<p class="none-here">Each record links to its review view: open this report through
+<code>praxis review</code> (http://127.0.0.1:8002/report) to see the record beside its source
+text, every value highlighted, and correct it there.</p>
 <table id="review-sample">
-  <tr><th>record</th><th>field</th><th>reason</th></tr>
+  <tr><th>record</th><th>field</th><th>value</th><th>reason</th><th>source</th></tr>
   {%- for row in f.review_sample %}
-  <tr><td>{{ row.record }}</td><td>{{ row.field }}</td><td>{{ row.reason }}</td></tr>
+  <tr><td><a href="record/{{ row.record|urlencode }}">{{ row.title or row.record }}</a></td><td>{{ row.field }}</td>
+    <td>{{ row.value|truncate(80) }}</td><td>{{ row.reason }}</td><td>{{ row.snippet|truncate(100) }}</td></tr>
   {%- endfor %}
 </table>
 {% if f.review_rows > f.review_sample|length %}<p class="none-here">First {{ f.review_sample|length }} of {{ f.review_rows }} rows.</p>{% endif %}
