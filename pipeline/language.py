@@ -23,6 +23,8 @@ from pipeline.models import Issue
 
 UNDETERMINED = "und"
 SHORT_WORDS = 6
+SHORT_PRIOR = 0.6      # the prior's weight on a text of under SHORT_WORDS words
+LONG_PRIOR = 0.1       # and its floor on long texts
 TYPICAL_LETTER = 0.3   # reward when a text has a letter typical of the language
 FOREIGN_LETTER = 0.4   # penalty when it has a letter the language does not write
 # Share of a long text's words that match another language's cue words by chance (measured on
@@ -97,8 +99,8 @@ def detect_language(text: str, prior: str | None = None) -> tuple[str, float]:
         return (prior or UNDETERMINED, 0.0)
     probabilities = langdetect_probabilities(text, lexicon)
     scores = score_languages(tokens, probabilities, prior, len(tokens) < SHORT_WORDS, lexicon)
-    # ties go to the first code in alphabetical order, never to set or hash order
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    # a tie goes to the prior, then to the first code alphabetically: never to set or hash order
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0] != prior, item[0]))
     best, top = ranked[0]
     if top <= 0:
         return (best, 0.0)
@@ -141,9 +143,14 @@ def score_languages(tokens: list[str], probabilities: dict[str, float], prior: s
             score += cue_weight * (hits if short else max(0.0, hits - CUE_NOISE * len(tokens)))
         score += letter_evidence(lang, letters, lexicon)
         if prior and shares_prior(lang, prior, lexicon):
-            score += 0.6 if short else 0.1
+            score += prior_weight(len(tokens))
         scores[lang] = score
     return scores
+
+
+def prior_weight(words: int) -> float:
+    """How much the enclosing text's language counts: fully for short texts, fading with length."""
+    return max(LONG_PRIOR, SHORT_PRIOR * min(1.0, SHORT_WORDS / words))
 
 
 def letter_evidence(lang: str, letters: str, lexicon: Lexicon | None = None) -> float:
