@@ -170,7 +170,7 @@ def shares_prior(lang: str, prior: str, lexicon: Lexicon) -> bool:
 
 
 def lexicon_issues(lang: str) -> list[Issue]:
-    """The Issue of a record whose language has no lexicon file (it was read with the generic one)."""
+    """The Issue of a record whose language has no lexicon file (read with the generic one)."""
     if lang == UNDETERMINED or load_lexicon().get(lang) is not None:
         return []
     return [Issue(stage="extract", code="no_lexicon", field="language",

@@ -1,8 +1,10 @@
 """Load the per-language lexicons in pipeline/lexicon/ and match form labels against them.
 
 Each `<lang>.yaml` holds one language's knowledge as data (labels, cue phrases, month
-names, …); this module validates the files on load and answers questions such as
-"is this line a label, and for which field?".
+names, letters, phone cues, …); the languages are the files present, so adding one is adding
+its file. This module validates the files on load and answers questions such as "is this line
+a label, and for which field?". A language without a file is read with the generic (English)
+lexicon: `Lexicon.for_language`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
-LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")  # language files are named by ISO 639 code; others are vocabularies
+# Language files are named by their ISO 639 code; other files are vocabularies.
+LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
 DETECTION_FILE = "detection.yaml"
 FALLBACK_LANGUAGE = "en"  # the generic lexicon read for structure when a language has no file
 
@@ -62,7 +65,7 @@ class Letters(BaseModel):
 
 
 class CountryForms(BaseModel):
-    """How country names change in running text: endings added, or a final vowel's stem inflected."""
+    """How country names change in running text: endings added, or a final vowel inflected."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
