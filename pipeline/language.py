@@ -53,14 +53,9 @@ class CueSet:
         return any(token.endswith(s) and len(token) > len(s) + 2 for s in self.suffixes)
 
 
-def load_cues() -> dict[str, CueSet]:
-    """Build each language's cue set from its lexicon file."""
-    return build_cues(load_lexicon())
-
-
 @lru_cache(maxsize=4)
 def build_cues(lexicon: Lexicon) -> dict[str, CueSet]:
-    """Build the cue sets of one loaded lexicon."""
+    """Build each language's cue set from its lexicon file."""
     cues = {}
     for lang, language in lexicon.languages.items():
         words = {w.casefold() for w in language.cue_words if "*" not in w}
