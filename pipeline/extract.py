@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.categorise import categorise
-from pipeline.language import detect_language
+from pipeline.language import detect_language, lexicon_issues
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
                              split_list_items, starts_capitalised, trim_span)
 from pipeline.lexicon import load_lexicon
@@ -264,7 +264,7 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
         parent_id=parent.id if parent else None,
         source=Source(file=doc.file, sha256=doc.sha256, format=doc.format,
                       segment=segment.index, span=span),
-        issues=draft.issues,
+        issues=draft.issues + lexicon_issues(language),
         **{name: value for name, value in fields.items() if value is not None},
     )
     extra = [(tag, language) for tag in draft.tags] + [

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.lexicon import LabelMatch, Lexicon
+from pipeline.lexicon import UPPER, LabelMatch, Lexicon
 
 LIST_ITEM = re.compile(
-    r"^\s*(?:[-*•▪◦–]\s+|\(?\d{1,2}[.)]\s+|\d{1,2}\s+(?=[A-ZÅÄÖÆØÉÜ])|\(?[a-z][)]\s+)"
+    r"^\s*(?:[-*•▪◦–]\s+|\(?\d{1,2}[.)]\s+|\d{1,2}\s+(?=" + UPPER + r")|\(?[a-z][)]\s+)"
 )
 NUMBER_ONLY = re.compile(r"^\s*\d{1,2}[.)]?\s*$")
 BOLD_ITEM = re.compile(r"^\s*[-*•]\s+\*\*(?P<title>[^*]+?)\*\*\s*$")

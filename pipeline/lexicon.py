@@ -1,8 +1,10 @@
 """Load the per-language lexicons in pipeline/lexicon/ and match form labels against them.
 
 Each `<lang>.yaml` holds one language's knowledge as data (labels, cue phrases, month
-names, …); this module validates the files on load and answers questions such as
-"is this line a label, and for which field?".
+names, letters, phone cues, …); the languages are the files present, so adding one is adding
+its file. This module validates the files on load and answers questions such as "is this line
+a label, and for which field?". A language without a file is read with the generic (English)
+lexicon: `Lexicon.for_language`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
-LANGUAGES = ("sv", "da", "nb", "nn", "fi", "en")
+# Language files are named by their ISO 639 code; other files are vocabularies.
+LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
+DETECTION_FILE = "detection.yaml"
+FALLBACK_LANGUAGE = "en"  # the generic lexicon read for structure when a language has no file
 
 # Labels that open the contact block of a form submission (and so may start a new one).
 HEADER_FIELDS = ("organisation", "contact_name", "email", "phone", "title", "website")
@@ -35,7 +40,15 @@ INFO_FIELDS = ("organisations_info",)
 ALL_FIELDS = HEADER_FIELDS + SECTION_FIELDS + VALUE_FIELDS + INFO_FIELDS
 ROLES = ("implementing", "coordinator", "partner", "funder")
 LEVELS = ("local", "regional", "national", "international")
-PERIOD_KEYS = ("since", "start", "end", "duration")
+# since/start/end: cues before a date; year_end: end cues meaning "until the end of" (December);
+# fillers: small words between a cue and its date ("sedan i 2019", "until year 2020").
+PERIOD_KEYS = ("since", "start", "end", "year_end", "duration", "fillers")
+DOCX_STYLE_KINDS = ("heading", "title")
+
+# Every upper-case letter Unicode knows (BMP), for regex classes: capital-letter rules then hold
+# for any alphabet, with no language's letters written into code.
+UPPER_LETTERS = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Lu")
+UPPER = f"[{UPPER_LETTERS}]"
 
 FUZZY_MIN_LENGTH = 8  # shorter labels must match exactly
 LONG_LABEL = 16      # long labels may differ by two edits, others by one
@@ -67,6 +80,22 @@ class FormTemplate(BaseModel):
         if unknown:
             raise ValueError(f"template fields unknown {sorted(unknown)}")
         return value
+class Letters(BaseModel):
+    """Letters that speak for a language in a text (typical) or against it (foreign)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    typical: str
+    foreign: str
+
+
+class CountryForms(BaseModel):
+    """How country names change in running text: endings added, or a final vowel inflected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    suffixes: list[str]
+    vowel_stem: bool
 
 
 class LanguageLexicon(BaseModel):
@@ -96,6 +125,15 @@ class LanguageLexicon(BaseModel):
     levels: dict[str, list[str]]
     cue_words: list[str]
     template: FormTemplate
+    letters: Letters
+    langdetect: str | None            # langdetect's profile for the language; null: it has none
+    spacy_language: str | None        # spaCy blank pipeline for sentences; null: multilingual
+    translation_model: list[str]      # argos package source codes that translate it, in order
+    variants: list[str]               # other written standards of the same language (nb, nn)
+    close_languages: list[str]        # languages a sentence is easily mistaken for
+    docx_styles: dict[str, list[str]]  # Word's localised heading and title style names
+    phone_cues: list[str]
+    country_forms: CountryForms
 
     @field_validator("labels")
     @classmethod
@@ -133,6 +171,13 @@ class LanguageLexicon(BaseModel):
     def check_period(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         if set(value) != set(PERIOD_KEYS):
             raise ValueError(f"period must define exactly {PERIOD_KEYS}")
+        return value
+
+    @field_validator("docx_styles")
+    @classmethod
+    def check_docx_styles(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if set(value) != set(DOCX_STYLE_KINDS):
+            raise ValueError(f"docx_styles must define exactly {DOCX_STYLE_KINDS}")
         return value
 
     @field_validator("months")
@@ -182,8 +227,12 @@ class LabelMatch:
 class Lexicon:
     """All languages' lexicons with fast lookups built once."""
 
-    def __init__(self, languages: dict[str, LanguageLexicon]):
+    def __init__(self, languages: dict[str, LanguageLexicon], also_detect: tuple[str, ...] = ()):
+        if FALLBACK_LANGUAGE not in languages:
+            raise LexiconError(f"{FALLBACK_LANGUAGE}.yaml: the fallback lexicon is missing")
         self.languages = languages
+        self.also_detect = also_detect  # languages detection weighs without a lexicon file
+        self.aliases = self._index_aliases()
         self.label_index = self._index_labels()
         self._fuzzy_keys = [key for key in self.label_index if len(key) >= FUZZY_MIN_LENGTH]
         self._check_template_labels()
@@ -196,6 +245,33 @@ class Lexicon:
                 if not found or found[0] != field:
                     raise LexiconError(f"{lang}.yaml: template label '{entry.label}' is read "
                                        f"as {found[0] if found else 'no label'}, not '{field}'")
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The languages with a lexicon file, in a fixed order."""
+        return tuple(self.languages)
+
+    def resolve(self, code: str | None) -> str | None:
+        """Map a code another tool emits (langdetect's `no`) onto a lexicon language, if any."""
+        if code is None:
+            return None
+        return code if code in self.languages else self.aliases.get(code)
+
+    def get(self, code: str | None) -> LanguageLexicon | None:
+        """Return a language's lexicon, or None when the language has no file."""
+        resolved = self.resolve(code)
+        return self.languages[resolved] if resolved else None
+
+    def for_language(self, code: str | None) -> LanguageLexicon:
+        """Return a language's lexicon, or the generic (English) one when it has none."""
+        return self.get(code) or self.languages[FALLBACK_LANGUAGE]
+
+    def _index_aliases(self) -> dict[str, str]:
+        aliases: dict[str, str] = {}
+        for lang, lexicon in self.languages.items():
+            if lexicon.langdetect and lexicon.langdetect != lang:
+                aliases.setdefault(lexicon.langdetect, lang)
+        return aliases
 
     def _index_labels(self) -> dict[str, tuple[str, str]]:
         index: dict[str, tuple[str, str]] = {}
@@ -270,6 +346,10 @@ class Lexicon:
         """Return the casefolded union of one list-valued key over all languages."""
         return {p.casefold() for values in self.phrases(key).values() for p in values}
 
+    def sorted_phrases(self, key: str) -> list[str]:
+        """Return the union of one list-valued key, longest first, ties alphabetical."""
+        return sorted(self.all_phrases(key), key=lambda p: (-len(p), p))
+
 
 def _has_stem(stem: str, folded: str, words: list[str]) -> bool:
     if " " in stem:
@@ -284,13 +364,37 @@ def _starts_with_list_marker(text: str) -> bool:
     return bool(LIST_MARKER.match(text))
 
 
-@lru_cache(maxsize=1)
-def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
-    """Load and validate every language file in the lexicon folder."""
-    languages = {}
-    for lang in LANGUAGES:
-        path = directory / f"{lang}.yaml"
-        if not path.exists():
-            raise LexiconError(f"{path}: lexicon file missing")
-        languages[lang] = load_language(path)
-    return Lexicon(languages)
+def discover_languages(directory: Path) -> tuple[str, ...]:
+    """Return the codes of the language files present in a lexicon folder, sorted."""
+    return tuple(sorted(path.stem for path in directory.glob("*.yaml")
+                        if LANGUAGE_FILE.match(path.stem)))
+
+
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    """Load and validate every language file in the lexicon folder (LEXICON_DIR by default)."""
+    return _load_lexicon(Path(directory or LEXICON_DIR).resolve())
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(directory: Path) -> Lexicon:
+    languages = {lang: load_language(directory / f"{lang}.yaml")
+                 for lang in discover_languages(directory)}
+    return Lexicon(languages, load_also_detect(directory / DETECTION_FILE))
+
+
+def load_also_detect(path: Path) -> tuple[str, ...]:
+    """Read the languages detection weighs without a lexicon file (none when the file is absent)."""
+    if not path.exists():
+        return ()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise LexiconError(f"{path}: {exc}") from exc
+    codes = data.get("also_detect") or []
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise LexiconError(f"{path}: `also_detect` must be a list of language codes")
+    return tuple(codes)
+
+
+# The languages shipped with Praxis; code reads `load_lexicon().codes`, which follows the folder.
+LANGUAGES = discover_languages(LEXICON_DIR)

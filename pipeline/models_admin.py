@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pipeline.translate import NORWEGIAN, TARGET, configure_argos, refresh_argos
+from pipeline.translate import TARGET, configure_argos, refresh_argos, source_candidates
 
 SPLITTER_FOLDERS = ("minisbd", "stanza", "spacy")
 TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")
@@ -198,8 +198,7 @@ def fetch_index(timeout: float) -> Path:
 
 def choose_available(code: str, available: list) -> object:
     """Return the index entry translating code to English (any Norwegian code for nb/nn/no)."""
-    candidates = (code, *NORWEGIAN) if code in NORWEGIAN else (code,)
-    for candidate in candidates:
+    for candidate in source_candidates(code):
         for pkg in available:
             if pkg.from_code == candidate:
                 return pkg

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import pycountry
 import validators
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from email_validator import EmailNotValidError, validate_email
 
-from pipeline.lexicon import LANGUAGES, load_lexicon
+from pipeline.lexicon import FALLBACK_LANGUAGE, Lexicon, load_lexicon
 from pipeline.models import Period
 
-NORDIC_GENITIVE = ("sv", "da", "nb", "nn")
 # English words or names that are also country names: not read as countries in running text.
 AMBIGUOUS_COUNTRY_NAMES = {"man", "chad", "georgia", "jordan", "island"}
 YEAR = r"(?:19|20)\d{2}"
@@ -26,20 +26,26 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 # ---- countries -------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
 def country_names() -> dict[str, dict[str, str]]:
-    """Map each language to {casefolded country name: ISO alpha-2}, from CLDR via Babel."""
+    """Map each lexicon language to {casefolded country name: ISO alpha-2}, from CLDR via Babel."""
+    return {lang: country_table(lang) for lang in load_lexicon().codes}
+
+
+@lru_cache(maxsize=64)
+def country_table(lang: str) -> dict[str, str]:
+    """Return {casefolded country name: ISO alpha-2} in one language ({} when CLDR lacks it)."""
     codes = {country.alpha_2 for country in pycountry.countries}
-    names: dict[str, dict[str, str]] = {}
-    for lang in LANGUAGES:
+    try:
         territories = Locale.parse(lang).territories
-        names[lang] = {name.casefold(): code for code, name in territories.items()
-                       if code in codes}
-        for country in pycountry.countries:  # official and common English names as well
+    except (ValueError, TypeError, UnknownLocaleError):
+        return {}
+    names = {name.casefold(): code for code, name in sorted(territories.items()) if code in codes}
+    if lang == FALLBACK_LANGUAGE:  # official and common English names as well
+        for country in pycountry.countries:
             for attr in ("name", "common_name", "official_name"):
                 value = getattr(country, attr, None)
-                if value and lang == "en":
-                    names[lang].setdefault(value.casefold(), country.alpha_2)
+                if value:
+                    names.setdefault(value.casefold(), country.alpha_2)
     return names
 
 
@@ -56,22 +62,34 @@ def country_code(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=16)
 def country_pattern(lang: str) -> re.Pattern[str]:
     """A regex finding capitalised country names of a language (and English) in running text."""
-    langs = {lang, "en"} if lang in LANGUAGES else {"en"}
-    candidates = {n for code in langs for n in country_names()[code]}
-    candidates -= AMBIGUOUS_COUNTRY_NAMES - (set(country_names()[lang]) if lang != "en" else set())
+    return build_country_pattern(lang, load_lexicon())
+
+
+@lru_cache(maxsize=64)
+def build_country_pattern(lang: str, lexicon: Lexicon) -> re.Pattern[str]:
+    """Compile the country-name pattern of one language under one loaded lexicon."""
+    own = country_table(lang)
+    candidates = set(own) | set(country_table(FALLBACK_LANGUAGE))
+    candidates -= AMBIGUOUS_COUNTRY_NAMES - (set(own) if lang != FALLBACK_LANGUAGE else set())
     candidates.discard("man")
+    forms = lexicon.for_language(lang).country_forms
+    suffixes = "|".join(re.escape(s) for s in sorted(forms.suffixes, key=lambda s: (-len(s), s)))
     alternatives = []
-    for name in sorted(candidates, key=len, reverse=True):
+    for name in sorted(candidates, key=lambda n: (-len(n), n)):
         if len(name) < 4 and name != "usa":
             continue
-        escaped = re.escape(name)
-        if lang == "fi" and len(name) >= 5 and name[-1] in "aeiouyäö":
-            alternatives.append(re.escape(name[:-1]) + r"[a-zäöå]{1,6}")
-        alternatives.append(escaped + ("s?" if lang in NORDIC_GENITIVE else ""))
+        if forms.vowel_stem and len(name) >= 5 and is_vowel(name[-1]):
+            alternatives.append(re.escape(name[:-1]) + r"[^\W\d_]{1,6}")
+        alternatives.append(re.escape(name) + (f"(?:{suffixes})?" if suffixes else ""))
     return re.compile(r"(?<![\w-])(" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+
+
+def is_vowel(letter: str) -> bool:
+    """True for a vowel letter, with or without diacritics (a, ä, ö, y, ó …)."""
+    base = unicodedata.normalize("NFD", letter)[0].casefold()
+    return base in "aeiouy" or letter.casefold() in "æøœ"
 
 
 def find_countries(text: str, lang: str) -> list[str]:
@@ -89,15 +107,17 @@ def find_countries(text: str, lang: str) -> list[str]:
 
 def resolve_country_mention(word: str, lang: str) -> str | None:
     """Map a matched mention (maybe genitive or inflected) back to its code."""
-    tables = [country_names()[lang] if lang in LANGUAGES else {}, country_names()["en"]]
+    forms = load_lexicon().for_language(lang).country_forms
     folded = word.casefold()
-    for table in tables:
+    own = country_table(lang)
+    for table in (own, country_table(FALLBACK_LANGUAGE)):
         if folded in table:
             return table[folded]
-        if folded.endswith("s") and folded[:-1] in table:
-            return table[folded[:-1]]
-    if lang == "fi":
-        for name, code in country_names()["fi"].items():
+        for suffix in sorted(forms.suffixes, key=lambda s: (-len(s), s)):
+            if folded.endswith(suffix) and folded[:-len(suffix)] in table:
+                return table[folded[:-len(suffix)]]
+    if forms.vowel_stem:
+        for name, code in sorted(own.items(), key=lambda item: (-len(item[0]), item[0])):
             if len(name) >= 5 and folded.startswith(name[:-1]):
                 return code
     return None
@@ -197,9 +217,11 @@ def find_period(sentences: list[tuple[str, str]]) -> Period:
 
 def parse_period(sentence: str, lang: str) -> Period:
     """Parse start and end (YYYY or YYYY-MM) from one sentence using the language's cues."""
-    lexicon = load_lexicon().languages.get(lang) or load_lexicon().languages["en"]
+    lexicon = load_lexicon().for_language(lang)
     months = {name.casefold(): number for name, number in lexicon.months.items()}
     month = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    fillers = "|".join(_cues(lexicon.period["fillers"])) or "(?!)"
+    date = rf"\s+(?:(?:{fillers})\s+)?(?:({month})\.?\s+)?({YEAR})\b"
     text = sentence.strip()
     folded = text.casefold()
     start = end = None
@@ -207,16 +229,16 @@ def parse_period(sentence: str, lang: str) -> Period:
     if span:
         start, end = span.group(1), span.group(2)
     for cue in _cues(lexicon.period["since"] + lexicon.period["start"]):
-        match = re.search(rf"\b{cue}\s+(?:(?:i|in|av)\s+)?(?:({month})\.?\s+)?({YEAR})\b", folded)
+        match = re.search(rf"\b{cue}{date}", folded)
         if match and start is None:
             start = _year_month(match.group(2), months.get(match.group(1) or ""))
-    for cue in _cues(lexicon.period["end"]):
-        match = re.search(rf"\b{cue}\s+(?:(?:år|year|vuoden)\s+)?(?:({month})\.?\s+)?({YEAR})\b",
-                          folded)
+    year_end = set(_cues(lexicon.period["year_end"]))
+    for cue in _cues(lexicon.period["end"] + lexicon.period["year_end"]):
+        match = re.search(rf"\b{cue}{date}", folded)
         if match and end is None:
             month_number = months.get(match.group(1) or "")
-            if month_number is None and re.search(r"slut|end|utgang|loppu", cue):
-                month_number = 12
+            if month_number is None and cue in year_end:
+                month_number = 12  # "until the end of 2025" is December 2025
             end = _year_month(match.group(2), month_number)
     if start is None and end is None:
         return Period()

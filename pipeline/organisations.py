@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from spacy.matcher import PhraseMatcher
 
-from pipeline.lexicon import LANGUAGES, ROLES, load_lexicon
+from pipeline.lexicon import FALLBACK_LANGUAGE, ROLES, UPPER, UPPER_LETTERS, Lexicon, load_lexicon
 from pipeline.models import Organisation
 from pipeline.normalise import country_code
 from pipeline.sentences import load_pipeline
@@ -32,13 +32,18 @@ class RoleMatcher:
     matcher: PhraseMatcher
 
 
-@lru_cache(maxsize=8)
 def load_role_matcher(lang: str) -> RoleMatcher:
     """Build the role-cue matcher for a language (English cues are always included)."""
+    return build_role_matcher(lang, load_lexicon())
+
+
+@lru_cache(maxsize=8)
+def build_role_matcher(lang: str, lexicon: Lexicon) -> RoleMatcher:
+    """Build the role-cue matcher of one language under one loaded lexicon."""
     nlp = load_pipeline(lang)
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    lexicons = load_lexicon().languages
-    for code in {lang if lang in LANGUAGES else "en", "en"}:
+    lexicons = lexicon.languages
+    for code in dict.fromkeys((lexicon.resolve(lang) or FALLBACK_LANGUAGE, FALLBACK_LANGUAGE)):
         for role in ROLES:
             phrases = lexicons[code].roles[role]
             matcher.add(role, [nlp.make_doc(phrase) for phrase in phrases])
@@ -78,7 +83,7 @@ def find_funded_compounds(sentence: str, lang: str) -> list[Organisation]:
     """Read funders written into a compound: "EU-finansierat", "ESF-funded"."""
     suffixes = load_lexicon().languages.get(lang, load_lexicon().languages["en"]).funded_suffixes
     alternatives = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
-    pattern = rf"\b([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]*)(?:-|\s)(?:{alternatives})\b"
+    pattern = rf"\b({UPPER}[^\W\d_]*)(?:-|\s)(?:{alternatives})\b"
     found = []
     for match in re.finditer(pattern, sentence):
         name = match.group(1)
@@ -90,7 +95,7 @@ def find_funded_compounds(sentence: str, lang: str) -> list[Organisation]:
 def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
     """Read "A, B från Italien och C" into names with their countries; stop where names end."""
     lexicon = load_lexicon().languages.get(lang, load_lexicon().languages["en"])
-    text = re.split(r"(?<=[^\s.A-ZÅÄÖ])\.(?:\s|$)|;", text, maxsplit=1)[0]
+    text = re.split(rf"(?<=[^\s.{UPPER_LETTERS}])\.(?:\s|$)|;", text, maxsplit=1)[0]
     joiners = sorted(lexicon.list_joiners, key=len, reverse=True)
     pattern = r",|\s(?:" + "|".join(re.escape(j) for j in joiners) + r")\s"
     parts = [p.strip() for p in re.split(pattern, protect_parentheses(text))]
@@ -226,8 +231,8 @@ def same_organisation(a: Organisation, b: Organisation) -> bool:
 
 def expand_name(name: str, text: str) -> str:
     """Prefer the fullest form the text gives a name: "Council on Youth" → "Council on Youth and Sport"."""
-    pattern = (re.escape(name) + r"((?:\s+(?:and|och|og|ja|&)\s+[A-ZÅÄÖÆØ][\w-]*)+)"
-               r"(?=\s*\([A-ZÅÄÖÆØ]{2,}\))")  # only a full name that its acronym follows
+    pattern = (re.escape(name) + r"((?:\s+(?:and|och|og|ja|&)\s+" + UPPER + r"[\w-]*)+)"
+               r"(?=\s*\(" + UPPER + r"{2,}\))")  # only a full name that its acronym follows
     match = re.search(pattern, text)
     return name + match.group(1) if match else name
 

@@ -24,11 +24,13 @@ import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.lexicon import load_lexicon
 from pipeline.models import Initiative, Issue, TextField
 from pipeline.publish import (CSV_COLUMNS, build_manifest, flatten_record, fsync_tree,
                               write_json)
@@ -36,9 +38,6 @@ from pipeline.publish import (CSV_COLUMNS, build_manifest, flatten_record, fsync
 BATCH_SIZE = 500
 
 EMAIL_LABEL, PHONE_LABEL, NAME_LABEL = "[e-mail]", "[phone]", "[name]"
-# Words that introduce a phone number in the languages of the inbox ("tlf. 12345678").
-PHONE_CUES = ("tel", "tfn", "tlf", "telefon", "telephone", "phone", "puh", "puhelin", "mob",
-              "mobil", "mobile", "mobiili", "gsm", "fax", "ring")
 
 EMAIL_PATTERNS = (
     # anna.svensson@example.se (a space either side of @ is tolerated)
@@ -56,11 +55,15 @@ PHONE_PATTERNS = (
     # eight digits in pairs or 3-2-3 (Danish, Norwegian): 12 34 56 78, 912 34 567
     re.compile(r"(?<![\w+.,\-])(?:\d{2}(?: \d{2}){3}|\d{3} \d{2} \d{3})(?!\w|[,.\-]\d)"),
 )
-PHONE_AFTER_CUE = re.compile(
-    r"\b(?:" + "|".join(PHONE_CUES) + r")\b\.?:? ?(\+?\d(?:[ .\-/]?\d){5,14})(?!\w|[,.]\d)",
-    re.IGNORECASE)
 DATE = re.compile(r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 NAME_PART = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@lru_cache(maxsize=4)
+def phone_after_cue(cues: tuple[str, ...]) -> re.Pattern:
+    """A number after a word that introduces one ("tlf. 12345678"): the lexicons' `phone_cues`."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, cues)) + r")\b\.?:? ?"
+                      r"(\+?\d(?:[ .\-/]?\d){5,14})(?!\w|[,.]\d)", re.IGNORECASE)
 
 
 def cover(text: str, label: str) -> str:
@@ -92,7 +95,8 @@ def mask_phones(text: str) -> str:
         return (whole[:start - offset] + cover(match.group(1), PHONE_LABEL)
                 + whole[end - offset:])
 
-    return PHONE_AFTER_CUE.sub(replace_after_cue, text)
+    return phone_after_cue(tuple(load_lexicon().sorted_phrases("phone_cues"))).sub(
+        replace_after_cue, text)
 
 
 def compile_names(names: Iterable[str | None]) -> re.Pattern | None:

@@ -7,16 +7,25 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-# spaCy has no separate Nynorsk or generic Norwegian data: Bokmål rules serve both.
-SPACY_LANG = {"no": "nb", "nn": "nb"}
-SUPPORTED = {"sv", "da", "nb", "fi", "en"}
+from pipeline.lexicon import load_lexicon
+
+MULTILINGUAL = "xx"
+
+
+def load_pipeline(lang: str) -> Language:
+    """Return a blank spaCy pipeline with a sentencizer for the language (multilingual fallback)."""
+    language = load_lexicon().get(lang)
+    code = (language.spacy_language or MULTILINGUAL) if language else lang
+    return build_pipeline(code)
 
 
 @lru_cache(maxsize=16)
-def load_pipeline(lang: str) -> Language:
-    """Return a blank spaCy pipeline with a sentencizer for the language (multilingual fallback)."""
-    code = SPACY_LANG.get(lang, lang)
-    nlp = spacy.blank(code if code in SUPPORTED else "xx")
+def build_pipeline(code: str) -> Language:
+    """Build a blank pipeline for a spaCy language code, multilingual when spaCy lacks it."""
+    try:
+        nlp = spacy.blank(code)
+    except (ImportError, KeyError, ValueError):  # spaCy has no rules for this code
+        nlp = spacy.blank(MULTILINGUAL)
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -24,8 +33,9 @@ def load_pipeline(lang: str) -> Language:
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     """Return the [start, end) character spans of the sentences in text, whitespace trimmed."""
     spans = []
+    nlp = load_pipeline(lang)
     for block_start, block in _split_paragraphs(text):
-        doc = load_pipeline(lang)(block)
+        doc = nlp(block)
         for sent in doc.sents:
             start, end = sent.start_char, sent.end_char
             chunk = block[start:end]

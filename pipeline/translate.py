@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from pipeline.language import UNDETERMINED, detect_language
+from pipeline.lexicon import load_lexicon
 from pipeline.models import Initiative, Issue, TextField, Translation
 from pipeline.sentences import split_sentences
 
@@ -37,14 +38,12 @@ log = logging.getLogger(__name__)
 STAGE = "translate"
 ENGINE = "argostranslate"
 TARGET = "en"
-NORWEGIAN = ("nb", "no", "nn")  # argos has used both `nb` and `no`; Nynorsk borrows Bokmål's
-SENTENCE_LANGUAGES = frozenset({"sv", "da", "nb", "nn", "no", "fi", "en"})
 MIN_DETECT_CHARS = 30  # shorter sentences keep the field's language: detection is noise there
 # Measured on the gold seed fields (374 sentences of 30+ chars): at 0.5 a sentence leaves its
-# field's language wrongly 3 times, all Danish<->Norwegian, hence the stricter bar there.
+# field's language wrongly 3 times, all Danish<->Norwegian, hence the stricter bar between
+# languages whose lexicons name each other in `close_languages`.
 SWITCH_CONFIDENCE = 0.5
 CLOSE_SWITCH_CONFIDENCE = 0.7
-CLOSE_LANGUAGES = frozenset({"da", "nb", "nn", "no"})
 SQL_CHUNK = 500
 
 
@@ -411,22 +410,29 @@ def choose_language(field_lang: str, detected: tuple[str, float] | None) -> str:
     """Keep the field's language unless a sentence is confidently in another one we handle."""
     if detected is None:
         return field_lang
-    lang, confidence = detected
-    close = lang in CLOSE_LANGUAGES and field_lang in CLOSE_LANGUAGES
+    lexicon = load_lexicon()
+    lang, confidence = lexicon.resolve(detected[0]), detected[1]
+    field_language = lexicon.get(field_lang)
+    close = field_language is not None and lang in field_language.close_languages
     needed = CLOSE_SWITCH_CONFIDENCE if close else SWITCH_CONFIDENCE
-    if lang not in SENTENCE_LANGUAGES or confidence < needed:
+    if lang is None or confidence < needed:  # only languages with a lexicon are switched to
         return field_lang
-    if lang in NORWEGIAN and field_lang in NORWEGIAN:
-        return field_lang
+    if field_language is not None and lang in field_language.variants:
+        return field_lang  # Bokmål and Nynorsk sentences stay in their field's standard
     return lang
 
 
 def resolve_source(lang: str, pairs: set[tuple[str, str]]) -> str | None:
-    """Return the source code of the installed pair for lang (Norwegian codes are one family)."""
+    """Return the source code of the installed pair for lang (the lexicon's `translation_model`)."""
     if lang == TARGET:
         return None
-    candidates = (lang, *NORWEGIAN) if lang in NORWEGIAN else (lang,)
-    return next((code for code in candidates if (code, TARGET) in pairs), None)
+    return next((code for code in source_candidates(lang) if (code, TARGET) in pairs), None)
+
+
+def source_candidates(lang: str) -> tuple[str, ...]:
+    """The package source codes that may translate lang, in order (Norwegian's are a family)."""
+    language = load_lexicon().get(lang)
+    return tuple(dict.fromkeys((lang, *language.translation_model))) if language else (lang,)
 
 
 def fetch_translations(plans: list[FieldPlan], translator: Translator | None,

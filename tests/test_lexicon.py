@@ -1,16 +1,38 @@
 import pytest
 import yaml
 
-from pipeline.lexicon import (ALL_FIELDS, LANGUAGES, LEXICON_DIR, LexiconError, load_language,
-                              normalise_label)
+from pipeline.categorise import load_lexicon as load_vocabulary
+from pipeline.lexicon import (ALL_FIELDS, LEXICON_DIR, LexiconError, discover_languages,
+                              load_language, load_lexicon, normalise_label)
+
+LANGUAGES = discover_languages(LEXICON_DIR)
 
 
 def test_every_language_file_defines_the_same_keys():
     keys = {}
     for lang in LANGUAGES:
         data = yaml.safe_load((LEXICON_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
-        keys[lang] = (set(data), set(data["labels"]), set(data["roles"]), set(data["levels"]))
-    assert len({repr(sorted(map(sorted, value))) for value in keys.values()}) == 1
+        keys[lang] = tuple(tuple(sorted(value)) for value in (
+            data, data["labels"], data["roles"], data["levels"], data["period"],
+            data["letters"], data["docx_styles"], data["country_forms"]))
+    assert len(set(keys.values())) == 1, keys
+
+
+def test_languages_are_the_language_files_present():
+    assert LANGUAGES == load_lexicon().codes
+    assert {"sv", "da", "nb", "nn", "fi", "en", "is"} <= set(LANGUAGES)
+    assert "target_groups" not in LANGUAGES and "detection" not in LANGUAGES
+
+
+@pytest.mark.parametrize("name", ["target_groups", "themes"])
+def test_every_language_file_has_category_keywords(name):
+    assert set(LANGUAGES) <= set(load_vocabulary(name).stemmers)
+
+
+def test_a_missing_fallback_lexicon_is_an_error(tmp_path):
+    (tmp_path / "sv.yaml").write_bytes((LEXICON_DIR / "sv.yaml").read_bytes())
+    with pytest.raises(LexiconError, match="en.yaml"):
+        load_lexicon(tmp_path)
 
 
 def test_every_language_has_a_label_for_every_field(lexicon):
@@ -32,9 +54,10 @@ def test_lexicon_error_names_the_file(tmp_path):
     ("Tarkoitus", "purpose"), ("Purpose", "purpose"), ("Aim", "purpose"),
     ("Utvärdering", "evaluation"), ("Evaluering", "evaluation"), ("Arviointi", "evaluation"),
     ("Evaluation", "evaluation"), ("Projektets namn", "title"), ("Prosjektnavn", "title"),
-    ("Hankkeen nimi", "title"), ("Project name", "title"),
+    ("Hankkeen nimi", "title"), ("Project name", "title"), ("Markhópur", "target_group"),
+    ("Markmið", "purpose"), ("Heiti verkefnisins", "title"), ("Netfang", "email"),
 ])
-def test_heading_equivalents_in_six_languages_match_one_field(lexicon, line, field):
+def test_heading_equivalents_in_each_language_match_one_field(lexicon, line, field):
     assert lexicon.match_label(line).field == field
 
 

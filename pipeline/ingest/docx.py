@@ -20,6 +20,7 @@ from lxml import etree
 
 from pipeline.ingest.errors import ReadError
 from pipeline.ingest.render import mark_bold, render_fields
+from pipeline.lexicon import load_lexicon
 
 # Zip-bomb guard, checked on the zip directory before anything is unpacked. CPython's
 # zipfile never inflates a member past the size its directory entry declares, so the
@@ -30,8 +31,6 @@ MAX_MEMBER_RATIO = 200       # Word XML deflates 5-20x; 200x is filler, not a do
 RATIO_CHECK_BYTES = 1024 * 1024
 MAX_STYLE_DEPTH = 20
 
-HEADING_STYLE = re.compile(r"^(?:heading|rubrik|overskrift|otsikko)\s*(\d)$", re.IGNORECASE)
-TITLE_STYLES = ("title", "rubrik", "titel", "tittel", "otsikko")
 FALSE_VALUES = ("0", "false", "off", "none")
 
 W_P, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
@@ -265,10 +264,10 @@ def heading_level(ppr, chain: list[Style]) -> int | None:
     """The heading level of a paragraph from its style name or outline level."""
     for style in chain:
         name = style.name.strip().casefold()
-        match = HEADING_STYLE.match(name)
+        match = re.match(rf"^(?:{'|'.join(docx_styles('heading'))})\s*(\d)$", name)
         if match:
             return max(int(match.group(1)), 1)
-        if name in TITLE_STYLES:
+        if name in docx_styles("title"):
             return 1
     outline = None
     if ppr is not None:
@@ -276,6 +275,12 @@ def heading_level(ppr, chain: list[Style]) -> int | None:
     if outline is None:
         outline = next((s.outline for s in chain if s.outline is not None), None)
     return outline + 1 if outline is not None and outline < 9 else None
+
+
+def docx_styles(kind: str) -> list[str]:
+    """Word's localised heading or title style names in every lexicon language, escaped."""
+    return sorted({re.escape(n.casefold()) for language in load_lexicon().languages.values()
+                   for n in language.docx_styles[kind]})
 
 
 def paragraph_text(p, styles: dict[str, Style], bold: bool) -> str:
