@@ -19,6 +19,9 @@ from pipeline.models import SECTION_FIELDS
 from pipeline.streams import read_jsonl
 
 IGNORED_FIELDS = {"id", "provenance", "issues"}  # not news for the release notes
+# Where a value stands in its document: an edit earlier in the file moves it, which apps must
+# learn (the feed carries it) but people need not read about (the notes leave it out).
+PLACE_KEYS = {"span", "spans", "sha256"}
 SAMPLE_CHARS = 2000
 SAME_SEGMENT_SIMILARITY = 0.5  # text this alike at the same place is the same initiative
 MOVED_SIMILARITY = 0.85        # elsewhere in the same file it must be nearly the same text
@@ -35,6 +38,7 @@ class RecordPrint:
     fields: dict[str, str]
     sha256: str = ""
     sample: str = ""
+    content: dict[str, str] = field(default_factory=dict)  # hashes without PLACE_KEYS
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Pairing:
     new: RecordPrint
     fields: list[str]  # every field whose value differs, provenance and issues included
     how: str           # "id", "title", "segment_text" or "text"
+    noted: list[str] = field(default_factory=list)  # the fields whose content differs
 
 
 @dataclass
@@ -80,15 +85,26 @@ def read_prints(release: Path) -> dict[str, RecordPrint]:
     prints: dict[str, RecordPrint] = {}
     for record in read_jsonl(release / "initiatives.jsonl"):
         fields = {name: hash_value(value) for name, value in record.items() if name != "id"}
+        content = {name: hash_value(without_place(value)) for name, value in record.items()
+                   if name not in IGNORED_FIELDS}
         source = record["source"]
         prints[record["id"]] = RecordPrint(record["id"], record.get("title"), source["file"],
                                            source["segment"], fields, source.get("sha256", ""),
-                                           sample_text(record))
+                                           sample_text(record), content)
     return prints
 
 
 def hash_value(value) -> str:
     return hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def without_place(value):
+    """A value with its spans and checksums left out."""
+    if isinstance(value, dict):
+        return {key: without_place(item) for key, item in value.items() if key not in PLACE_KEYS}
+    if isinstance(value, list):
+        return [without_place(item) for item in value]
+    return value
 
 
 def sample_text(record: dict) -> str:
@@ -112,7 +128,7 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
     diff.added = [p for key, p in after.items() if key not in paired_new]
     diff.removed = [p for key, p in before.items() if key not in paired_old]
     for pairing in diff.pairings:
-        noted = [name for name in pairing.fields if name not in IGNORED_FIELDS]
+        noted = pairing.noted
         if pairing.old.id != pairing.new.id:
             noted = sorted(["id", *noted])
         if noted:
@@ -139,7 +155,8 @@ def pair_records(before: dict[str, RecordPrint],
             continue
         pairs[left_new[n].id] = (left_old[o], how)
         taken_old.add(o)
-    return [Pairing(pairs[key][0], record, changed_fields(pairs[key][0], record), pairs[key][1])
+    return [Pairing(pairs[key][0], record, changed_fields(pairs[key][0].fields, record.fields),
+                    pairs[key][1], changed_fields(pairs[key][0].content, record.content))
             for key, record in after.items() if key in pairs]
 
 
@@ -161,9 +178,8 @@ def same_title(a: str | None, b: str | None) -> bool:
     return bool(a and b) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def changed_fields(old: RecordPrint, new: RecordPrint) -> list[str]:
-    return sorted(name for name in set(old.fields) | set(new.fields)
-                  if old.fields.get(name) != new.fields.get(name))
+def changed_fields(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    return sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
 
 
 def format_diff(diff: ReleaseDiff) -> str:
