@@ -73,3 +73,36 @@ def test_the_first_release_adds_every_record_and_an_unchanged_one_has_no_changes
     second = publish(settings)
     assert (second / "changes.jsonl").read_text(encoding="utf-8") == ""
     assert (second / "id_map.jsonl").read_text(encoding="utf-8") == ""
+
+
+def readme_blocks(language):
+    """The code blocks of the README's section on using a release from another app."""
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Using a release from another app", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split(f"```{language}\n")[1:]]
+
+
+def test_the_readme_loader_brings_the_previous_release_up_to_date(settings):
+    old = publish(settings)
+    edit_inbox(settings.raw_dir)
+    new = publish(settings)
+    [loader] = readme_blocks("python")
+    namespace: dict = {}
+    exec(loader, namespace)  # noqa: S102 - the README's own example, run as a reader would
+    updated = namespace["apply_changes"](namespace["load_records"](old), new)
+    assert updated == namespace["load_records"](new)
+    rows = namespace["read_table"](new / "organisations.csv")
+    assert rows and set(rows[0]) >= {"initiative_id", "position", "name", "role"}
+
+
+def test_the_readme_duckdb_queries_run(settings):
+    import duckdb
+
+    publish(settings)
+    queries = [q for q in readme_blocks("sql")[0].split(";") if q.strip()]
+    results = [duckdb.sql(q.replace("'processed/", f"'{settings.out_dir}/")).fetchall()
+               for q in queries]
+    assert sorted(row[1] for row in results[0]) == ["Läxhjälp", "Språkvänner"]
+    assert {row[-1] for row in results[0]} == {"SE"} and len(results) == 2
