@@ -87,7 +87,36 @@ def make_field(name: str, prop: dict | None, kind: str, required: bool = False,
         else ({"required": True} if required else {})
     if constraints:
         field["constraints"] = constraints
+    if kind == "array" and prop and isinstance(prop.get("items"), dict):
+        field["arrayItem"] = array_item(prop["items"])
     return field
+
+
+def array_item(items: dict) -> dict:
+    """The type and constraints of a list's items (frictionless checks each one)."""
+    kind = "object" if "$ref" in items else json_kind(items)
+    item = {"type": kind}
+    if kind == "string" and items.get("format") in FORMATS:
+        item["format"] = FORMATS[items["format"]]
+    constraints = constraints_of(items, False) if kind in ("string", "integer") else {}
+    if constraints:
+        item["constraints"] = constraints
+    return item
+
+
+def joined_pattern(items: dict | None) -> str | None:
+    """A pattern for a '; '-joined list whose items have an enum or a pattern."""
+    if not items:
+        return None
+    if "enum" in items:
+        one = "(?:" + "|".join(items["enum"]) + ")"
+    elif "pattern" in items:
+        one = "(?:" + items["pattern"].removeprefix("^").removesuffix("$") + ")"
+    elif items.get("type") == "integer":
+        one = "[0-9]+"
+    else:
+        return None
+    return f"^{one}(?:; {one})*$"
 
 
 def json_kind(prop: dict | None) -> str:
@@ -126,7 +155,9 @@ def initiatives_csv_fields(columns: tuple[str, ...]) -> list[dict]:
     fields = []
     for name in columns:
         if name in JOINED_LISTS:
-            fields.append(make_field(name, None, "string",
+            items = walk(schema, (name,)).get("items")
+            pattern = joined_pattern(resolve(items, schema["$defs"]) if items else None)
+            fields.append(make_field(name, {"pattern": pattern} if pattern else None, "string",
                                      description="a list, items joined with '; '"))
             continue
         path = (name,) if name in Initiative.model_fields else tuple(name.split("_", 1))
@@ -207,8 +238,10 @@ def describe_resources(public: bool) -> list[dict]:
     for table in (*PUBLIC_TABLES, *(() if public else ("contacts",))):
         for fmt in ("csv", "parquet"):
             name = table.replace("_", "-") + ("" if fmt == "csv" else "-parquet")
-            resources.append(tabular(name, f"{table}.{fmt}", companion_fields(table),
-                                     PRIMARY_KEYS[table], to_initiatives()))
+            typed = companion_fields(table)
+            typed = typed if fmt == "csv" else [as_nested(field) for field in typed]
+            resources.append(tabular(name, f"{table}.{fmt}", typed, PRIMARY_KEYS[table],
+                                     to_initiatives()))
     resources += [
         tabular("changes", "changes.jsonl", [make_field(n, {"enum": e} if e else None, k)
                                              for n, k, e in FEED_FIELDS],

@@ -82,6 +82,30 @@ def test_a_row_pointing_at_no_initiative_fails_validation(release, tmp_path):
     assert "foreign-key" in {error.type for task in report.tasks for error in task.errors}
 
 
+def tamper_themes(copy):
+    path = copy / "initiatives.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    records[0]["themes"] = ["not_a_theme"]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+
+
+def tamper_countries(copy):
+    path = copy / "initiatives.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    path.write_text(text.replace(",SE,", ",Sverige,", 1), encoding="utf-8-sig")
+    assert text != path.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("tamper", [tamper_themes, tamper_countries])
+def test_a_value_outside_the_vocabulary_or_pattern_fails_validation(release, tmp_path, tamper):
+    copy = tmp_path / "copy"
+    shutil.copytree(release, copy, ignore=shutil.ignore_patterns("public", "*.sqlite"))
+    tamper(copy)
+    report = validate(copy / "datapackage.json")
+    assert {error.type for task in report.tasks for error in task.errors} == {"constraint-error"}
+
+
 def test_package_names_the_release_licence_id_and_sources(release):
     descriptor = package(release)
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
