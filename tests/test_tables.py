@@ -24,8 +24,9 @@ def scalar(sql):
     return duckdb.sql(sql).fetchall()[0][0]
 
 
-def duck_types(path):
-    return {name: kind for name, kind, *_ in duckdb.sql(f"DESCRIBE SELECT * FROM '{path}'")
+def duck_types(path, reader=""):
+    source = f"{reader}('{path}')" if reader else f"'{path}'"
+    return {name: kind for name, kind, *_ in duckdb.sql(f"DESCRIBE SELECT * FROM {source}")
             .fetchall()}
 
 
@@ -137,3 +138,42 @@ def test_arrow_types_derive_from_a_model_including_new_fields():
 def test_nested_schema_marks_only_optional_fields_nullable():
     schema = initiative_schema()
     assert not schema.field("id").nullable and schema.field("title").nullable
+
+
+DUCK_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "string": "VARCHAR"}
+
+
+def described_tables(release):
+    """(file, {field: frictionless type}) for every table of the release and its variant."""
+    for folder in (release, release / "public"):
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        for resource in package["resources"]:
+            if resource["format"] in ("csv", "parquet"):
+                yield folder / resource["path"], {
+                    f["name"]: f.get("description", f["type"]).split(" ")[0]
+                    if f["type"] == "any" else f["type"] for f in resource["schema"]["fields"]}
+
+
+def test_duckdb_and_pandas_read_every_table_with_the_described_types(release):
+    checked = 0
+    for path, described in described_tables(release):
+        if path.suffix == ".parquet":
+            types = duck_types(path)
+            frame = pd.read_parquet(path)
+        else:
+            types = duck_types(path, "read_csv")
+            frame = pd.read_csv(path, encoding="utf-8-sig", dtype_backend="numpy_nullable")
+        assert list(types) == list(described) == list(frame.columns), path.name
+        for name, kind in described.items():
+            duck = types[name]
+            if path.suffix == ".parquet" and kind in DUCK_TYPES:
+                assert duck == DUCK_TYPES[kind], (path.name, name, duck)
+            elif path.suffix == ".parquet":
+                assert duck.endswith("[]") if kind == "array" else duck.startswith(
+                    ("STRUCT", "MAP")), (path.name, name, duck)
+            elif kind == "integer" and frame[name].notna().any():
+                assert duck == "BIGINT" and pd.api.types.is_integer_dtype(frame[name]), name
+            if kind == "integer":
+                assert pd.api.types.is_integer_dtype(frame[name]), (path.name, name)
+            checked += 1
+    assert checked > 100
