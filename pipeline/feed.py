@@ -13,10 +13,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.diff import ReleaseDiff
+from pipeline.diff import ReleaseDiff, diff_releases
 from pipeline.streams import read_jsonl
 
 FEED_FILE, ID_MAP_FILE = "changes.jsonl", "id_map.jsonl"
+
+
+def publish_changes(previous: Path, release: Path, version: str) -> ReleaseDiff:
+    """Diff a release folder against the previous one and write its feed and id map."""
+    manifest = previous / "manifest.json"
+    base = json.loads(manifest.read_text(encoding="utf-8"))["version"] \
+        if manifest.exists() else None
+    changes = diff_releases(previous, release)
+    write_change_feed(previous, release, changes, version, base)
+    return changes
 
 
 def write_change_feed(old: Path, new: Path, diff: ReleaseDiff, version: str,

@@ -200,14 +200,11 @@ class ReleaseWriter:
 
 def write_changes(previous: Path, staging: Path, version: str):
     """Release notes for people, the change feed and id map for apps; return the diff."""
-    from pipeline.feed import write_change_feed
+    from pipeline.feed import publish_changes
 
-    changes = diff_releases(previous, staging)
+    changes = publish_changes(previous, staging, version)
     (staging / "release_notes.md").write_text(
         "# Release notes\n\n" + format_diff(changes), encoding="utf-8")
-    base = previous / "manifest.json"
-    base_version = json.loads(base.read_text(encoding="utf-8"))["version"] if base.exists() else None
-    write_change_feed(previous, staging, changes, version, base_version)
     return changes
 
 
@@ -224,11 +221,9 @@ def write_descriptors(staging: Path, version: str) -> None:
 def write_public_changes(previous: Path, public: Path, version: str) -> None:
     """The public variant's own change feed and id map, from the public records only."""
     from pipeline.datapackage import describe_package
-    from pipeline.feed import write_change_feed
+    from pipeline.feed import publish_changes
 
-    base = previous / "manifest.json"
-    base_version = json.loads(base.read_text(encoding="utf-8"))["version"] if base.exists() else None
-    write_change_feed(previous, public, diff_releases(previous, public), version, base_version)
+    publish_changes(previous, public, version)
     package = json.loads((public / "datapackage.json").read_text(encoding="utf-8"))
     package["resources"] = describe_package(version, public=True, folder=public)["resources"]
     write_json(public / "datapackage.json", package)
