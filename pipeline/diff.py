@@ -1,4 +1,10 @@
-"""Compare two releases: added, removed and changed initiatives, and which fields changed."""
+"""Compare two releases: added, removed and changed initiatives, and which fields changed.
+
+Records are paired by id first. A record whose id changed (its title was edited, its
+submission moved in the compilation, its file was renamed) is paired with its old self by
+file and title, else by file, segment and similar text; such a pair is one initiative
+changed, not one removed and one added, and goes into the release's old → new id map.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +13,43 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
+from pipeline.models import SECTION_FIELDS
 from pipeline.streams import read_jsonl
 
-IGNORED_FIELDS = {"id", "provenance", "issues"}
+IGNORED_FIELDS = {"id", "provenance", "issues"}  # not news for the release notes
+# Where a value stands in its document: an edit earlier in the file moves it, which apps must
+# learn (the feed carries it) but people need not read about (the notes leave it out).
+PLACE_KEYS = {"span", "spans", "sha256"}
+SAMPLE_CHARS = 2000
+SAME_SEGMENT_SIMILARITY = 0.5  # text this alike at the same place is the same initiative
+MOVED_SIMILARITY = 0.85        # elsewhere in the same file it must be nearly the same text
 
 
 @dataclass
 class RecordPrint:
-    """What diffing needs of a record: where it came from and a hash per field."""
+    """What diffing needs of a record: where it came from, a hash per field, a text sample."""
 
     id: str
     title: str | None
     file: str
     segment: str
     fields: dict[str, str]
+    sha256: str = ""
+    sample: str = ""
+    content: dict[str, str] = field(default_factory=dict)  # hashes without PLACE_KEYS
+
+
+@dataclass
+class Pairing:
+    """An old record and the new record that is the same initiative."""
+
+    old: RecordPrint
+    new: RecordPrint
+    fields: list[str]  # every field whose value differs, provenance and issues included
+    how: str           # "id", "title", "segment_text" or "text"
+    noted: list[str] = field(default_factory=list)  # the fields whose content differs
 
 
 @dataclass
@@ -30,11 +59,17 @@ class ReleaseDiff:
     changed: list[tuple[RecordPrint, list[str]]] = field(default_factory=list)
     documents_added: list[str] = field(default_factory=list)
     documents_removed: list[str] = field(default_factory=list)
+    pairings: list[Pairing] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed or self.documents_added
                     or self.documents_removed)
+
+    @property
+    def id_map(self) -> list[Pairing]:
+        """The pairs whose id changed, in the new release's order."""
+        return [p for p in self.pairings if p.old.id != p.new.id]
 
     def to_dict(self) -> dict:
         return {
@@ -49,13 +84,35 @@ def read_prints(release: Path) -> dict[str, RecordPrint]:
     """Stream a release's records into fingerprints keyed by id."""
     prints: dict[str, RecordPrint] = {}
     for record in read_jsonl(release / "initiatives.jsonl"):
-        fields = {name: hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False)
-                                     .encode()).hexdigest()
-                  for name, value in record.items() if name not in IGNORED_FIELDS}
-        prints[record["id"]] = RecordPrint(record["id"], record.get("title"),
-                                           record["source"]["file"],
-                                           record["source"]["segment"], fields)
+        fields = {name: hash_value(value) for name, value in record.items() if name != "id"}
+        content = {name: hash_value(without_place(value)) for name, value in record.items()
+                   if name not in IGNORED_FIELDS}
+        source = record["source"]
+        prints[record["id"]] = RecordPrint(record["id"], record.get("title"), source["file"],
+                                           source["segment"], fields, source.get("sha256", ""),
+                                           sample_text(record), content)
     return prints
+
+
+def hash_value(value) -> str:
+    return hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def without_place(value):
+    """A value with its spans and checksums left out."""
+    if isinstance(value, dict):
+        return {key: without_place(item) for key, item in value.items() if key not in PLACE_KEYS}
+    if isinstance(value, list):
+        return [without_place(item) for item in value]
+    return value
+
+
+def sample_text(record: dict) -> str:
+    """The record's title and texts, for telling whether two records are the same one."""
+    parts = [record.get("title") or ""]
+    parts += [(record.get(name) or {}).get("text", "") for name in SECTION_FIELDS]
+    parts += [item.get("text", "") for item in record.get("activities") or []]
+    return " ".join(" ".join(parts).split())[:SAMPLE_CHARS]
 
 
 def read_document_files(release: Path) -> set[str]:
@@ -63,26 +120,66 @@ def read_document_files(release: Path) -> set[str]:
 
 
 def diff_releases(old: Path, new: Path) -> ReleaseDiff:
-    """Records are the same initiative when their id, or else their file and segment, agree."""
+    """Pair the records of two releases and sort them into added, removed and changed."""
     before, after = read_prints(old), read_prints(new)
-    diff = ReleaseDiff()
-    by_place = {(p.file, p.segment): p for key, p in before.items() if key not in after}
-    matched_old = set()
-    for key, record in after.items():
-        old_print = before.get(key) or by_place.get((record.file, record.segment))
-        if old_print is None:
-            diff.added.append(record)
-            continue
-        matched_old.add(old_print.id)
-        changed = sorted(name for name in set(record.fields) | set(old_print.fields)
-                         if record.fields.get(name) != old_print.fields.get(name))
-        if changed or old_print.id != record.id:
-            diff.changed.append((record, changed or ["id"]))
-    diff.removed = [p for key, p in before.items() if key not in matched_old]
+    diff = ReleaseDiff(pairings=pair_records(before, after))
+    paired_old = {p.old.id for p in diff.pairings}
+    paired_new = {p.new.id for p in diff.pairings}
+    diff.added = [p for key, p in after.items() if key not in paired_new]
+    diff.removed = [p for key, p in before.items() if key not in paired_old]
+    for pairing in diff.pairings:
+        noted = pairing.noted
+        if pairing.old.id != pairing.new.id:
+            noted = sorted(["id", *noted])
+        if noted:
+            diff.changed.append((pairing.new, noted))
     old_files, new_files = read_document_files(old), read_document_files(new)
     diff.documents_added = sorted(new_files - old_files)
     diff.documents_removed = sorted(old_files - new_files)
     return diff
+
+
+def pair_records(before: dict[str, RecordPrint],
+                 after: dict[str, RecordPrint]) -> list[Pairing]:
+    """Pair by id, then pair what is left by place and name; in the new release's order."""
+    pairs = {key: (before[key], "id") for key in after if key in before}
+    left_old = [p for key, p in before.items() if key not in after]
+    left_new = [p for key, p in after.items() if key not in before]
+    candidates = sorted(((score, n, o) for n, new in enumerate(left_new)
+                         for o, old in enumerate(left_old)
+                         for score in [score_pair(old, new)] if score is not None),
+                        key=lambda c: (-c[0][0], c[1], c[2]))
+    taken_old: set[int] = set()
+    for (_, how), n, o in candidates:
+        if left_new[n].id in pairs or o in taken_old:
+            continue
+        pairs[left_new[n].id] = (left_old[o], how)
+        taken_old.add(o)
+    return [Pairing(pairs[key][0], record, changed_fields(pairs[key][0].fields, record.fields),
+                    pairs[key][1], changed_fields(pairs[key][0].content, record.content))
+            for key, record in after.items() if key in pairs]
+
+
+def score_pair(old: RecordPrint, new: RecordPrint) -> tuple[float, str] | None:
+    """How surely two records of the same (or a renamed) file are one initiative, and why."""
+    if old.file != new.file and not (old.sha256 and old.sha256 == new.sha256):
+        return None
+    similarity = fuzz.ratio(old.sample, new.sample) / 100
+    if old.title and same_title(old.title, new.title):
+        return 2 + similarity, "title"
+    if old.segment == new.segment and similarity >= SAME_SEGMENT_SIMILARITY:
+        return 1 + similarity, "segment_text"
+    if similarity >= MOVED_SIMILARITY:
+        return similarity, "text"
+    return None
+
+
+def same_title(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def changed_fields(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    return sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
 
 
 def format_diff(diff: ReleaseDiff) -> str:
@@ -102,6 +199,9 @@ def format_diff(diff: ReleaseDiff) -> str:
     if diff.changed:
         lines += ["## Initiatives changed",
                   *[f"{describe(r)}: {', '.join(fields)}" for r, fields in diff.changed], ""]
+    if diff.id_map:
+        lines += ["## Ids changed (see id_map.jsonl)",
+                  *[f"- {p.old.id} → {p.new.id} ({p.how})" for p in diff.id_map], ""]
     return "\n".join(lines)
 
 

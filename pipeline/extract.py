@@ -247,7 +247,7 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     title = text[draft.title[0]:draft.title[1]].strip().strip("*").strip() if draft.title else None
     organisations = gather_organisations(text, draft, language, parent)
     record = Initiative(
-        id=make_record_id(doc.sha256, segment.index, text[span[0]:span[1]]),
+        id=make_record_id(doc.file, segment.index, title),
         title=title or None,
         title_lang=detect_language(title, prior=language)[0] if title else None,
         language=language,
@@ -380,7 +380,12 @@ def gather_period(text: str, draft: Draft, language: str) -> Period:
     return find_period(sentences)
 
 
-def make_record_id(doc_sha: str, segment: str, content: str) -> str:
-    """A stable id: the same source content and position give the same id on every run."""
-    digest = hashlib.sha256(f"{doc_sha}\x00{segment}\x00{content}".encode()).hexdigest()
+def make_record_id(file: str, segment: str, title: str | None) -> str:
+    """A stable id from the record's identity: its source file, its place there and its name.
+
+    Not the document's content: an edit to one submission of a compilation leaves the ids of
+    the others as they were. Case and spacing of the title do not count.
+    """
+    name = " ".join((title or "").split()).casefold()
+    digest = hashlib.sha256(f"{file}\x00{segment}\x00{name}".encode()).hexdigest()
     return f"ini_{digest[:16]}"

@@ -6,9 +6,10 @@ These models are the source of truth for the published record contract
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
 
 SCHEMA_VERSION = "1.0"
 
@@ -27,6 +28,22 @@ Theme = Literal[
     "volunteering", "mentoring", "entrepreneurship", "anti_discrimination", "civic_orientation",
     "cross_sector_cooperation", "capacity_building", "research",
 ]
+
+
+def _described(**schema) -> FieldInfo:
+    """Add JSON Schema keywords (pattern, format) for consumers without changing validation."""
+    return Field(json_schema_extra=schema)
+
+
+RecordId = Annotated[str, _described(pattern=r"^ini_[0-9a-f]{16}$")]
+DocumentId = Annotated[str, _described(pattern=r"^doc_[0-9a-f]{16}(-[0-9a-f]{8})?$")]
+CountryCode = Annotated[str, _described(pattern=r"^[A-Z]{2}$")]      # ISO 3166-1 alpha-2
+LanguageCode = Annotated[str, _described(pattern=r"^[a-z]{2,3}(-[a-z]{2,4})?$")]  # ISO 639
+YearMonth = Annotated[str, _described(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$")]
+Sha256 = Annotated[str, _described(pattern=r"^[0-9a-f]{64}$")]
+Email = Annotated[str, _described(format="email")]
+Url = Annotated[str, _described(format="uri")]
+Sdg = Annotated[int, _described(minimum=1, maximum=17)]
 
 # Fields of an Initiative that hold one text field each, in the order a form asks for them.
 SECTION_FIELDS = (
@@ -84,23 +101,23 @@ class Provenance(_Model):
 class Organisation(_Model):
     name: str
     role: Role
-    country: str | None = None
+    country: CountryCode | None = None
 
 
 class Contact(_Model):
     name: str | None = None
-    email: str
+    email: Email
 
 
 class Period(_Model):
-    start: str | None = None
-    end: str | None = None
+    start: YearMonth | None = None
+    end: YearMonth | None = None
     text: str | None = None
 
 
 class Source(_Model):
     file: str
-    sha256: str
+    sha256: Sha256
     format: str
     segment: str
     span: tuple[int, int]
@@ -109,16 +126,16 @@ class Source(_Model):
 class Initiative(_Model):
     """One integration initiative: the published record."""
 
-    id: str
+    id: RecordId
     schema_version: str = SCHEMA_VERSION
     title: str | None = None
     title_en: str | None = None
-    title_lang: str | None = None
-    language: str
+    title_lang: LanguageCode | None = None
+    language: LanguageCode
     organisations: list[Organisation] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
-    websites: list[str] = Field(default_factory=list)
+    countries: list[CountryCode] = Field(default_factory=list)
+    websites: list[Url] = Field(default_factory=list)
     target_group: TextField | None = None
     purpose: TextField | None = None
     description: TextField | None = None
@@ -134,8 +151,8 @@ class Initiative(_Model):
     implementation_level: Level | None = None
     period: Period = Field(default_factory=Period)
     funding: list[str] = Field(default_factory=list)
-    sdgs: list[int] = Field(default_factory=list)
-    parent_id: str | None = None
+    sdgs: list[Sdg] = Field(default_factory=list)
+    parent_id: RecordId | None = None
     source: Source
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     issues: list[Issue] = Field(default_factory=list)
@@ -151,11 +168,11 @@ class Initiative(_Model):
 class Document(_Model):
     """One ingested source file and its normalised text."""
 
-    id: str
+    id: DocumentId
     file: str
-    sha256: str
+    sha256: str = Field(json_schema_extra={"pattern": r"^([0-9a-f]{64})?$"})  # empty: unreadable
     format: str
-    language: str | None = None
+    language: LanguageCode | None = None
     text: str = ""
     status: Status = "ok"
     error: str | None = None

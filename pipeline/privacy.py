@@ -27,13 +27,11 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from pipeline.lexicon import load_lexicon
 from pipeline.models import Initiative, Issue, TextField
-from pipeline.publish import (CSV_COLUMNS, build_manifest, flatten_record, fsync_tree,
-                              write_json)
+from pipeline.publish import (CSV_COLUMNS, CSV_ENCODING, build_manifest, flatten_record,
+                              fsync_tree, write_json)
+from pipeline.tables import PUBLIC_TABLES, TableWriter
 
 BATCH_SIZE = 500
 
@@ -214,26 +212,25 @@ def collect_contact_names(initiatives: Path) -> dict[str, list[str]]:
 
 def write_public_records(release_dir: Path, staging: Path,
                          names: dict[str, list[str]]) -> None:
-    """Stream the records through `make_public` into JSONL, CSV and Parquet."""
-    schema = pa.schema([(name, pa.string()) for name in CSV_COLUMNS])
-    parquet = pq.ParquetWriter(staging / "initiatives.parquet", schema)
+    """Stream the records through `make_public` into JSONL, CSV and the typed tables."""
+    tables = TableWriter(staging, PUBLIC_TABLES)
     with (open(staging / "initiatives.jsonl", "w", encoding="utf-8") as jsonl,
-          open(staging / "initiatives.csv", "w", encoding="utf-8", newline="") as csv_file):
+          open(staging / "initiatives.csv", "w", encoding=CSV_ENCODING, newline="") as csv_file):
         writer = csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS)
         writer.writeheader()
-        batch: list[dict] = []
+        batch: list[Initiative] = []
         for line in read_lines(release_dir / "initiatives.jsonl"):
             record = Initiative.model_validate_json(line)
             public = make_public(record, names.get(record.source.file, ()))
             jsonl.write(public.model_dump_json() + "\n")
-            batch.append(flatten_record(public))
+            batch.append(public)
             if len(batch) >= BATCH_SIZE:
-                writer.writerows(batch)
-                parquet.write_table(pa.Table.from_pylist(batch, schema=schema))
+                writer.writerows([flatten_record(item) for item in batch])
+                tables.add(batch)
                 batch = []
-        writer.writerows(batch)
-        parquet.write_table(pa.Table.from_pylist(batch, schema=schema))
-    parquet.close()
+        writer.writerows([flatten_record(item) for item in batch])
+        tables.add(batch)
+    tables.close()
 
 
 def write_public_documents(release_dir: Path, staging: Path,
@@ -259,17 +256,11 @@ def public_quality(release_dir: Path) -> dict:
     return quality
 
 
-def public_package(release_dir: Path) -> dict:
-    """The release's data package descriptor, named as the public variant."""
-    path = release_dir / "datapackage.json"
-    if not path.exists():
-        from pipeline.publish import describe_package
+def public_package(staging: Path, version: str) -> dict:
+    """The data package descriptor of the public variant (no contacts table)."""
+    from pipeline.datapackage import describe_package
 
-        package = describe_package()
-    else:
-        package = json.loads(path.read_text(encoding="utf-8"))
-    package["name"] = f"{package.get('name', 'praxis-initiatives')}-public"
-    package["title"] = f"{package.get('title', 'Integration initiatives')} (public)"
+    package = describe_package(version, public=True, folder=staging)
     package["description"] = ("Public variant: contacts left out; e-mail addresses, phone "
                               "numbers and contact names masked in free text.")
     return package
@@ -287,12 +278,13 @@ def write_public_release(release_dir: Path, public_dir: Path) -> Path:
         write_public_documents(release_dir, staging, names)
         quality = public_quality(release_dir)
         write_json(staging / "quality.json", quality)
-        write_json(staging / "datapackage.json", public_package(release_dir))
         manifest_path = release_dir / "manifest.json"
         source = (json.loads(manifest_path.read_text(encoding="utf-8"))
                   if manifest_path.exists() else {})
-        manifest = build_manifest(staging, source.get("version") or release_dir.resolve().name,
-                                  quality)
+        version = source.get("version") or release_dir.resolve().name
+        copy_release_extras(public_dir, staging)
+        write_json(staging / "datapackage.json", public_package(staging, version))
+        manifest = build_manifest(staging, version, quality)
         manifest["variant"] = "public"
         write_json(staging / "manifest.json", manifest)
         fsync_tree(staging)
@@ -301,6 +293,26 @@ def write_public_release(release_dir: Path, public_dir: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return public_dir
+
+
+def copy_release_extras(public_dir: Path, staging: Path) -> None:
+    """The JSON Schemas; the change feed and id map of the variant being replaced, if any.
+
+    The release writes the public feed after this (`pipeline.publish.write_public_changes`);
+    writing the variant again keeps it.
+    """
+    from pipeline.feed import FEED_FILE, ID_MAP_FILE
+    from pipeline.schema import render_schemas
+
+    for name, text in render_schemas().items():
+        (staging / name).write_text(text, encoding="utf-8")
+    for name in (FEED_FILE, ID_MAP_FILE):
+        source = public_dir / name
+        target = staging / name
+        if source.exists():
+            shutil.copyfile(source, target)
+        else:
+            target.write_text("", encoding="utf-8")
 
 
 def replace_folder(new: Path, target: Path) -> None:

@@ -18,13 +18,11 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from pipeline import __version__
 from pipeline.diff import diff_releases, format_diff
 from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
 from pipeline.review import REVIEW_COLUMNS, review_record
+from pipeline.tables import TableWriter
 
 CSV_COLUMNS = (
     "id", "schema_version", "title", "title_en", "language", "organisations", "contacts",
@@ -33,8 +31,12 @@ CSV_COLUMNS = (
     "parent_id", "source_file", "source_sha256", "source_segment",
 )
 RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "initiatives.parquet",
+                 "organisations.csv", "organisations.parquet", "text_fields.csv",
+                 "text_fields.parquet", "contacts.csv", "contacts.parquet", "changes.jsonl",
+                 "id_map.jsonl", "initiative.schema.json", "document.schema.json",
                  "quality.json", "datapackage.json", "manifest.json", "review.csv",
                  "release_notes.md", "report.html", "praxis.sqlite", "public")
+CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so spreadsheets read å, ä, ö right
 COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
                    *SECTION_FIELDS, "activities", "target_group_categories", "themes",
                    "implementation_level", "period", "funding", "sdgs")
@@ -128,14 +130,15 @@ class ReleaseWriter:
         self.tally = QualityTally()
         self._records = open(self.staging / "initiatives.jsonl", "w", encoding="utf-8")
         self._documents = open(self.staging / "documents.jsonl", "w", encoding="utf-8")
-        self._csv_file = open(self.staging / "initiatives.csv", "w", encoding="utf-8", newline="")
+        self._csv_file = open(self.staging / "initiatives.csv", "w", encoding=CSV_ENCODING,
+                              newline="")
         self._csv = csv.DictWriter(self._csv_file, fieldnames=CSV_COLUMNS)
         self._csv.writeheader()
-        self._review_file = open(self.staging / "review.csv", "w", encoding="utf-8", newline="")
+        self._review_file = open(self.staging / "review.csv", "w", encoding=CSV_ENCODING,
+                                 newline="")
         self._review = csv.DictWriter(self._review_file, fieldnames=REVIEW_COLUMNS)
         self._review.writeheader()
-        self._parquet: pq.ParquetWriter | None = None
-        self._schema = pa.schema([(name, pa.string()) for name in CSV_COLUMNS])
+        self._tables = TableWriter(self.staging)
 
     def add_documents(self, documents: list[Document]) -> None:
         """Append documents (ok and quarantined) to documents.jsonl."""
@@ -151,11 +154,7 @@ class ReleaseWriter:
         for record in records:
             self._records.write(record.model_dump_json() + "\n")
         self._csv.writerows(rows)
-        if rows:
-            table = pa.Table.from_pylist(rows, schema=self._schema)
-            if self._parquet is None:
-                self._parquet = pq.ParquetWriter(self.staging / "initiatives.parquet", self._schema)
-            self._parquet.write_table(table)
+        self._tables.add(records)
         self.tally.add_records(records)
 
     def add_review(self, records: list[Initiative], texts: dict[str, str]) -> None:
@@ -171,21 +170,17 @@ class ReleaseWriter:
         self._documents.close()
         self._csv_file.close()
         self._review_file.close()
-        if self._parquet is None:
-            pq.write_table(self._schema.empty_table(), self.staging / "initiatives.parquet")
-        else:
-            self._parquet.close()
+        self._tables.close()
         quality = self.tally.to_dict()
         write_json(self.staging / "quality.json", quality)
-        write_json(self.staging / "datapackage.json", describe_package())
-        changes = diff_releases(self.out_dir / "latest", self.staging)
-        (self.staging / "release_notes.md").write_text(
-            "# Release notes\n\n" + format_diff(changes), encoding="utf-8")
         version = new_version(self.releases)
+        changes = write_changes(self.out_dir / "latest", self.staging, version)
+        write_descriptors(self.staging, version)
         manifest = build_manifest(self.staging, version, quality)
         manifest["changes"] = {key: len(value) for key, value in changes.to_dict().items()}
         write_json(self.staging / "manifest.json", manifest)
         write_derived_files(self.staging)
+        write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
         manifest["files"] = build_manifest(self.staging, version, quality)["files"]
         write_json(self.staging / "manifest.json", manifest)
         fsync_tree(self.staging)
@@ -199,7 +194,42 @@ class ReleaseWriter:
         """Drop the staging folder; the previous release stays untouched."""
         for handle in (self._records, self._documents, self._csv_file, self._review_file):
             handle.close()
+        self._tables.close()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def write_changes(previous: Path, staging: Path, version: str):
+    """Release notes for people, the change feed and id map for apps; return the diff."""
+    from pipeline.feed import publish_changes
+
+    changes = publish_changes(previous, staging, version)
+    (staging / "release_notes.md").write_text(
+        "# Release notes\n\n" + format_diff(changes), encoding="utf-8")
+    return changes
+
+
+def write_descriptors(staging: Path, version: str) -> None:
+    """The JSON Schemas of the records and the data package that points to them."""
+    from pipeline.datapackage import describe_package
+    from pipeline.schema import render_schemas
+
+    for name, text in render_schemas().items():
+        (staging / name).write_text(text, encoding="utf-8")
+    write_json(staging / "datapackage.json", describe_package(version, folder=staging))
+
+
+def write_public_changes(previous: Path, public: Path, version: str) -> None:
+    """The public variant's own change feed and id map, from the public records only."""
+    from pipeline.datapackage import describe_package
+    from pipeline.feed import publish_changes
+
+    publish_changes(previous, public, version)
+    package = json.loads((public / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"] = describe_package(version, public=True, folder=public)["resources"]
+    write_json(public / "datapackage.json", package)
+    manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = checksum_files(public)
+    write_json(public / "manifest.json", manifest)
 
 
 def write_derived_files(release: Path) -> None:
@@ -244,9 +274,14 @@ def build_manifest(folder: Path, version: str, quality: dict) -> dict:
         "pipeline_version": __version__,
         "schema_version": SCHEMA_VERSION,
         "counts": {"documents": quality["documents"], "initiatives": quality["initiatives"]},
-        "files": {path.name: sha256_file(path) for path in sorted(folder.iterdir())
-                  if path.is_file() and path.name != "manifest.json"},
+        "files": checksum_files(folder),
     }
+
+
+def checksum_files(folder: Path) -> dict[str, str]:
+    """The sha256 of every file in a release folder but the manifest itself."""
+    return {path.name: sha256_file(path) for path in sorted(folder.iterdir())
+            if path.is_file() and path.name != "manifest.json"}
 
 
 def sha256_file(path: Path) -> str:
@@ -289,20 +324,3 @@ def write_json(path: Path, data: dict) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     os.replace(temporary, path)
-
-
-def describe_package() -> dict:
-    """A Frictionless Data Package descriptor for the tabular outputs."""
-    fields = [{"name": name, "type": "string"} for name in CSV_COLUMNS]
-    schema = {"fields": fields, "primaryKey": ["id"]}
-    return {
-        "name": "praxis-initiatives",
-        "title": "Integration initiatives",
-        "version": __version__,
-        "resources": [
-            {"name": "initiatives", "path": "initiatives.csv", "format": "csv",
-             "mediatype": "text/csv", "encoding": "utf-8", "schema": schema},
-            {"name": "initiatives-parquet", "path": "initiatives.parquet", "format": "parquet",
-             "schema": schema},
-        ],
-    }

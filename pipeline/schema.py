@@ -6,16 +6,25 @@ import json
 from pathlib import Path
 
 from pipeline.config import PROJECT_ROOT
-from pipeline.models import Document, Initiative
+from pipeline.models import SCHEMA_VERSION, Document, Initiative
 
 SCHEMA_DIR = PROJECT_ROOT / "schemas"
 MODELS = {"initiative.schema.json": Initiative, "document.schema.json": Document}
+DIALECT = "https://json-schema.org/draft/2020-12/schema"  # the draft pydantic writes
+
+
+def schema_id(name: str) -> str:
+    """A stable URI naming one schema file at one contract version."""
+    return f"urn:praxis:schema:{name.removesuffix('.schema.json')}:{SCHEMA_VERSION}"
 
 
 def render_schemas() -> dict[str, str]:
     """Return {file name: JSON text} for every exported model."""
-    return {name: json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
-            for name, model in MODELS.items()}
+    rendered = {}
+    for name, model in MODELS.items():
+        schema = {"$schema": DIALECT, "$id": schema_id(name), **model.model_json_schema()}
+        rendered[name] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return rendered
 
 
 def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:

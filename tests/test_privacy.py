@@ -113,8 +113,11 @@ def test_full_release_does_hold_personal_data(release):
 def test_no_public_file_holds_an_email_address_or_phone_number(release):
     _, public = release
     files = sorted(path.name for path in public.iterdir())
-    assert files == ["datapackage.json", "documents.jsonl", "initiatives.csv",
-                     "initiatives.jsonl", "initiatives.parquet", "manifest.json", "quality.json"]
+    assert files == ["changes.jsonl", "datapackage.json", "document.schema.json",
+                     "documents.jsonl", "id_map.jsonl", "initiative.schema.json",
+                     "initiatives.csv", "initiatives.jsonl", "initiatives.parquet",
+                     "manifest.json", "organisations.csv", "organisations.parquet",
+                     "quality.json", "text_fields.csv", "text_fields.parquet"]
     for path in public.iterdir():
         text = all_text(path)
         assert not EMAIL.search(text), (path.name, EMAIL.search(text))
@@ -153,7 +156,7 @@ def test_public_spans_still_point_into_public_documents(release):
 def test_public_release_keeps_every_record_column_and_checksum(release):
     full, public = release
     count = len((full / "initiatives.jsonl").read_text(encoding="utf-8").splitlines())
-    rows = list(csv.DictReader((public / "initiatives.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((public / "initiatives.csv").open(encoding="utf-8-sig")))
     assert len(rows) == count == pq.read_table(public / "initiatives.parquet").num_rows
     assert tuple(rows[0]) == CSV_COLUMNS and all(row["contacts"] == "" for row in rows)
     manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))

@@ -86,3 +86,14 @@ def test_writer_streams_batches(tmp_path, records_of):
     quality = writer.finish()
     assert quality["initiatives"] == 3
     assert pq.read_table(tmp_path / "initiatives.parquet").num_rows == 3
+
+
+def test_every_release_file_is_linked_at_the_top_of_the_output_folder(settings):
+    from pipeline.publish import RELEASE_FILES
+
+    run_pipeline(settings)
+    missing = [name for name in RELEASE_FILES if not (settings.out_dir / name).exists()]
+    assert missing == []
+    manifest = json.loads((settings.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert {"changes.jsonl", "id_map.jsonl", "initiative.schema.json",
+            "organisations.parquet"} <= set(manifest["files"])

@@ -39,7 +39,8 @@ def quality(settings):
 
 
 # Files that carry the release's version and time (from the manifest), and may differ.
-STAMPED = {"manifest.json", "report.html", "praxis.sqlite", "public/manifest.json"}
+STAMPED = {"manifest.json", "report.html", "praxis.sqlite", "public/manifest.json",
+           "datapackage.json", "public/datapackage.json"}
 
 
 def release_bytes(settings):
@@ -133,7 +134,7 @@ def test_review_queue_lists_missing_required_fields(settings):
     (settings.raw_dir / "c.txt").write_text(
         "Projektets namn: Utan organisation\n\nSyfte\n\nAtt prova något nytt i staden.\n", "utf-8")
     run_pipeline(settings)
-    rows = list(csv.DictReader((settings.out_dir / "review.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((settings.out_dir / "review.csv").open(encoding="utf-8-sig")))
     missing = {(r["title"], r["field"]) for r in rows if "missing" in r["reason"]}
     assert ("Utan organisation", "organisations") in missing
     assert ("Utan organisation", "target_group") in missing
@@ -182,4 +183,8 @@ def test_data_package_validates_with_frictionless(settings):
                             cwd=settings.out_dir / "latest", capture_output=True, text=True)
     report = json.loads(result.stdout)
     assert report["valid"], result.stdout[-2000:]
-    assert len(report["tasks"]) == 2  # the CSV and the Parquet resource
+    assert len(report["tasks"]) >= 10  # every table, in CSV, Parquet and JSON Lines
+    package = json.loads((settings.out_dir / "datapackage.json").read_text(encoding="utf-8"))
+    assert {"integer", "array", "object"} <= {field["type"] for resource in package["resources"]
+                                               for field in resource.get("schema", {})
+                                               .get("fields", [])}
