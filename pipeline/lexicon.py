@@ -42,6 +42,27 @@ LONG_LABEL = 16      # long labels may differ by two edits, others by one
 MAX_QUESTION_WORDS = 15
 
 
+class OutcomeCues(BaseModel):
+    """How one language writes figures: number locales, units, counted nouns, kind cues."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number_locales: list[str]
+    number_words: dict[str, int]
+    multipliers: dict[str, int]
+    percent_words: list[str]
+    currencies: dict[str, str]
+    target_cues: list[str]
+    expected_cues: list[str]
+    achieved_cues: list[str]
+    year_cues: list[str]
+    skip_words: list[str]
+    of_words: list[str]
+    stop_words: list[str]
+    non_count_units: list[str]
+    count_nouns: list[str]
+
+
 class LanguageLexicon(BaseModel):
     """One language file, validated."""
 
@@ -68,6 +89,7 @@ class LanguageLexicon(BaseModel):
     months: dict[str, int]
     levels: dict[str, list[str]]
     cue_words: list[str]
+    outcomes: OutcomeCues
 
     @field_validator("labels")
     @classmethod
