@@ -7,15 +7,21 @@ units (percent, currency, count), counted nouns and kind cues come from the lexi
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
 from pipeline.lexicon import OutcomeCues, load_lexicon
 from pipeline.models import Initiative, Outcome, TextField
 from pipeline.sentences import split_sentences
+from pipeline.streams import batched, read_jsonl
 
 # Sections whose figures are outcomes; purpose holds many targets ("målet är att 50 …").
 OUTCOME_FIELDS = ("expected_results", "evaluation", "impact", "description", "purpose")
@@ -247,3 +253,34 @@ def stated_year(sentence: str) -> int | None:
     years = sorted({int(match.group(1)) for match in YEAR.finditer(sentence)})
     return years[0] if len(years) == 1 else None
 
+
+
+# ---- the flat outcomes table of a release --------------------------------------------------
+
+OUTCOME_SCHEMA = pa.schema([
+    ("initiative_id", pa.string()), ("position", pa.int32()), ("value", pa.float64()),
+    ("upper", pa.float64()), ("unit", pa.string()), ("what", pa.string()),
+    ("kind", pa.string()), ("year", pa.int32()), ("field", pa.string()), ("text", pa.string()),
+])
+
+
+def outcome_rows(record: dict) -> list[dict]:
+    """One flat row per outcome of a published record."""
+    return [{"initiative_id": record["id"], "position": n,
+             **{name: outcome.get(name) for name in OUTCOME_SCHEMA.names[2:]}}
+            for n, outcome in enumerate(record.get("outcomes") or [])]
+
+
+def write_outcomes_table(release: Path, batch_size: int = 500) -> int:
+    """Stream initiatives.jsonl into outcomes.csv and a typed outcomes.parquet."""
+    count = 0
+    with open(release / "outcomes.csv", "w", encoding="utf-8", newline="") as handle, \
+            pq.ParquetWriter(release / "outcomes.parquet", OUTCOME_SCHEMA) as parquet:
+        writer = csv.DictWriter(handle, fieldnames=OUTCOME_SCHEMA.names)
+        writer.writeheader()
+        for records in batched(read_jsonl(release / "initiatives.jsonl"), batch_size):
+            rows = [row for record in records for row in outcome_rows(record)]
+            writer.writerows(rows)
+            parquet.write_table(pa.Table.from_pylist(rows, schema=OUTCOME_SCHEMA))
+            count += len(rows)
+    return count

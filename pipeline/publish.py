@@ -23,7 +23,9 @@ import pyarrow.parquet as pq
 
 from pipeline import __version__
 from pipeline.diff import diff_releases, format_diff
+from pipeline.linking import LinkTable, link_release
 from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
+from pipeline.outcomes import write_outcomes_table
 from pipeline.review import REVIEW_COLUMNS, review_record
 
 CSV_COLUMNS = (
@@ -34,7 +36,8 @@ CSV_COLUMNS = (
 )
 RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "initiatives.parquet",
                  "quality.json", "datapackage.json", "manifest.json", "review.csv",
-                 "release_notes.md", "report.html", "praxis.sqlite", "public")
+                 "release_notes.md", "report.html", "praxis.sqlite", "public",
+                 "clusters.jsonl", "clusters.csv", "outcomes.csv", "outcomes.parquet")
 COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
                    *SECTION_FIELDS, "activities", "target_group_categories", "themes",
                    "implementation_level", "period", "funding", "sdgs")
@@ -77,6 +80,7 @@ class QualityTally:
         self.translation: dict = {}
         self.incremental: dict = {}
         self.corrections: dict = {}
+        self.linking: dict = {}
         self.review_rows = 0
 
     def add_documents(self, documents: list[Document]) -> None:
@@ -111,6 +115,7 @@ class QualityTally:
             "translation": self.translation,
             "incremental": self.incremental,
             "corrections": self.corrections,
+            "linking": self.linking,
         }
 
 
@@ -136,6 +141,8 @@ class ReleaseWriter:
         self._review.writeheader()
         self._parquet: pq.ParquetWriter | None = None
         self._schema = pa.schema([(name, pa.string()) for name in CSV_COLUMNS])
+        self.links = LinkTable(self.staging / ".links.parquet")
+        self.link_corrections: list = []  # a steward's cluster splits and merges
 
     def add_documents(self, documents: list[Document]) -> None:
         """Append documents (ok and quarantined) to documents.jsonl."""
@@ -151,6 +158,7 @@ class ReleaseWriter:
         for record in records:
             self._records.write(record.model_dump_json() + "\n")
         self._csv.writerows(rows)
+        self.links.add(records)
         if rows:
             table = pa.Table.from_pylist(rows, schema=self._schema)
             if self._parquet is None:
@@ -175,6 +183,8 @@ class ReleaseWriter:
             pq.write_table(self._schema.empty_table(), self.staging / "initiatives.parquet")
         else:
             self._parquet.close()
+        self.tally.linking = link_release(self.staging, self.links.close(), self.link_corrections)
+        self.tally.linking["outcomes"] = write_outcomes_table(self.staging)
         quality = self.tally.to_dict()
         write_json(self.staging / "quality.json", quality)
         write_json(self.staging / "datapackage.json", describe_package())
