@@ -1,0 +1,132 @@
+"""Linking records of one initiative across documents and languages, and their clusters."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.corrections import ClusterCorrection
+from pipeline.ingest import discover_files
+from pipeline.linking import LinkTable, link_table, title_keys
+from pipeline.models import Initiative, Organisation, Source, TextField
+from pipeline.run import extract_batch, ingest_batch
+
+RAW = Path(__file__).resolve().parents[1] / "raw"
+
+
+def make(title: str, lang: str, text: str, org: str, site: str, country: str,
+         name: str | None = None) -> Initiative:
+    """A small record as extraction would give it."""
+    rid = "ini_" + hashlib.sha256((name or title).encode()).hexdigest()[:16]
+    source = Source(file=f"{rid}.txt", sha256=rid, format="txt", segment="0", span=(0, len(text)))
+    return Initiative(id=rid, title=title, language=lang, countries=[country], websites=[site],
+                      organisations=[Organisation(name=org, role="implementing")],
+                      description=TextField(text=text, lang=lang, span=(0, len(text))),
+                      source=source)
+
+
+BILINGUAL = {
+    "sv_da": (
+        make("Språkvän Malmö", "sv", "Språkvän Malmö matchar nyanlända med svensktalande "
+             "volontärer i Malmö och Lund. Sedan 2016 har 420 par träffats genom Språkvän.",
+             "Föreningen Språkvän", "https://sprakvan.se/malmo", "SE"),
+        make("Sprogven Malmö", "da", "Språkvän Malmö matcher nyankomne med svensktalende "
+             "frivillige i Malmö og Lund. Siden 2016 har 420 par mødtes gennem Språkvän.",
+             "Föreningen Språkvän", "https://www.sprakvan.se/malmo/", "SE")),
+    "nb_en": (
+        make("Jobbsjansen Drammen", "nb", "Jobbsjansen Drammen gir innvandrerkvinner arbeid og "
+             "norskopplæring sammen med NAV Drammen. I 2019 fikk 85 kvinner jobb.",
+             "Drammen kommune", "https://drammen.kommune.no/jobbsjansen", "NO"),
+        make("Jobbsjansen Drammen – job opportunities for immigrant women", "en",
+             "Jobbsjansen Drammen offers immigrant women work and Norwegian lessons together "
+             "with NAV Drammen. In 2019, 85 women found a job.",
+             "Drammen Municipality", "https://drammen.kommune.no/jobbsjansen", "NO")),
+}
+DISTRACTORS = [
+    make("Jobbsjansen Bergen", "nb", "Jobbsjansen Bergen gir kvinner arbeid sammen med NAV "
+         "Bergen. I 2021 fikk 40 kvinner jobb.", "Bergen kommune",
+         "https://bergen.kommune.no/jobbsjansen", "NO"),
+    make("Kvindenetværket", "da", "Kvindenetværket i Aarhus samler nyankomne kvinder om "
+         "madlavning og sprog. 60 kvinder deltog i 2019.", "Foreningen Kvindenetværket",
+         "https://kvindenetvaerket.dk", "DK"),
+    make("Läxhjälp i Malmö", "sv", "Läxhjälp för barn i Malmö drivs av volontärer i "
+         "Föreningen Språkvän sedan 2018.", "Föreningen Språkvän", "https://sprakvan.se/malmo",
+         "SE"),
+]
+
+
+def link(records: list[Initiative], tmp_path: Path, corrections=None):
+    table = LinkTable(tmp_path / "links.parquet")
+    table.add(records)
+    return link_table(table.close(), corrections)
+
+
+@pytest.fixture(scope="module")
+def seed_records() -> list[Initiative]:
+    documents = ingest_batch(list(discover_files(RAW)), RAW, 10_000_000)
+    return extract_batch(documents)
+
+
+def test_nad_submission_and_forums_nad_example_link(seed_records, tmp_path):
+    pairs, clusters = link(seed_records, tmp_path)
+    titles = {r.id: r.title for r in seed_records}
+    nad = sorted(r.id for r in seed_records if "nad" in title_keys(r.title))
+    assert len(nad) == 2
+    assert [(p.left, p.right) for p in pairs if {p.left, p.right} == set(nad)]
+    assert any(sorted(c.members) == nad for c in clusters), [titles[i] for i in nad]
+
+
+def test_no_unrelated_pair_among_the_seeds_links(seed_records, tmp_path):
+    pairs, _ = link(seed_records, tmp_path)
+    keys = {r.id: set(title_keys(r.title)) for r in seed_records}
+    unrelated = [(p.left, p.right) for p in pairs if not keys[p.left] & keys[p.right]]
+    assert pairs and not unrelated
+
+
+@pytest.mark.parametrize("case", sorted(BILINGUAL))
+def test_bilingual_pair_links_and_distractors_do_not(case, tmp_path):
+    records = [*BILINGUAL[case], *DISTRACTORS]
+    pairs, clusters = link(records, tmp_path)
+    wanted = tuple(sorted(r.id for r in BILINGUAL[case]))
+    assert [(p.left, p.right) for p in pairs] == [wanted]
+    assert pairs[0].evidence and 0.9 <= pairs[0].score <= 1
+    assert [c.members for c in clusters] == [list(wanted)]
+
+
+def test_cluster_ids_do_not_depend_on_record_order(tmp_path):
+    records = [*BILINGUAL["sv_da"], *BILINGUAL["nb_en"], *DISTRACTORS]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = link(records, tmp_path / "a")[1]
+    second = link(list(reversed(records)), tmp_path / "b")[1]
+    assert [(c.cluster_id, c.members) for c in first] == [(c.cluster_id, c.members) for c in second]
+    assert all(c.cluster_id == "clu_" + c.members[0].removeprefix("ini_") for c in first)
+
+
+def test_steward_split_and_merge_change_the_clusters(tmp_path):
+    sv, da = BILINGUAL["sv_da"]
+    other = DISTRACTORS[1]
+    split = [ClusterCorrection("split", [da.id], "c.yaml#1")]
+    merge = [ClusterCorrection("merge", [sv.id, other.id], "c.yaml#2")]
+    (tmp_path / "s").mkdir()
+    (tmp_path / "m").mkdir()
+    assert link([sv, da, other], tmp_path / "s", split)[1] == []
+    merged = link([sv, da, other], tmp_path / "m", merge)[1]
+    assert [sorted(c.members) for c in merged] == [sorted([sv.id, da.id, other.id])]
+
+
+def test_release_records_carry_related_and_the_clusters_table(tmp_path):
+    from pipeline.publish import ReleaseWriter
+
+    writer = ReleaseWriter(tmp_path / "out")
+    writer.add_records([*BILINGUAL["sv_da"], DISTRACTORS[1]])
+    writer.finish()
+    latest = tmp_path / "out" / "latest"
+    records = [json.loads(line) for line in (latest / "initiatives.jsonl").open(encoding="utf-8")]
+    linked = {r["id"]: [x["id"] for x in r["related"]] for r in records if r["related"]}
+    sv, da = BILINGUAL["sv_da"]
+    assert linked == {sv.id: [da.id], da.id: [sv.id]}
+    clusters = [json.loads(line) for line in (latest / "clusters.jsonl").open(encoding="utf-8")]
+    assert [c["members"] for c in clusters] == [sorted([sv.id, da.id])]
+    assert not (latest / ".links.parquet").exists()
