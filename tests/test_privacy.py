@@ -113,8 +113,9 @@ def test_full_release_does_hold_personal_data(release):
 def test_no_public_file_holds_an_email_address_or_phone_number(release):
     _, public = release
     files = sorted(path.name for path in public.iterdir())
-    assert files == ["datapackage.json", "documents.jsonl", "initiatives.csv",
-                     "initiatives.jsonl", "initiatives.parquet", "manifest.json", "quality.json"]
+    assert files == ["clusters.csv", "clusters.jsonl", "datapackage.json", "documents.jsonl",
+                     "initiatives.csv", "initiatives.jsonl", "initiatives.parquet",
+                     "manifest.json", "outcomes.csv", "outcomes.parquet", "quality.json"]
     for path in public.iterdir():
         text = all_text(path)
         assert not EMAIL.search(text), (path.name, EMAIL.search(text))
