@@ -23,9 +23,9 @@ import pyarrow.parquet as pq
 
 from pipeline import __version__
 from pipeline.diff import diff_releases, format_diff
-from pipeline.linking import LinkTable, link_release
+from pipeline.linking import CLUSTER_COLUMNS, LinkTable, link_release
 from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
-from pipeline.outcomes import write_outcomes_table
+from pipeline.outcomes import OUTCOME_SCHEMA, write_outcomes_table
 from pipeline.review import REVIEW_COLUMNS, review_record
 
 CSV_COLUMNS = (
@@ -314,5 +314,22 @@ def describe_package() -> dict:
              "mediatype": "text/csv", "encoding": "utf-8", "schema": schema},
             {"name": "initiatives-parquet", "path": "initiatives.parquet", "format": "parquet",
              "schema": schema},
+            *describe_link_resources(),
         ],
     }
+
+
+def describe_link_resources() -> list[dict]:
+    """The outcomes and clusters tables as Data Package resources."""
+    outcome_types = {"position": "integer", "value": "number", "upper": "number",
+                     "year": "integer"}
+    outcomes = {"fields": [{"name": name, "type": outcome_types.get(name, "string")}
+                           for name in OUTCOME_SCHEMA.names]}
+    clusters = {"fields": [{"name": name, "type": "integer" if name == "size" else "string"}
+                           for name in CLUSTER_COLUMNS], "primaryKey": ["cluster_id"]}
+    return [
+        {"name": "outcomes", "path": "outcomes.csv", "format": "csv", "mediatype": "text/csv",
+         "encoding": "utf-8", "schema": outcomes},
+        {"name": "clusters", "path": "clusters.csv", "format": "csv", "mediatype": "text/csv",
+         "encoding": "utf-8", "schema": clusters},
+    ]

@@ -182,4 +182,4 @@ def test_data_package_validates_with_frictionless(settings):
                             cwd=settings.out_dir / "latest", capture_output=True, text=True)
     report = json.loads(result.stdout)
     assert report["valid"], result.stdout[-2000:]
-    assert len(report["tasks"]) == 2  # the CSV and the Parquet resource
+    assert len(report["tasks"]) == 4  # initiatives as CSV and Parquet, outcomes, clusters
