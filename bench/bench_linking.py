@@ -31,6 +31,7 @@ WORDS = {"sv": "projektet stödjer nyanlända med språk och arbete i",
 
 
 def invent(rng: random.Random, parts: int) -> str:
+    """A made-up proper name of a few syllables."""
     return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
 
 

@@ -182,6 +182,7 @@ class ClusterCorrection:
 
 
 def is_cluster_row(row: object) -> bool:
+    """Whether a corrections row is about a cluster (`kind: cluster`), not a field."""
     return isinstance(row, dict) and str(row.get("kind") or "").strip() == "cluster"
 
 

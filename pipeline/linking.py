@@ -40,6 +40,10 @@ MAX_TOKENS = 300
 PLATFORM_HOSTS = ("facebook.com", "instagram.com", "linkedin.com", "twitter.com", "x.com",
                   "youtube.com", "google.com", "docs.google.com", "issuu.com", "wordpress.com",
                   "blogspot.com", "europa.eu", "ec.europa.eu", "bit.ly")
+# Words that travel between languages: capitalised names (not a sentence's first word),
+# acronyms, numbers of three digits or more, and web addresses.
+NAME_TOKEN = re.compile(r"(?<=[\w,;:] )[A-ZÅÄÖÆØ][\w-]{2,}|\b[A-ZÅÄÖÆØ]{2,}\b|\b\d{3,}\b|"
+                        r"\b[\w-]+\.(?:se|dk|no|fi|org|com|eu|net)\b")
 FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l"})
 ENGLISH_STOP = frozenset(
     "about after also among because been being between could every from have having into "
@@ -111,8 +115,7 @@ def text_names(record: Initiative) -> tuple[list[str], list[str]]:
     names: dict[str, None] = {}
     words: dict[str, None] = {}
     for _, value in record.text_fields():
-        for match in re.finditer(r"(?<=[\w,;:] )[A-ZÅÄÖÆØ][\w-]{2,}|\b[A-ZÅÄÖÆØ]{2,}\b|\b\d{3,}\b|"
-                                 r"\b[\w-]+\.(?:se|dk|no|fi|org|com|eu|net)\b", value.text):
+        for match in NAME_TOKEN.finditer(value.text):
             names.setdefault(fold_text(match.group()), None)
         english = value.text if value.lang == "en" else value.text_en
         for word in re.findall(r"[a-z]{5,}", (english or "").casefold()):

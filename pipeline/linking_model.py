@@ -20,8 +20,10 @@ PRIOR = 1e-4  # the chance that two records picked at random describe one initia
 # (m, u) per level: how often the level holds for the same initiative, and for two others.
 LEVELS = {
     "title": [("title_norm_l = title_norm_r", "same title", 0.5, 0.0005),
-              ("len(list_intersect(title_keys_l, title_keys_r)) > 0", "title or acronym", 0.35, 0.001),
-              ("jaro_winkler_similarity(title_norm_l, title_norm_r) >= 0.9", "similar title", 0.13, 0.003)],
+              ("len(list_intersect(title_keys_l, title_keys_r)) > 0", "title or acronym",
+               0.35, 0.001),
+              ("jaro_winkler_similarity(title_norm_l, title_norm_r) >= 0.9", "similar title",
+               0.13, 0.003)],
     "orgs": [("len(list_intersect(orgs_l, orgs_r)) > 0", "organisation", 0.7, 0.01)],
     "sites": [("len(list_intersect(sites_l, sites_r)) > 0", "website", 0.4, 0.002),
               ("len(list_intersect(domains_l, domains_r)) > 0", "domain", 0.2, 0.005)],
@@ -89,7 +91,8 @@ WITH base AS (
   GROUP BY unique_id
 ), keys AS (
   SELECT b.unique_id, list_distinct(list_concat(
-      list_transform(b.title_keys, lambda k: 't:' || k), list_transform(b.sites, lambda k: 's:' || k),
+      list_transform(b.title_keys, lambda k: 't:' || k),
+      list_transform(b.sites, lambda k: 's:' || k),
       list_transform(b.domains, lambda k: 'd:' || k), list_transform(b.orgs, lambda k: 'o:' || k),
       list_transform(coalesce(r.rare_names, []), lambda k: 'n:' || k))) AS raw_keys
   FROM base b LEFT JOIN rare r USING (unique_id)

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
 from pipeline.lexicon import OutcomeCues, load_lexicon
-from pipeline.models import Initiative, Outcome, TextField
+from pipeline.models import Initiative, Issue, Outcome, TextField
 from pipeline.sentences import split_sentences
 from pipeline.streams import batched, read_jsonl
 
@@ -67,8 +67,13 @@ def record_outcomes(record: Initiative) -> list[Outcome]:
     found = []
     for name in OUTCOME_FIELDS:
         value = getattr(record, name)
-        if value is not None:
+        if value is None:
+            continue
+        try:
             found += find_outcomes(value, value.lang, section=name)
+        except Exception as exc:  # noqa: BLE001 - a figure we cannot read must not cost the record
+            record.issues.append(Issue(stage="outcomes", code="outcomes_failed", field=name,
+                                       message=f"figures not read ({type(exc).__name__}: {exc})"))
     return found
 
 

@@ -130,3 +130,61 @@ def test_release_records_carry_related_and_the_clusters_table(tmp_path):
     clusters = [json.loads(line) for line in (latest / "clusters.jsonl").open(encoding="utf-8")]
     assert [c["members"] for c in clusters] == [sorted([sv.id, da.id])]
     assert not (latest / ".links.parquet").exists()
+
+
+def test_cluster_corrections_are_read_apart_from_field_corrections(tmp_path):
+    from pipeline.corrections import load_cluster_corrections, load_corrections
+
+    (tmp_path / "c.yaml").write_text(
+        "- {kind: cluster, action: split, ids: [ini_a]}\n"
+        "- {kind: cluster, action: merge, ids: [ini_a]}\n"
+        "- {record_id: ini_a, field: title, value: Ny titel}\n", encoding="utf-8")
+    (tmp_path / "d.csv").write_text("kind,action,ids\ncluster,merge,ini_a; ini_b\n", "utf-8")
+    fields, field_problems = load_corrections(tmp_path)
+    clusters, cluster_problems = load_cluster_corrections(tmp_path)
+    assert [c.field for c in fields] == ["title"] and not field_problems
+    assert [(c.action, c.ids) for c in clusters] == [("split", ["ini_a"]),
+                                                     ("merge", ["ini_a", "ini_b"])]
+    assert len(cluster_problems) == 1 and "c.yaml#2" in cluster_problems[0]
+
+
+def test_a_steward_split_in_corrections_undoes_the_seeds_nad_cluster(seed_records, tmp_path):
+    from pipeline.config import Settings
+    from pipeline.run import run_pipeline
+
+    nad = sorted(r.id for r in seed_records if "nad" in title_keys(r.title))
+    corrections = tmp_path / "corrections"
+    corrections.mkdir()
+    (corrections / "split.yaml").write_text(
+        f"- {{kind: cluster, action: split, ids: [{nad[0]}]}}\n", encoding="utf-8")
+    settings = Settings()
+    settings.raw_dir, settings.out_dir = RAW, tmp_path / "out"
+    settings.corrections_dir, settings.translate = corrections, False
+    quality = run_pipeline(settings).quality
+    assert quality["linking"]["clusters"] == 0
+    assert (settings.out_dir / "clusters.csv").read_text("utf-8").splitlines() == [
+        "cluster_id,size,title,members"]
+
+
+def test_database_and_report_show_clusters_and_outcomes(tmp_path):
+    import sqlite3
+
+    from pipeline.outcomes import record_outcomes
+    from pipeline.publish import ReleaseWriter
+
+    records = [*BILINGUAL["nb_en"], DISTRACTORS[0]]
+    for record in records:
+        record.outcomes = record_outcomes(record)
+    writer = ReleaseWriter(tmp_path / "out")
+    writer.add_records(records)
+    writer.finish()
+    latest = tmp_path / "out" / "latest"
+    with sqlite3.connect(latest / "praxis.sqlite") as db:
+        units = db.execute("SELECT unit, kind, value FROM outcomes ORDER BY value").fetchall()
+        members = db.execute("SELECT count(*) FROM cluster_members").fetchone()[0]
+        related = db.execute("SELECT count(*) FROM related").fetchone()[0]
+    assert ("count", "achieved", 40.0) in units and ("count", "achieved", 85.0) in units
+    assert members == 2 and related == 2
+    report = (latest / "report.html").read_text("utf-8")
+    assert 'id="clusters"' in report and 'id="outcomes"' in report
+    assert "Jobbsjansen Drammen" in report.split('id="clusters"')[1]

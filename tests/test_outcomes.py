@@ -98,3 +98,10 @@ def test_record_outcomes_read_results_sections_in_their_own_language():
         text="Vi forventer 30 deltagere.", lang="da", span=(0, 26)))
     outcomes = record_outcomes(record)
     assert [(o.value, o.kind, o.field) for o in outcomes] == [(30, "expected", "evaluation")]
+
+
+@pytest.mark.parametrize("lang", ["sv", "da", "nb", "nn", "fi", "en"])
+def test_every_language_file_defines_the_outcome_cues(lexicon, lang):
+    cues = lexicon.languages[lang].outcomes
+    assert set(type(cues).model_fields) == set(type(lexicon.languages["sv"].outcomes).model_fields)
+    assert cues.number_locales and cues.number_words and cues.target_cues and cues.count_nouns
