@@ -30,6 +30,8 @@ NUMBER = re.compile(r"(?<![\w.,/+-])(\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d+)?|\d
                     r"(?![\w]|[.,]\d)")
 RANGE_TAIL = re.compile(r"\s*[-–]\s*(\d[\d .,\u00a0]*\d|\d)")
 WORD = re.compile(r"\s*(%|€|\$|£|[^\W\d_][\w'’-]*\.?)")
+SPACED = re.compile(r"\d[ \u00a0]\d")
+GLUED_DIGIT = re.compile(r"\d[ \u00a0]$")
 YEAR = re.compile(r"(?<![\w.,-])(19[5-9]\d|20[0-9]\d)(?![\w]|[.,]\d)")
 MAX_WHAT_WORDS = 3
 COMPOUND_HEAD = 5  # stems this long are matched inside compounds too
@@ -113,6 +115,8 @@ def find_figures(sentence: str, cues: OutcomeCues) -> list[Figure]:
     for match in NUMBER.finditer(sentence):
         if match.start() < skip_until:
             continue
+        if SPACED.search(match.group(1)) and GLUED_DIGIT.search(sentence, 0, match.start()):
+            continue  # "stöd4 356 444": where the number starts cannot be told
         value = parse_number(match.group(1), cues.number_locales)
         if value is None:
             continue
@@ -129,15 +133,23 @@ def find_figures(sentence: str, cues: OutcomeCues) -> list[Figure]:
 
 
 def parse_number(raw: str, locales: list[str]) -> float | None:
-    """Parse with the first locale whose group and decimal marks are the ones written."""
+    """Parse with the first locale whose group and decimal marks are the ones written.
+
+    When a number has both a dot and a comma, the last of them is the decimal mark.
+    """
     raw = raw.replace(" ", "\u00a0")
     marks = set(re.sub(r"\d", "", raw))
+    last = re.sub(r"\d", "", raw)[-1:] if len(marks) > 1 else None
     for locale in locales:
+        if last and get_decimal_symbol(locale) != last:
+            continue
         if marks <= {get_group_symbol(locale), get_decimal_symbol(locale)}:
             try:
                 return float(parse_decimal(raw, locale=locale, strict=True))
             except NumberFormatError:
                 continue
+    if last:
+        return None
     try:  # a mark no locale expects ("3.5" in Swedish): Babel's lenient reading
         return float(parse_decimal(raw, locale=locales[0]))
     except (NumberFormatError, ValueError):

@@ -60,6 +60,7 @@ def test_outcome_sentences_reach_precision_and_recall():
     ("25.000", "da", 25000), ("1.125", "da", 1125), ("2,5", "da", 2.5),
     ("3.559.714,12", "da", 3559714.12), ("25.000", "sv", 25000), ("25 000", "sv", 25000),
     ("2,5", "nb", 2.5), ("1 250 000", "fi", 1250000), ("1,000", "en", 1000), ("2.5", "en", 2.5),
+    ("279.401,00", "en", 279401), ("1,125.50", "en", 1125.5), ("1.125,5", "sv", 1125.5),
 ])
 def test_numbers_parse_with_the_languages_locale(raw, lang, value):
     from pipeline.outcomes import outcome_cues
@@ -105,3 +106,10 @@ def test_every_language_file_defines_the_outcome_cues(lexicon, lang):
     cues = lexicon.languages[lang].outcomes
     assert set(type(cues).model_fields) == set(type(lexicon.languages["sv"].outcomes).model_fields)
     assert cues.number_locales and cues.number_words and cues.target_cues and cues.count_nouns
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("sv", "Budget2 500 000 kr"), ("da", "Tilskud3 400 000 kr."), ("en", "Grant5 250 000 EUR"),
+])
+def test_a_spaced_number_glued_to_a_word_is_not_guessed(lang, text):
+    assert find_outcomes(text, lang) == []
