@@ -99,7 +99,7 @@ def read_sentence(sentence: str, cues: OutcomeCues, offset: int | None,
         if unit == "count" and is_not_counted(sentence, figure, after, cues):
             continue
         what = read_what(sentence, after, cues, unit)
-        if unit == "count" and what is None:
+        if unit == "count" and (what is None or numbers_the_line(sentence, figure, what)):
             continue
         scale = value / figure.value if figure.value else 1
         outcomes.append(Outcome(
@@ -107,6 +107,11 @@ def read_sentence(sentence: str, cues: OutcomeCues, offset: int | None,
             unit=unit, what=what, kind=read_kind(sentence, figure.start, cues, section),
             year=year, field=section, text=sentence, span=span))
     return outcomes
+
+
+def numbers_the_line(sentence: str, figure: Figure, what: str) -> bool:
+    """"1 Oslo kommune …": a number opening a line before a name numbers the line or page."""
+    return not sentence[:figure.start].strip() and what[:1].isupper()
 
 
 def find_figures(sentence: str, cues: OutcomeCues) -> list[Figure]:

@@ -188,3 +188,17 @@ def test_database_and_report_show_clusters_and_outcomes(tmp_path):
     report = (latest / "report.html").read_text("utf-8")
     assert 'id="clusters"' in report and 'id="outcomes"' in report
     assert "Jobbsjansen Drammen" in report.split('id="clusters"')[1]
+
+
+def test_translated_titles_link_through_the_english_text(tmp_path):
+    english = ("The language café in Lund brings newcomers and volunteers together every week "
+               "to practise conversation, with homework support and guidance about jobs.")
+    sv = make("Språkcafé i Lund", "sv", "Språkcaféet i Lund samlar nyanlända och volontärer "
+              "varje vecka för samtal, läxhjälp och vägledning om jobb.", "Lunds stadsmission",
+              "https://lundsstadsmission.se/sprakcafe", "SE")
+    sv.description.text_en = english
+    en = make("Language café Lund", "en", english, "Lunds stadsmission",
+              "https://lundsstadsmission.se/sprakcafe", "SE")
+    pairs, _ = link([sv, en, *DISTRACTORS], tmp_path)
+    assert [(p.left, p.right) for p in pairs] == [tuple(sorted((sv.id, en.id)))]
+    assert "English text" in pairs[0].evidence
