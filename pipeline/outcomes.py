@@ -110,7 +110,7 @@ def read_sentence(sentence: str, cues: OutcomeCues, offset: int | None,
 
 
 def numbers_the_line(sentence: str, figure: Figure, what: str) -> bool:
-    """"1 Oslo kommune …": a number opening a line before a name numbers the line or page."""
+    """"3 Bergen kommune …": a number opening a line before a name numbers the line or page."""
     return not sentence[:figure.start].strip() and what[:1].isupper()
 
 
@@ -121,7 +121,7 @@ def find_figures(sentence: str, cues: OutcomeCues) -> list[Figure]:
         if match.start() < skip_until:
             continue
         if SPACED.search(match.group(1)) and GLUED_DIGIT.search(sentence, 0, match.start()):
-            continue  # "stöd4 356 444": where the number starts cannot be told
+            continue  # "Budget2 500 000": where the number starts cannot be told
         value = parse_number(match.group(1), cues.number_locales)
         if value is None:
             continue
