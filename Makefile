@@ -22,6 +22,7 @@ test: $(BIN)/praxis
 
 bench: $(BIN)/praxis
 	$(BIN)/python bench/bench_translate.py
+	$(BIN)/python bench/bench_linking.py
 
 schema: $(BIN)/praxis
 	$(BIN)/praxis schema

@@ -60,6 +60,8 @@ def load_corrections(folder: Path) -> tuple[list[Correction], list[str]]:
             problems.append(f"{path.name}: cannot be read ({exc})")
             continue
         for origin, row in rows:
+            if is_cluster_row(row):
+                continue  # read by load_cluster_corrections
             correction, problem = make_correction(row, origin)
             if problem:
                 problems.append(problem)
@@ -176,3 +178,41 @@ def as_list(value: object) -> list:
     if isinstance(value, list):
         return value
     return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+@dataclass
+class ClusterCorrection:
+    """A steward's verdict on linked records: `merge` them into one cluster, or `split` them off."""
+
+    action: str
+    ids: list[str]
+    origin: str
+
+
+def is_cluster_row(row: object) -> bool:
+    """Whether a corrections row is about a cluster (`kind: cluster`), not a field."""
+    return isinstance(row, dict) and str(row.get("kind") or "").strip() == "cluster"
+
+
+def load_cluster_corrections(folder: Path) -> tuple[list[ClusterCorrection], list[str]]:
+    """Read the `kind: cluster` rows of the corrections files (ids as a list or `a; b`)."""
+    found: list[ClusterCorrection] = []
+    problems: list[str] = []
+    paths = sorted(folder.iterdir()) if folder.is_dir() else []
+    for path in paths:
+        try:
+            rows = (read_yaml_rows(path) if path.suffix in (".yaml", ".yml") else
+                    read_csv_rows(path) if path.suffix == ".csv" else [])
+        except (OSError, yaml.YAMLError, csv.Error, CorrectionError):
+            continue  # load_corrections reports unreadable files
+        for origin, row in rows:
+            if not is_cluster_row(row):
+                continue
+            action = str(row.get("action") or "").strip()
+            ids = [str(i) for i in as_list(row.get("ids") or row.get("value"))]
+            if action not in ("merge", "split") or len(ids) < (2 if action == "merge" else 1):
+                problems.append(f"{origin}: a cluster correction needs action merge (two or "
+                                "more ids) or split (one or more ids)")
+                continue
+            found.append(ClusterCorrection(action, ids, origin))
+    return found, problems

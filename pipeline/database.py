@@ -155,6 +155,64 @@ LIST_TABLES = {  # record key → (table, value column)
 }
 
 
+# Outcomes as numbers and the links between records (pipeline/outcomes.py, linking.py).
+LINKING_SCHEMA = """
+CREATE TABLE outcomes (
+  id INTEGER PRIMARY KEY,
+  initiative_id TEXT NOT NULL REFERENCES initiatives(id), position INTEGER NOT NULL,
+  value REAL NOT NULL, upper REAL, unit TEXT NOT NULL, what TEXT, kind TEXT NOT NULL,
+  year INTEGER, field TEXT, text TEXT, span_start INTEGER, span_end INTEGER,
+  UNIQUE (initiative_id, position)
+);
+CREATE TABLE clusters (
+  cluster_id TEXT PRIMARY KEY, size INTEGER NOT NULL, title TEXT
+);
+CREATE TABLE cluster_members (
+  cluster_id TEXT NOT NULL REFERENCES clusters(cluster_id),
+  initiative_id TEXT NOT NULL REFERENCES initiatives(id),
+  PRIMARY KEY (cluster_id, initiative_id)
+);
+CREATE TABLE related (
+  initiative_id TEXT NOT NULL REFERENCES initiatives(id),
+  related_id TEXT NOT NULL REFERENCES initiatives(id),
+  score REAL NOT NULL, evidence TEXT,
+  PRIMARY KEY (initiative_id, related_id)
+);
+CREATE INDEX idx_outcomes_unit ON outcomes(unit);
+CREATE INDEX idx_outcomes_kind ON outcomes(kind);
+CREATE INDEX idx_cluster_members_initiative_id ON cluster_members(initiative_id);
+CREATE INDEX idx_related_related_id ON related(related_id);
+"""
+
+
+def insert_outcomes_and_links(connection: sqlite3.Connection, records: list[dict]) -> None:
+    """The outcomes and `related` lists of a batch of records."""
+    for record in records:
+        rid = record["id"]
+        connection.executemany(
+            "INSERT INTO outcomes (initiative_id, position, value, upper, unit, what, kind, "
+            "year, field, text, span_start, span_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(rid, n, o["value"], o.get("upper"), o["unit"], o.get("what"), o["kind"],
+              o.get("year"), o.get("field"), o.get("text"), *(o.get("span") or (None, None)))
+             for n, o in enumerate(record.get("outcomes") or [])])
+        connection.executemany(
+            "INSERT INTO related (initiative_id, related_id, score, evidence) VALUES (?, ?, ?, ?)",
+            [(rid, r["id"], r["score"], "; ".join(r.get("evidence") or []))
+             for r in record.get("related") or []])
+
+
+def insert_clusters(connection: sqlite3.Connection, release_dir: Path) -> None:
+    """The clusters table of a release (none before linking existed)."""
+    path = release_dir / "clusters.jsonl"
+    if not path.exists():
+        return
+    for batch in batched(read_jsonl(path), BATCH_SIZE):
+        connection.executemany("INSERT INTO clusters VALUES (?, ?, ?)",
+                               [(c["cluster_id"], c["size"], c.get("title")) for c in batch])
+        connection.executemany("INSERT INTO cluster_members VALUES (?, ?)",
+                               [(c["cluster_id"], m) for c in batch for m in c["members"]])
+
+
 class DatabaseIntegrityError(ValueError):
     """The release refers to records or documents it does not contain."""
 
@@ -186,12 +244,14 @@ def fill_database(connection: sqlite3.Connection, release_dir: Path) -> None:
     # A temporary file renamed into place only when complete needs no journal.
     connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA synchronous = OFF")
-    connection.executescript(SCHEMA)
+    connection.executescript(SCHEMA + LINKING_SCHEMA)
     with connection:
         documents = load_documents(connection, release_dir / "documents.jsonl")
         countries: set[str] = set()
         for batch in batched(read_jsonl(release_dir / "initiatives.jsonl"), BATCH_SIZE):
             countries |= insert_records(connection, batch, documents)
+            insert_outcomes_and_links(connection, batch)
+        insert_clusters(connection, release_dir)
         insert_country_names(connection, countries)
         insert_release(connection, release_dir)
     connection.executescript(INDEXES + OVERVIEW_VIEW)

@@ -249,8 +249,34 @@ def describe_resources(public: bool) -> list[dict]:
         tabular("id-map", "id_map.jsonl", [make_field(n, {"enum": e} if e else None, k)
                                            for n, k, e in ID_MAP_FIELDS],
                 title="Initiatives whose id changed since the previous release: old → new"),
+        *describe_link_resources(),
     ]
     return resources
+
+
+def describe_link_resources() -> list[dict]:
+    """The outcomes table and the clusters of records that describe one initiative."""
+    from pipeline.linking import CLUSTER_COLUMNS
+    from pipeline.outcomes import OUTCOME_SCHEMA
+
+    outcome_types = {"position": "integer", "value": "number", "upper": "number",
+                     "year": "integer"}
+    outcomes = [make_field(name, None, outcome_types.get(name, "string"))
+                for name in OUTCOME_SCHEMA.names]
+    clusters = [make_field(name, None, "integer" if name == "size" else "string")
+                for name in CLUSTER_COLUMNS]
+    return [
+        tabular("outcomes", "outcomes.csv", outcomes, None, to_initiatives(),
+                title="Figures stated in the records: value, unit, what was counted, kind"),
+        tabular("outcomes-parquet", "outcomes.parquet", outcomes, None, to_initiatives(),
+                title="The outcomes table, typed"),
+        tabular("clusters", "clusters.csv", clusters, ["cluster_id"],
+                title="Records that describe the same initiative"),
+        tabular("clusters-jsonl", "clusters.jsonl",
+                [make_field(f["name"], None, "array" if f["name"] == "members" else f["type"])
+                 for f in clusters], ["cluster_id"],
+                title="The clusters, with their members as a list"),
+    ]
 
 
 def mark_empty_files(resources: list[dict], folder: Path | None) -> list[dict]:

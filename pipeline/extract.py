@@ -18,6 +18,7 @@ from pipeline.normalise import (find_countries, find_emails, find_period, find_w
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, merge_organisations,
                                     read_name_list)
+from pipeline.outcomes import record_outcomes
 from pipeline.segment import Segment
 from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
 from pipeline.sentences import split_sentences
@@ -270,6 +271,7 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     extra = [(tag, language) for tag in draft.tags] + [
         (v, language) for v in draft.values.get("themes", [])]
     record.target_group_categories, record.themes = categorise(record, extra)
+    record.outcomes = record_outcomes(record)
     record.provenance = describe_provenance(record, draft, lang_confidence)
     return record
 

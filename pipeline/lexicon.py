@@ -96,6 +96,25 @@ class CountryForms(BaseModel):
 
     suffixes: list[str]
     vowel_stem: bool
+class OutcomeCues(BaseModel):
+    """How one language writes figures: number locales, units, counted nouns, kind cues."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number_locales: list[str]
+    number_words: dict[str, int]
+    multipliers: dict[str, int]
+    percent_words: list[str]
+    currencies: dict[str, str]
+    target_cues: list[str]
+    expected_cues: list[str]
+    achieved_cues: list[str]
+    year_cues: list[str]
+    skip_words: list[str]
+    of_words: list[str]
+    stop_words: list[str]
+    non_count_units: list[str]
+    count_nouns: list[str]
 
 
 class LanguageLexicon(BaseModel):
@@ -134,6 +153,7 @@ class LanguageLexicon(BaseModel):
     docx_styles: dict[str, list[str]]  # Word's localised heading and title style names
     phone_cues: list[str]
     country_forms: CountryForms
+    outcomes: OutcomeCues
 
     @field_validator("labels")
     @classmethod

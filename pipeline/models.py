@@ -123,6 +123,35 @@ class Source(_Model):
     span: tuple[int, int]
 
 
+OutcomeKind = Literal["achieved", "target", "expected"]
+
+
+class Outcome(_Model):
+    """One figure a section states: how many, of what, reached or aimed at.
+
+    `unit` is `percent`, `count` or an ISO 4217 currency code; `text` is the sentence the
+    figure stands in and `span` its [start, end) in the document's normalised text.
+    """
+
+    value: float
+    upper: float | None = None
+    unit: str
+    what: str | None = None
+    kind: OutcomeKind = "achieved"
+    year: int | None = None
+    field: str | None = None
+    text: str
+    span: tuple[int, int] | None = None
+
+
+class Related(_Model):
+    """Another record that describes the same initiative, and why the linker thinks so."""
+
+    id: str
+    score: float
+    evidence: list[str] = Field(default_factory=list)
+
+
 class Initiative(_Model):
     """One integration initiative: the published record."""
 
@@ -153,6 +182,9 @@ class Initiative(_Model):
     funding: list[str] = Field(default_factory=list)
     sdgs: list[Sdg] = Field(default_factory=list)
     parent_id: RecordId | None = None
+    outcomes: list[Outcome] = Field(default_factory=list)
+    related: list[Related] = Field(default_factory=list)
+    cluster_id: str | None = None
     source: Source
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     issues: list[Issue] = Field(default_factory=list)

@@ -161,6 +161,13 @@ def make_public(record: Initiative, extra_names: Iterable[str] = ()) -> Initiati
         for org in record.organisations])
     update["funding"] = masked("funding", [mask_text(item, names) for item in record.funding])
     update["websites"] = masked("websites", [mask_text(url, names) for url in record.websites])
+    update["outcomes"] = masked("outcomes", [
+        outcome.model_copy(update={"text": mask_text(outcome.text, names)})
+        for outcome in record.outcomes])
+    # Words shared by two texts may be a person's name: the public evidence names only kinds.
+    update["related"] = [link.model_copy(update={"evidence": [
+        item for item in link.evidence if not item.startswith("name: ")]})
+        for link in record.related]
     update["source"] = record.source.model_copy(
         update={"file": mask_text(record.source.file)})
     issues += [Issue(stage="privacy", code="personal_data_masked", field=name,
@@ -276,6 +283,7 @@ def write_public_release(release_dir: Path, public_dir: Path) -> Path:
         names = collect_contact_names(release_dir / "initiatives.jsonl")
         write_public_records(release_dir, staging, names)
         write_public_documents(release_dir, staging, names)
+        write_public_links(release_dir, staging)
         quality = public_quality(release_dir)
         write_json(staging / "quality.json", quality)
         manifest_path = release_dir / "manifest.json"
@@ -313,6 +321,16 @@ def copy_release_extras(public_dir: Path, staging: Path) -> None:
             shutil.copyfile(source, target)
         else:
             target.write_text("", encoding="utf-8")
+
+
+def write_public_links(release_dir: Path, staging: Path) -> None:
+    """The clusters tables as they are, and the outcomes table from the masked records."""
+    from pipeline.outcomes import write_outcomes_table
+
+    for name in ("clusters.jsonl", "clusters.csv"):
+        if (release_dir / name).exists():
+            shutil.copyfile(release_dir / name, staging / name)
+    write_outcomes_table(staging)
 
 
 def replace_folder(new: Path, target: Path) -> None:

@@ -20,7 +20,10 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.diff import diff_releases, format_diff
+from pipeline.linking import LinkTable, link_release
 from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
+from pipeline.outcomes import write_outcomes_table
+from pipeline.streams import batched, read_jsonl
 from pipeline.review import REVIEW_COLUMNS, review_record
 from pipeline.tables import TableWriter
 
@@ -35,8 +38,10 @@ RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "ini
                  "text_fields.parquet", "contacts.csv", "contacts.parquet", "changes.jsonl",
                  "id_map.jsonl", "initiative.schema.json", "document.schema.json",
                  "quality.json", "datapackage.json", "manifest.json", "review.csv",
-                 "release_notes.md", "report.html", "praxis.sqlite", "public")
+                 "release_notes.md", "report.html", "praxis.sqlite", "public",
+                 "clusters.jsonl", "clusters.csv", "outcomes.csv", "outcomes.parquet")
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so spreadsheets read å, ä, ö right
+TABLE_BATCH = 500  # records per Parquet row group when the typed tables are written
 COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
                    *SECTION_FIELDS, "activities", "target_group_categories", "themes",
                    "implementation_level", "period", "funding", "sdgs")
@@ -79,6 +84,7 @@ class QualityTally:
         self.translation: dict = {}
         self.incremental: dict = {}
         self.corrections: dict = {}
+        self.linking: dict = {}
         self.review_rows = 0
 
     def add_documents(self, documents: list[Document]) -> None:
@@ -113,6 +119,7 @@ class QualityTally:
             "translation": self.translation,
             "incremental": self.incremental,
             "corrections": self.corrections,
+            "linking": self.linking,
         }
 
 
@@ -138,7 +145,8 @@ class ReleaseWriter:
                                  newline="")
         self._review = csv.DictWriter(self._review_file, fieldnames=REVIEW_COLUMNS)
         self._review.writeheader()
-        self._tables = TableWriter(self.staging)
+        self.links = LinkTable(self.staging / ".links.parquet")
+        self.link_corrections: list = []  # a steward's cluster splits and merges
 
     def add_documents(self, documents: list[Document]) -> None:
         """Append documents (ok and quarantined) to documents.jsonl."""
@@ -154,7 +162,7 @@ class ReleaseWriter:
         for record in records:
             self._records.write(record.model_dump_json() + "\n")
         self._csv.writerows(rows)
-        self._tables.add(records)
+        self.links.add(records)
         self.tally.add_records(records)
 
     def add_review(self, records: list[Initiative], texts: dict[str, str]) -> None:
@@ -170,7 +178,9 @@ class ReleaseWriter:
         self._documents.close()
         self._csv_file.close()
         self._review_file.close()
-        self._tables.close()
+        self.tally.linking = link_release(self.staging, self.links.close(), self.link_corrections)
+        self.tally.linking["outcomes"] = write_outcomes_table(self.staging)
+        write_tables(self.staging)
         quality = self.tally.to_dict()
         write_json(self.staging / "quality.json", quality)
         version = new_version(self.releases)
@@ -194,8 +204,17 @@ class ReleaseWriter:
         """Drop the staging folder; the previous release stays untouched."""
         for handle in (self._records, self._documents, self._csv_file, self._review_file):
             handle.close()
-        self._tables.close()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def write_tables(staging: Path) -> None:
+    """The typed Parquet and companion tables, from the final (linked) initiatives.jsonl."""
+    writer = TableWriter(staging)
+    try:
+        for batch in batched(read_jsonl(staging / "initiatives.jsonl"), TABLE_BATCH):
+            writer.add([Initiative.model_validate(record) for record in batch])
+    finally:
+        writer.close()
 
 
 def write_changes(previous: Path, staging: Path, version: str):

@@ -14,7 +14,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.config import Settings
-from pipeline.corrections import apply_corrections, load_corrections
+from pipeline.corrections import apply_corrections, load_cluster_corrections, load_corrections
 from pipeline.extract import extract_segment
 from pipeline.ingest import discover_files, ingest_path
 from pipeline.layout import parse_lines
@@ -192,7 +192,9 @@ def run_locked(settings: Settings, stages: Stages,
                 on_progress(len(documents))
         writer.tally.translation = translation
         writer.tally.incremental = {"reused": store.hits, "extracted": store.misses}
-        writer.tally.corrections = describe_corrections(corrections, applied, problems)
+        writer.link_corrections, link_problems = load_cluster_corrections(settings.corrections_dir)
+        writer.tally.corrections = describe_corrections(corrections, applied,
+                                                        problems + link_problems)
         summary.quality = writer.finish()
         store.prune()
     except BaseException:

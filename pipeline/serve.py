@@ -68,6 +68,22 @@ TABLES: dict[str, dict] = {
     "funding": {"description": "Funders named as funding an initiative.", "facets": ["funder"]},
     "sdgs": {"description": "UN Sustainable Development Goals an initiative states.",
              "facets": ["sdg"]},
+    "outcomes": {
+        "description": "Figures the results sections state: value, unit (percent, count or a "
+                       "currency code), what was counted, kind (achieved, target, expected), "
+                       "year, and the sentence they stand in.",
+        "facets": ["unit", "kind", "year", "field"],
+    },
+    "clusters": {
+        "description": "Records that describe the same initiative (linked across documents "
+                       "and languages); members in `cluster_members`.",
+        "facets": ["size"], "label_column": "title",
+    },
+    "cluster_members": {"description": "Which records each cluster holds."},
+    "related": {
+        "description": "Pairs of records linked as the same initiative, with the score and "
+                       "what matched (titles, organisations, websites, names).",
+    },
     "text_fields": {
         "description": "Every section text with its language, English version and span "
                        "[span_start, span_end) in the source document's normalised text.",

@@ -113,10 +113,11 @@ def test_full_release_does_hold_personal_data(release):
 def test_no_public_file_holds_an_email_address_or_phone_number(release):
     _, public = release
     files = sorted(path.name for path in public.iterdir())
-    assert files == ["changes.jsonl", "datapackage.json", "document.schema.json",
-                     "documents.jsonl", "id_map.jsonl", "initiative.schema.json",
-                     "initiatives.csv", "initiatives.jsonl", "initiatives.parquet",
-                     "manifest.json", "organisations.csv", "organisations.parquet",
+    assert files == ["changes.jsonl", "clusters.csv", "clusters.jsonl", "datapackage.json",
+                     "document.schema.json", "documents.jsonl", "id_map.jsonl",
+                     "initiative.schema.json", "initiatives.csv", "initiatives.jsonl",
+                     "initiatives.parquet", "manifest.json", "organisations.csv",
+                     "organisations.parquet", "outcomes.csv", "outcomes.parquet",
                      "quality.json", "text_fields.csv", "text_fields.parquet"]
     for path in public.iterdir():
         text = all_text(path)

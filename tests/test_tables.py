@@ -173,7 +173,8 @@ def test_duckdb_and_pandas_read_every_table_with_the_described_types(release):
                     ("STRUCT", "MAP")), (path.name, name, duck)
             elif kind == "integer" and frame[name].notna().any():
                 assert duck == "BIGINT" and pd.api.types.is_integer_dtype(frame[name]), name
-            if kind == "integer":
+            if kind == "integer" and (path.suffix == ".parquet" or len(frame)):
+                # an empty CSV carries no types; its header is all pandas can see
                 assert pd.api.types.is_integer_dtype(frame[name]), (path.name, name)
             checked += 1
     assert checked > 100
