@@ -16,7 +16,6 @@ length of an address stays visible; that is the price of spans that keep working
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.csvsafe import open_csv
 from pipeline.models import Initiative, Issue, TextField
 from pipeline.publish import (CSV_COLUMNS, build_manifest, flatten_record, fsync_tree,
                               write_json)
@@ -213,10 +213,8 @@ def write_public_records(release_dir: Path, staging: Path,
     """Stream the records through `make_public` into JSONL, CSV and Parquet."""
     schema = pa.schema([(name, pa.string()) for name in CSV_COLUMNS])
     parquet = pq.ParquetWriter(staging / "initiatives.parquet", schema)
-    with (open(staging / "initiatives.jsonl", "w", encoding="utf-8") as jsonl,
-          open(staging / "initiatives.csv", "w", encoding="utf-8", newline="") as csv_file):
-        writer = csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
+    csv_file, writer = open_csv(staging / "initiatives.csv", CSV_COLUMNS)
+    with open(staging / "initiatives.jsonl", "w", encoding="utf-8") as jsonl, csv_file:
         batch: list[dict] = []
         for line in read_lines(release_dir / "initiatives.jsonl"):
             record = Initiative.model_validate_json(line)

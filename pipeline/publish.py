@@ -8,7 +8,6 @@ moment therefore leaves the previous release complete and readable.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -22,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__
+from pipeline.csvsafe import open_csv
 from pipeline.diff import diff_releases, format_diff
 from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
 from pipeline.review import REVIEW_COLUMNS, review_record
@@ -128,12 +128,8 @@ class ReleaseWriter:
         self.tally = QualityTally()
         self._records = open(self.staging / "initiatives.jsonl", "w", encoding="utf-8")
         self._documents = open(self.staging / "documents.jsonl", "w", encoding="utf-8")
-        self._csv_file = open(self.staging / "initiatives.csv", "w", encoding="utf-8", newline="")
-        self._csv = csv.DictWriter(self._csv_file, fieldnames=CSV_COLUMNS)
-        self._csv.writeheader()
-        self._review_file = open(self.staging / "review.csv", "w", encoding="utf-8", newline="")
-        self._review = csv.DictWriter(self._review_file, fieldnames=REVIEW_COLUMNS)
-        self._review.writeheader()
+        self._csv_file, self._csv = open_csv(self.staging / "initiatives.csv", CSV_COLUMNS)
+        self._review_file, self._review = open_csv(self.staging / "review.csv", REVIEW_COLUMNS)
         self._parquet: pq.ParquetWriter | None = None
         self._schema = pa.schema([(name, pa.string()) for name in CSV_COLUMNS])
 
