@@ -1,0 +1,194 @@
+"""Find personal data in free text and cover it with masks of the same length.
+
+E-mail addresses in every common spelling (`anna@…`, `anna [at] …`, `anna at example dot se`,
+a full-width `＠`, `%40`, `&#64;`, broken over a line), phone numbers (found by the
+`phonenumbers` library for the regions the document's language and countries suggest), and
+the names of contact people. Each mask is as long as what it covers, so spans stay valid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import phonenumbers
+from babel.core import get_global
+from phonenumbers import Leniency
+
+from pipeline.layout import parse_lines
+from pipeline.lexicon import load_lexicon
+
+EMAIL_LABEL, PHONE_LABEL, NAME_LABEL = "[e-mail]", "[phone]", "[name]"
+
+# How an '@' and a '.' are written to fool harvesters, in the inbox's languages.
+AT_WORDS = ("at", "ät", "snabel-a", "snabela", "krøllalfa", "miukumauku")
+DOT_WORDS = ("dot", "punkt", "punktum", "piste", "prik")
+SPACE = r"[ \t]*\n?[ \t]*"  # blanks, and at most one line break (an address broken over a line)
+AT = (r"(?:" + SPACE + r"(?:@|＠|﹫|%40|&\#0*64;|&\#x0*40;|&commat;)" + SPACE
+      + r"|" + SPACE + r"[\[({<]" + SPACE + "(?:" + "|".join(AT_WORDS) + r")" + SPACE
+      + r"[\])}>]" + SPACE + r"|[ \t]+(?:at|ät)[ \t]+)")
+DOT = (r"(?:\.|&\#0*46;|" + SPACE + r"[\[({<]" + SPACE + "(?:" + "|".join(DOT_WORDS) + r")"
+       + SPACE + r"[\])}>]" + SPACE + r"|[ \t]+(?:" + "|".join(DOT_WORDS) + r")[ \t]+)")
+LOCAL = r"\w(?:[\w%+'’-]|\.(?=\w)|&\#0*46;)*"
+LABEL = r"\w(?:[\w-]|-\n)*"
+EMAIL = re.compile(rf"(?<![\w%+'’.-]){LOCAL}{AT}{LABEL}(?:{DOT}{LABEL})*{DOT}[^\W\d_]{{2,24}}"
+                   rf"(?!\w)", re.IGNORECASE)
+# What is left of an address the pattern above could not read whole ("anna@example.\nse").
+EMAIL_REST = re.compile(r"[\w.%+'’-]*(?:[@＠﹫]|%40|&\#0*64;|&\#x0*40;)[\w.-]*", re.IGNORECASE)
+
+# A match that is really a date, a time or a span of years, not a number to hide.
+NOT_A_PHONE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d"
+                         r"|\d{1,2}[.:]\d\d ?[-–] ?\d{1,2}[.:]\d\d")
+PHONE_GROUPS = re.compile(r"\d+")
+CUE_WINDOW = 12  # characters before a number in which a phone cue ("tlf.", "puh:") counts
+NAME_PART = re.compile(r"[^\W\d_][\w'’-]*")
+NAME_END = re.compile(r"[,;(|/@<\d]| [-–] ")
+CAPITALISED_NAME = r"[^\W\d_a-zß-ÿ][\w'’-]+(?:[ \t]+[^\W\d_a-zß-ÿ][\w'’-]+){0,3}"
+MAX_NAME_WORDS = 6
+
+
+def cover(text: str, label: str) -> str:
+    """A mask as long as `text`: the label padded with '*', or only '*' when it is short."""
+    if len(text) < len(label):
+        return "*" * len(text)
+    return label + "*" * (len(text) - len(label))
+
+
+def mask_emails(text: str) -> str:
+    text = EMAIL.sub(lambda m: cover(m.group(), EMAIL_LABEL), text)
+    return EMAIL_REST.sub(lambda m: cover(m.group(), EMAIL_LABEL)
+                          if re.search(r"\w", m.group()) else m.group(), text)
+
+
+@lru_cache(maxsize=64)
+def region_of_language(lang: str | None) -> str | None:
+    """The country a language is most likely written in (CLDR likely subtags: sv → SE)."""
+    if not lang:
+        return None
+    subtags = get_global("likely_subtags").get(lang.split("-")[0].lower())
+    return subtags.split("_")[-1] if subtags else None
+
+
+def phone_regions(lang: str | None, countries: Iterable[str] = ()) -> tuple[str, ...]:
+    """Regions to read national numbers for: the language's country, then the record's."""
+    regions = [region_of_language(lang), *countries]
+    known = phonenumbers.SUPPORTED_REGIONS
+    unique = dict.fromkeys(r.upper() for r in regions if r and r.upper() in known)
+    return tuple(unique) or ("SE",)
+
+
+@lru_cache(maxsize=1)
+def phone_cues() -> re.Pattern:
+    """Words that announce a phone number, from every language's `phone` labels."""
+    words = sorted(label_phrases("phone"), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")\.?:?\s*$",
+                      re.IGNORECASE)
+
+
+def label_phrases(field: str) -> set[str]:
+    """Every language's phrases for one form label, casefolded."""
+    return {phrase.casefold() for language in load_lexicon().languages.values()
+            for phrase in language.labels.get(field, [])}
+
+
+def looks_like_phone(text: str, start: int, raw: str, number) -> bool:
+    """A valid number; or a possible one written internationally, after a cue, or in groups."""
+    if NOT_A_PHONE.fullmatch(raw.strip()):
+        return False
+    if phonenumbers.is_valid_number(number):
+        return True
+    if not phonenumbers.is_possible_number(number):
+        return False
+    if raw.lstrip().startswith(("+", "00")):
+        return True
+    if phone_cues().search(text[max(0, start - CUE_WINDOW):start]):
+        return True
+    groups = PHONE_GROUPS.findall(raw)
+    return len(groups) >= 4 and len(groups[-1]) == 2  # "12 34 56 78", never "1 200 000"
+
+
+def inside_word(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return before.isalnum() or before == "_" or after.isalnum() or after == "_"
+
+
+def find_phones(text: str, regions: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Spans of phone numbers in the text, read for each region in turn."""
+    spans = []
+    for region in regions:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
+            if inside_word(text, match.start, match.end):  # digits of an id like ini_7e8780…
+                continue
+            if looks_like_phone(text, match.start, match.raw_string, match.number):
+                spans.append((match.start, match.end))
+    return spans
+
+
+def mask_phones(text: str, regions: tuple[str, ...] = ("SE",)) -> str:
+    if not any(char.isdigit() for char in text):
+        return text
+    chars = list(text)
+    for start, end in find_phones(text, regions):
+        chars[start:end] = cover(text[start:end], PHONE_LABEL)
+    return "".join(chars)
+
+
+def compile_names(names: Iterable[str | None]) -> re.Pattern | None:
+    """One pattern for contact names: each full name and each capitalised part of 3+ letters."""
+    words: set[str] = set()
+    for name in names:
+        if not name or not name.strip():
+            continue
+        words.add(" ".join(name.split()))
+        words.update(part for part in NAME_PART.findall(name)
+                     if len(part) >= 3 and part[0].isupper())
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word).replace(r"\ ", r"\s+")
+                            for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def mask_text(text: str | None, names: re.Pattern | None = None,
+              regions: tuple[str, ...] = ("SE",)) -> str | None:
+    """Mask e-mail addresses, phone numbers and (given a pattern) names; keep the length."""
+    if not text:
+        return text
+    masked = mask_phones(mask_emails(text), regions)
+    if names is not None:
+        masked = names.sub(lambda m: cover(m.group(), NAME_LABEL), masked)
+    return masked
+
+
+def name_part(value: str) -> str:
+    """The name at the start of a contact value ("Anna Berg, tel 070-…" → "Anna Berg")."""
+    match = NAME_END.search(value)
+    name = (value[:match.start()] if match else value).strip(" \t:-–")
+    return name if 0 < len(name.split()) <= MAX_NAME_WORDS else ""
+
+
+@lru_cache(maxsize=1)
+def inline_contact_label() -> re.Pattern:
+    """A contact-name label with a colon anywhere in a line, followed by a capitalised name."""
+    phrases = sorted(label_phrases("contact_name"), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?i:" + "|".join(map(re.escape, phrases)) + r")[ \t]*:[ \t]*"
+                      rf"(?P<name>{CAPITALISED_NAME})")
+
+
+def contact_names_in_text(text: str) -> list[str]:
+    """Names a document gives under contact labels, whether or not an e-mail follows."""
+    names = []
+    lines = parse_lines(text, load_lexicon())
+    for n, line in enumerate(lines):
+        if not line.label or line.label.field != "contact_name":
+            continue
+        if line.label.value_offset is not None:
+            names.append(name_part(line.text[line.label.value_offset:]))
+            continue
+        following = next((later for later in lines[n + 1:n + 3] if not later.blank), None)
+        if following is not None and not following.label:
+            names.append(name_part(following.text))
+    names += [match.group("name") for match in inline_contact_label().finditer(text)]
+    return sorted({name for name in names if name})
