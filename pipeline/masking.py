@@ -190,5 +190,18 @@ def contact_names_in_text(text: str) -> list[str]:
         following = next((later for later in lines[n + 1:n + 3] if not later.blank), None)
         if following is not None and not following.label:
             names.append(name_part(following.text))
-    names += [match.group("name") for match in inline_contact_label().finditer(text)]
+    names += [match.group("name") for match in inline_contact_label().finditer(text)
+              if labels_a_contact(text, match.start("name"))]
     return sorted({name for name in names if name})
+
+
+def labels_a_contact(text: str, value_start: int) -> bool:
+    """True when the longest label ending before the colon is a contact's, not "Projektets namn"."""
+    line_start = text.rfind("\n", 0, value_start) + 1
+    head = text[line_start:value_start].rstrip().rstrip(":").split()
+    lexicon = load_lexicon()
+    for size in range(min(len(head), 5), 0, -1):
+        found = lexicon.lookup_label(" ".join(head[-size:]))
+        if found:
+            return found[0] == "contact_name"
+    return False
