@@ -37,15 +37,18 @@ EMAIL = re.compile(rf"(?<![\w%+'’.-]){LOCAL}{AT}{LABEL}(?:{DOT}{LABEL})*{DOT}[
 # What is left of an address the pattern above could not read whole ("anna@example.\nse").
 EMAIL_REST = re.compile(r"[\w.%+'’-]*(?:[@＠﹫]|%40|&\#0*64;|&\#x0*40;)[\w.-]*", re.IGNORECASE)
 
-# A match that is really a date, a time or a span of years, not a number to hide.
-NOT_A_PHONE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|(?:19|20)\d\d ?[-–] ?(?:19|20)\d\d"
-                         r"|\d{1,2}[.:]\d\d ?[-–] ?\d{1,2}[.:]\d\d")
+# A match that is really a date, a time, a span of years or a business id, not a number to hide.
+NOT_A_PHONE = re.compile(r"(?<!\d)[0-3]?\d[./-][01]?\d[./-](?:19|20)?\d\d(?!\d)"
+                         r"|(?:19|20)\d\d-[01]\d-[0-3]\d|^(?:19|20)\d\d(?!\d)"
+                         r"|\d[.:]\d|\d ?[-–] ?\d{1,2}[.:]|[-–] ?\d$")
+MIN_NATIONAL_DIGITS = 7  # shorter digit runs are postcodes, amounts and extension numbers
 PHONE_GROUPS = re.compile(r"\d+")
 CUE_WINDOW = 12  # characters before a number in which a phone cue ("tlf.", "puh:") counts
 NAME_PART = re.compile(r"[^\W\d_][\w'’-]*")
 NAME_END = re.compile(r"[,;(|/@<\d]| [-–] ")
 CAPITALISED_NAME = r"[^\W\d_a-zß-ÿ][\w'’-]+(?:[ \t]+[^\W\d_a-zß-ÿ][\w'’-]+){0,3}"
 MAX_NAME_WORDS = 6
+SPECIFIC_LABEL_CHARS = 8  # "kontaktperson" names a person anywhere; "namn" only at a line start
 
 
 def cover(text: str, label: str) -> str:
@@ -94,16 +97,17 @@ def label_phrases(field: str) -> set[str]:
 
 def looks_like_phone(text: str, start: int, raw: str, number) -> bool:
     """A valid number; or a possible one written internationally, after a cue, or in groups."""
-    if NOT_A_PHONE.fullmatch(raw.strip()):
+    raw = raw.strip()
+    if raw.startswith(("+", "00")):
+        return phonenumbers.is_possible_number(number)
+    if phone_cues().search(text[max(0, start - CUE_WINDOW):start]):
+        return phonenumbers.is_possible_number(number)
+    if sum(char.isdigit() for char in raw) < MIN_NATIONAL_DIGITS or NOT_A_PHONE.search(raw):
         return False
     if phonenumbers.is_valid_number(number):
         return True
     if not phonenumbers.is_possible_number(number):
         return False
-    if raw.lstrip().startswith(("+", "00")):
-        return True
-    if phone_cues().search(text[max(0, start - CUE_WINDOW):start]):
-        return True
     groups = PHONE_GROUPS.findall(raw)
     return len(groups) >= 4 and len(groups[-1]) == 2  # "12 34 56 78", never "1 200 000"
 
@@ -192,16 +196,37 @@ def contact_names_in_text(text: str) -> list[str]:
             names.append(name_part(following.text))
     names += [match.group("name") for match in inline_contact_label().finditer(text)
               if labels_a_contact(text, match.start("name"))]
-    return sorted({name for name in names if name})
+    return sorted({trimmed for trimmed in map(drop_trailing_labels, names) if trimmed})
+
+
+def drop_trailing_labels(name: str) -> str:
+    """The name without the label words that follow it ("Anna Berg Tlf" → "Anna Berg")."""
+    words = name.split()
+    while words and load_lexicon().lookup_label(words[-1]):
+        words.pop()
+    return " ".join(words)
 
 
 def labels_a_contact(text: str, value_start: int) -> bool:
-    """True when the longest label ending before the colon is a contact's, not "Projektets namn"."""
+    """True when a contact label stands before the colon: not "Virallinen nimi: …".
+
+    The longest label ending there must be a contact's ("Projektets namn" names a project).
+    A short one ("namn", "nimi") must also open its line or sentence, or follow a word
+    built on a longer contact label ("Yhteyshenkilön nimi"): alone it may name anything.
+    """
     line_start = text.rfind("\n", 0, value_start) + 1
     head = text[line_start:value_start].rstrip().rstrip(":").split()
     lexicon = load_lexicon()
     for size in range(min(len(head), 5), 0, -1):
-        found = lexicon.lookup_label(" ".join(head[-size:]))
-        if found:
-            return found[0] == "contact_name"
+        phrase = " ".join(head[-size:])
+        found = lexicon.lookup_label(phrase)
+        if not found:
+            continue
+        if found[0] != "contact_name":
+            return False
+        if len(phrase) >= SPECIFIC_LABEL_CHARS or size == len(head):
+            return True
+        before = head[-size - 1]
+        return before.endswith((".", "?", "!", ";", ")")) or before.casefold().startswith(
+            tuple(p for p in label_phrases("contact_name") if len(p) >= SPECIFIC_LABEL_CHARS))
     return False

@@ -50,7 +50,9 @@ PHONES = {
     "en": ["+44 20 7946 0958", "+1 202 555 0143", "phone 0701234567"],
 }
 NOT_PHONES = ["2015-2018", "den 01-02-2019", "kl. 08.00-17.00", "1 200 000 kr", "00100 Helsinki",
-              "123 45 Stockholm", "org.nr 802015-1234", "ini_7e878018d997e088", "SDG 4, 8 och 10"]
+              "123 45 Stockholm", "org.nr 802015-1234", "ini_7e878018d997e088", "SDG 4, 8 och 10",
+              "13.11.2019 14:00", "klo 9 - 11.45", "14.8. - 20.12.", "2015–21", "2015 2016 2017 1",
+              "Y-tunnus: 1234567-8", "Postinumero: 94200"]
 
 
 @pytest.mark.parametrize("lang", sorted(PHONES))
@@ -89,14 +91,17 @@ def test_a_contact_label_names_its_person_without_an_email(lang):
 
 
 @pytest.mark.parametrize("text", ["Projektets namn: Språkcafé\n", "Prosjektets navn: Språkkafé\n",
-                                  "Project name: Language Café\n"])
+                                  "Project name: Language Café\n",
+                                  "Virallinen nimi: Esimerkki ry\n", "Modtagerens navn: Eksempel\n"])
 def test_a_longer_label_ending_in_a_name_word_names_no_contact(text):
     assert contact_names_in_text(text) == []
 
 
-def test_a_contact_label_inside_a_line_names_its_person():
-    assert contact_names_in_text("Frågor? Kontaktperson: Anna Lindqvist svarar.\n") == \
-        ["Anna Lindqvist"]
+@pytest.mark.parametrize("text", ["Frågor? Kontaktperson: Anna Lindqvist svarar.\n",
+                                  "Projekt X Kontaktperson: Anna Lindqvist Tlf: 070\n",
+                                  "Yhteyshenkilön nimi: Anna Lindqvist\n"])
+def test_a_contact_label_inside_a_line_names_its_person(text):
+    assert contact_names_in_text(text) == ["Anna Lindqvist"]
 
 
 def test_a_contact_label_on_its_own_line_names_the_next_line():
