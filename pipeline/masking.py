@@ -9,6 +9,7 @@ the names of contact people. Each mask is as long as what it covers, so spans st
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -197,6 +198,29 @@ def contact_names_in_text(text: str) -> list[str]:
     names += [match.group("name") for match in inline_contact_label().finditer(text)
               if labels_a_contact(text, match.start("name"))]
     return sorted({trimmed for trimmed in map(drop_trailing_labels, names) if trimmed})
+
+
+def names_from_emails(text: str) -> list[str]:
+    """Words of the text that spell an address's person ("Sini Hölttä" for sini.holtta@…).
+
+    Only addresses of the first.last kind count: `info@` or `kontakt@` name no one.
+    """
+    tokens: set[str] = set()
+    for match in EMAIL.finditer(text):
+        local = re.split(AT, match.group(), maxsplit=1)[0]
+        parts = [part for part in re.split(r"[._'’+-]+", local) if part]
+        if len(parts) >= 2:
+            tokens.update(fold(part) for part in parts if len(part) >= 3 and part.isalpha())
+    if not tokens:
+        return []
+    return sorted({word for word in NAME_PART.findall(text)
+                   if word[0].isupper() and fold(word) in tokens})
+
+
+def fold(word: str) -> str:
+    """Case and accents folded, as addresses spell names ("Hölttä" → "holtta")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def drop_trailing_labels(name: str) -> str:

@@ -33,8 +33,8 @@ import pyarrow.parquet as pq
 
 from pipeline.csvsafe import open_csv
 from pipeline.lexicon import LANGUAGES
-from pipeline.masking import (compile_names, contact_names_in_text, mask_text, phone_regions,
-                              region_of_language)
+from pipeline.masking import (compile_names, contact_names_in_text, mask_text,
+                              names_from_emails, phone_regions, region_of_language)
 from pipeline.models import Initiative, Issue, TextField
 from pipeline.public_files import FileScrubber, public_file_name
 from pipeline.publish import (CSV_COLUMNS, build_manifest, flatten_record, fsync_tree,
@@ -170,7 +170,8 @@ def collect_contexts(release_dir: Path) -> tuple[dict[str, FileContext], FileScr
     for line in read_lines(release_dir / "documents.jsonl"):
         document = json.loads(line)
         context = contexts[document["file"]]
-        context.names += contact_names_in_text(document.get("text") or "")
+        text = document.get("text") or ""
+        context.names += contact_names_in_text(text) + names_from_emails(text)
         context.language = document.get("language") or context.language
         public_names[document["file"]] = public_file_name(document["file"],
                                                           document.get("sha256") or "")

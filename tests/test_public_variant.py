@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.masking import contact_names_in_text, mask_text, phone_regions
+from pipeline.masking import (contact_names_in_text, mask_text, names_from_emails,
+                              phone_regions)
 from pipeline.privacy import write_public_release
 from pipeline.public_files import FileScrubber, public_file_name
 from pipeline.run import run_pipeline
@@ -107,6 +108,15 @@ def test_a_contact_label_inside_a_line_names_its_person(text):
 def test_a_contact_label_on_its_own_line_names_the_next_line():
     assert contact_names_in_text("Kontaktperson\nAnna Lindqvist\n\nMer text.\n") == \
         ["Anna Lindqvist"]
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Sini Hölttä\nsini.holtta@example.fi\n", ["Hölttä", "Sini"]),
+    ("Skriv till Erik O'Neil, erik.o'neil@example.se.\n", ["Erik"]),
+    ("Kontakt\nkontakt@example.se\n", []),
+])
+def test_an_address_of_the_first_last_kind_names_its_person(text, names):
+    assert names_from_emails(text) == names
 
 
 BODY = {
