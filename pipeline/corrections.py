@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import pycountry
 import yaml
 
 from pipeline.ingest.text import UndecodableError, decode_bytes
@@ -183,6 +184,8 @@ def set_value(record: Initiative, field: str, value: object) -> None:
     elif field == "activities":
         record.activities = [t for t in (steward_text(v, record.language)
                                          for v in as_list(value)) if t]
+    elif field == "countries":
+        record.countries = [country_code(v) for v in as_list(value)]
     elif field in LIST_FIELDS:
         setattr(record, field, [str(v) for v in as_list(value)])
     elif field == "sdgs":
@@ -209,9 +212,19 @@ def steward_text(value: object, language: str) -> TextField | None:
                      confidence=1.0, method="steward")
 
 
+def country_code(value: object) -> str:
+    """An ISO 3166-1 alpha-2 code as a steward wrote it ("se" → "SE"); anything else is refused."""
+    code = str(value).strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
 def as_list(value: object) -> list:
     if value in (None, ""):
         return []
     if isinstance(value, list):
         return value
+    if isinstance(value, dict):
+        raise TypeError("expected a list or a '; '-separated text, not a mapping")
     return [part.strip() for part in str(value).split(";") if part.strip()]
