@@ -53,6 +53,14 @@ def run(
     except RunLockedError as exc:
         echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
+    except Exception as exc:
+        from pipeline.publish import disk_full_message
+
+        message = disk_full_message(exc)
+        if message is None:
+            raise
+        echo(f"error: {message}", err=True)
+        raise typer.Exit(4) from None
     print_summary(result, settings)
     if strict and result["quarantined"]:
         raise typer.Exit(1)
