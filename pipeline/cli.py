@@ -54,7 +54,12 @@ def run(
         echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
     except Exception as exc:
+        from flows.server import ServerStartError
         from pipeline.publish import disk_full_message
+
+        if isinstance(exc, ServerStartError):
+            echo(f"error: {exc}", err=True)
+            raise typer.Exit(5) from None
 
         message = disk_full_message(exc)
         if message is None:
@@ -75,9 +80,11 @@ def run_with_progress(settings: Settings, prefect: bool, translate: bool, total:
         advance = lambda n: progress.advance(bar, n)  # noqa: E731
         if prefect:
             from flows.inbox import run_inbox_flow
+            from flows.server import temporary_server
 
-            result = run_inbox_flow(settings.raw_dir, settings.out_dir, translate,
-                                    on_progress=advance)
+            with temporary_server():  # dies with this process, even on SIGKILL
+                result = run_inbox_flow(settings.raw_dir, settings.out_dir, translate,
+                                        on_progress=advance)
         else:
             from pipeline.run import run_pipeline
 
