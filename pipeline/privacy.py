@@ -65,25 +65,29 @@ class FileContext:
 def mask_text_field(field: TextField, names: re.Pattern | None, regions: tuple[str, ...],
                     document: str | None = None) -> TextField:
     """The text field masked; a text standing at its span is cut from the masked document."""
-    text = mask_text(field.text, names, regions)
-    if document is not None and field.span is not None:
-        start, end = field.span
-        if end - start == len(field.text) and end <= len(document):
-            text = document[start:end]
+    start, end = field.span or (0, -1)
+    if document is not None and end - start == len(field.text) and 0 <= start <= end <= len(
+            document):
+        text = document[start:end]
+    else:
+        text = mask_text(field.text, names, regions)
     return field.model_copy(update={"text": text,
                                     "text_en": mask_text(field.text_en, names, regions)})
 
 
 def make_public(record: Initiative, extra_names: Iterable[str] = (),
                 regions: tuple[str, ...] | None = None, document: str | None = None,
-                scrubber: FileScrubber | None = None) -> Initiative:
+                scrubber: FileScrubber | None = None,
+                names: re.Pattern | None = None) -> Initiative:
     """A copy of the record without contacts and with personal data masked in its texts.
 
     Names of the record's contacts are masked too; `extra_names` adds more (the contacts of
-    every record from the same document, so its text and the record's mask alike). Given the
-    masked `document`, text fields are cut from it, so their spans hold in the public files.
+    every record from the same document, so its text and the record's mask alike), or
+    `names` gives them compiled once per document. Given the masked `document`, text fields
+    are cut from it, so their spans hold in the public files.
     """
-    names = compile_names([*(contact.name for contact in record.contacts), *extra_names])
+    if names is None:
+        names = compile_names([*(contact.name for contact in record.contacts), *extra_names])
     regions = regions or phone_regions(record.language, record.countries)
     scrubber = scrubber or FileScrubber({})
 
@@ -223,8 +227,12 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
         for line in read_lines(release_dir / "initiatives.jsonl"):
             record = Initiative.model_validate_json(line)
             context = contexts.get(record.source.file) or FileContext()
-            public = make_public(record, context.names, context.regions,
-                                 texts.get(record.source.file), scrubber)
+            if context.pattern is None and record.contacts:  # a file no pass saw
+                context.names += [c.name for c in record.contacts if c.name]
+                context.finish()
+            public = make_public(record, regions=context.regions,
+                                 document=texts.get(record.source.file), scrubber=scrubber,
+                                 names=context.pattern)
             jsonl.write(public.model_dump_json() + "\n")
             batch.append(flatten_record(public))
             if len(batch) >= BATCH_SIZE:
