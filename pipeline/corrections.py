@@ -213,7 +213,7 @@ def steward_text(value: object, language: str) -> TextField | None:
 
 
 def country_code(value: object) -> str:
-    """An ISO 3166-1 alpha-2 code as a steward wrote it ("se" → "SE"); anything else is refused."""
+    """An ISO 3166-1 alpha-2 code as a steward wrote it ("se" → "SE"); nothing else."""
     code = str(value).strip().upper()
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
         raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")

@@ -8,7 +8,6 @@ import pytest
 from pipeline.config import Settings
 from pipeline.masking import (contact_names_in_text, mask_text, names_from_emails,
                               phone_regions)
-from pipeline.privacy import write_public_release
 from pipeline.public_files import FileScrubber, public_file_name
 from pipeline.run import run_pipeline
 
@@ -52,7 +51,8 @@ PHONES = {
 }
 NOT_PHONES = ["2015-2018", "den 01-02-2019", "kl. 08.00-17.00", "1 200 000 kr", "00100 Helsinki",
               "123 45 Stockholm", "org.nr 802015-1234", "ini_7e878018d997e088", "SDG 4, 8 och 10",
-              "13.11.2019 14:00", "klo 9 - 11.45", "14.8. - 20.12.", "2015–21", "2015 2016 2017 1",
+              "13.11.2019 14:00", "klo 9 - 11.45", "14.8. - 20.12.", "2015–21",
+              "2015 2016 2017 1",
               "Y-tunnus: 1234567-8", "Postinumero: 94200"]
 
 
@@ -91,9 +91,10 @@ def test_a_contact_label_names_its_person_without_an_email(lang):
     assert contact_names_in_text(f"Intro.\n\n{line}\n") == [name]
 
 
-@pytest.mark.parametrize("text", ["Projektets namn: Språkcafé\n", "Prosjektets navn: Språkkafé\n",
-                                  "Project name: Language Café\n",
-                                  "Virallinen nimi: Esimerkki ry\n", "Modtagerens navn: Eksempel\n"])
+@pytest.mark.parametrize("text", [
+    "Projektets namn: Språkcafé\n", "Prosjektets navn: Språkkafé\n", "Project name: Language Café\n",
+    "Virallinen nimi: Esimerkki ry\n", "Modtagerens navn: Eksempel\n",
+])
 def test_a_longer_label_ending_in_a_name_word_names_no_contact(text):
     assert contact_names_in_text(text) == []
 
