@@ -92,7 +92,8 @@ def test_a_contact_label_names_its_person_without_an_email(lang):
 
 
 @pytest.mark.parametrize("text", [
-    "Projektets namn: Språkcafé\n", "Prosjektets navn: Språkkafé\n", "Project name: Language Café\n",
+    "Projektets namn: Språkcafé\n", "Prosjektets navn: Språkkafé\n",
+    "Project name: Language Café\n",
     "Virallinen nimi: Esimerkki ry\n", "Modtagerens navn: Eksempel\n",
 ])
 def test_a_longer_label_ending_in_a_name_word_names_no_contact(text):
