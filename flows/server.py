@@ -32,13 +32,20 @@ class ServerStartError(RuntimeError):
 
 
 def die_with_parent(parent: int) -> Callable[[], None]:
-    """A `preexec_fn` that has the kernel kill the child when `parent` dies (Linux)."""
+    """A `preexec_fn` that has the kernel kill the child when `parent` dies (Linux).
+
+    libc is looked up here, in the parent: between fork and exec the child should only make
+    the system call (other threads may hold the loader's locks at fork time).
+    """
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: the stop at the end of the run still holds
+        prctl = None
+
     def arrange() -> None:
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # not Linux: the atexit-style stop still applies
+        if prctl is None:
             return
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
 
