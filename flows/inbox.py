@@ -9,8 +9,20 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.config import Settings
+from pipeline.publish import disk_full_message
 from pipeline.run import (Stages, extract_batch, ingest_batch, publish_batch, run_pipeline,
                           translate_batch)
+
+
+
+def retry_unless_disk_full(task, task_run, state) -> bool:
+    """Retry a failed I/O task, except when the disk is full: trying again cannot help."""
+    try:
+        state.result(raise_on_failure=True)
+    except Exception as exc:  # noqa: BLE001 - the failure being judged
+        return disk_full_message(exc) is None
+    return True
+
 
 # Batches carry whole documents: hashing them for a cache key would cost more than the work.
 ingest_task = task(ingest_batch, name="ingest", retries=2, retry_delay_seconds=1,
@@ -18,7 +30,7 @@ ingest_task = task(ingest_batch, name="ingest", retries=2, retry_delay_seconds=1
 extract_task = task(extract_batch, name="extract", cache_policy=NO_CACHE)
 translate_task = task(translate_batch, name="translate", cache_policy=NO_CACHE)
 publish_task = task(publish_batch, name="publish", retries=2, retry_delay_seconds=1,
-                    cache_policy=NO_CACHE)
+                    retry_condition_fn=retry_unless_disk_full, cache_policy=NO_CACHE)
 
 _progress: Callable[[int], None] | None = None
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from pipeline.config import Settings, prepare_environment
+from pipeline.terminal import echo
 
 prepare_environment()  # before Prefect or argos are imported anywhere
 
@@ -44,14 +45,27 @@ def run(
     settings.out_dir = (out or settings.out_dir).resolve()
     settings.translate = translate
     if not settings.raw_dir.is_dir():
-        typer.echo(f"error: inbox folder {settings.raw_dir} does not exist", err=True)
+        echo(f"error: inbox folder {settings.raw_dir} does not exist", err=True)
         raise typer.Exit(2)
     total = sum(1 for _ in discover_files(settings.raw_dir))
     try:
         result = run_with_progress(settings, prefect, translate, total)
     except RunLockedError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
+    except Exception as exc:
+        from flows.server import ServerStartError
+        from pipeline.publish import disk_full_message
+
+        if isinstance(exc, ServerStartError):
+            echo(f"error: {exc}", err=True)
+            raise typer.Exit(5) from None
+
+        message = disk_full_message(exc)
+        if message is None:
+            raise
+        echo(f"error: {message}", err=True)
+        raise typer.Exit(4) from None
     print_summary(result, settings)
     if strict and result["quarantined"]:
         raise typer.Exit(1)
@@ -66,9 +80,11 @@ def run_with_progress(settings: Settings, prefect: bool, translate: bool, total:
         advance = lambda n: progress.advance(bar, n)  # noqa: E731
         if prefect:
             from flows.inbox import run_inbox_flow
+            from flows.server import temporary_server
 
-            result = run_inbox_flow(settings.raw_dir, settings.out_dir, translate,
-                                    on_progress=advance)
+            with temporary_server():  # dies with this process, even on SIGKILL
+                result = run_inbox_flow(settings.raw_dir, settings.out_dir, translate,
+                                        on_progress=advance)
         else:
             from pipeline.run import run_pipeline
 
@@ -81,12 +97,12 @@ def run_with_progress(settings: Settings, prefect: bool, translate: bool, total:
 def print_summary(result: dict, settings: Settings) -> None:
     """Say what the run did, which files were quarantined, and what to install."""
     for item in result["quality"].get("quarantined", []):
-        typer.echo(f"quarantined: {item['reason']}", err=True)
+        echo(f"quarantined: {item['reason']}", err=True)
     missing = result["quality"].get("translation", {}).get("missing_pairs", [])
     if missing:
-        typer.echo("no translation model for: " + ", ".join(map(str, missing))
+        echo("no translation model for: " + ", ".join(map(str, missing))
                    + " (install with `praxis models install FILE.argosmodel`)", err=True)
-    typer.echo(f"{result['documents']} documents, {result['initiatives']} initiatives, "
+    echo(f"{result['documents']} documents, {result['initiatives']} initiatives, "
                f"{result['quarantined']} quarantined → {settings.out_dir}")
 
 
@@ -101,9 +117,9 @@ def evaluate(
 
     records = pred or Settings().out_dir / "initiatives.jsonl"
     if not records.exists():
-        typer.echo(f"error: no published records at {records}; run `praxis run` first", err=True)
+        echo(f"error: no published records at {records}; run `praxis run` first", err=True)
         raise typer.Exit(2)
-    typer.echo(format_report(run_evaluation(gold, records), verbose=verbose))
+    echo(format_report(run_evaluation(gold, records), verbose=verbose), multiline=True)
 
 
 @app.command()
@@ -119,9 +135,9 @@ def diff(
     folders = [resolve_release(base, name) for name in (old, new)]
     for name, folder in zip((old, new), folders):
         if not (folder / "initiatives.jsonl").exists():
-            typer.echo(f"error: no release '{name}' (looked in {folder})", err=True)
+            echo(f"error: no release '{name}' (looked in {folder})", err=True)
             raise typer.Exit(2)
-    typer.echo(format_diff(diff_releases(*folders)))
+    echo(format_diff(diff_releases(*folders)), multiline=True)
 
 
 def resolve_release(base: Path, name: str) -> Path:
@@ -146,12 +162,12 @@ def serve(
     if public:
         release = release / "public"
     if not (release / "initiatives.jsonl").exists():
-        typer.echo(f"error: no release in {release}; run `praxis run` first", err=True)
+        echo(f"error: no release in {release}; run `praxis run` first", err=True)
         raise typer.Exit(2)
     database = release / "praxis.sqlite"
     if not database.exists():
         build_database(release)
-    typer.echo(f"serving {database} on http://127.0.0.1:{port} (Ctrl-C stops)")
+    echo(f"serving {database} on http://127.0.0.1:{port} (Ctrl-C stops)")
     serve_database(database, port=port)
 
 
@@ -167,10 +183,10 @@ def publish(
 
     folder = resolve_release((out or Settings().out_dir).resolve(), release)
     if not (folder / "initiatives.jsonl").exists():
-        typer.echo(f"error: no release '{release}' in {folder}", err=True)
+        echo(f"error: no release '{release}' in {folder}", err=True)
         raise typer.Exit(2)
     if public:
-        typer.echo(f"wrote {write_public_release(folder, folder / 'public')}")
+        echo(f"wrote {write_public_release(folder, folder / 'public')}")
 
 
 @app.command("serve-flow")
@@ -196,7 +212,7 @@ def schema() -> None:
     from pipeline.schema import write_schemas
 
     for path in write_schemas():
-        typer.echo(f"wrote {path}")
+        echo(f"wrote {path}")
 
 
 @app.command()

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from pipeline.config import PROJECT_ROOT, Settings
+from pipeline.terminal import echo
 
 REFERENCE_TSV = PROJECT_ROOT / "tests" / "data" / "translation_reference.tsv"
 
@@ -41,12 +42,12 @@ def list_models(models_dir: Path = ModelsDir) -> None:
     folder = resolve_models_dir(models_dir)
     packages = list_packages(folder)
     if not packages:
-        typer.echo(f"no translation packages in {folder}; fields in languages other than "
+        echo(f"no translation packages in {folder}; fields in languages other than "
                    "English stay untranslated (text_en null). Install with "
                    "`praxis models install FILE.argosmodel`.")
         return
     for info in packages:
-        typer.echo(f"{info.from_code}→{info.to_code}  {info.name}  {info.version or '-'}  "
+        echo(f"{info.from_code}→{info.to_code}  {info.name}  {info.version or '-'}  "
                    f"{format_size(info.size_bytes)}  {info.path}")
 
 
@@ -59,10 +60,10 @@ def install_models(files: list[Path] = typer.Argument(..., help=".argosmodel fil
     try:
         installed = install_packages(files, resolve_models_dir(models_dir))
     except ModelFileError as exc:
-        typer.echo(f"error: not installed: {exc}", err=True)
+        echo(f"error: not installed: {exc}", err=True)
         raise typer.Exit(1) from None
     for info in installed:
-        typer.echo(f"installed {info.from_code}→{info.to_code} ({info.name} {info.version})")
+        echo(f"installed {info.from_code}→{info.to_code} ({info.name} {info.version})")
 
 
 @models_app.command("download")
@@ -75,10 +76,10 @@ def download_models(langs: list[str] = typer.Argument(..., help="source language
     try:
         installed = download_packages(langs, resolve_models_dir(models_dir), timeout)
     except (DownloadError, ModelFileError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     for info in installed:
-        typer.echo(f"installed {info.from_code}→{info.to_code} ({info.name} {info.version})")
+        echo(f"installed {info.from_code}→{info.to_code} ({info.name} {info.version})")
 
 
 @models_app.command("remove")
@@ -89,10 +90,10 @@ def remove_models(packages: list[str] = typer.Argument(..., help="sv, sv_en or a
 
     removed = remove_packages(packages, resolve_models_dir(models_dir))
     if not removed:
-        typer.echo("error: no installed package matches " + ", ".join(packages), err=True)
+        echo("error: no installed package matches " + ", ".join(packages), err=True)
         raise typer.Exit(1)
     for info in removed:
-        typer.echo(f"removed {info.from_code}→{info.to_code} ({info.name})")
+        echo(f"removed {info.from_code}→{info.to_code} ({info.name})")
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,8 @@ def evaluate_translation(
     translator = load_translator(resolve_models_dir(models_dir), options)
     for score in score_reference(read_reference(reference), translator):
         if score.chrf is None:
-            typer.echo(f"{score.lang}  -     no {score.lang}→en package installed "
+            echo(f"{score.lang}  -     no {score.lang}→en package installed "
                        f"({score.sentences} sentences not scored)")
         else:
-            typer.echo(f"{score.lang}  chrF {score.chrf:5.1f}  {score.sentences} sentences  "
+            echo(f"{score.lang}  chrF {score.chrf:5.1f}  {score.sentences} sentences  "
                        f"({score.package})")

@@ -8,12 +8,15 @@ provenance becomes `steward`. A correction that fits no record or field is repor
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import pycountry
 import yaml
 from pydantic import ValidationError
 
+from pipeline.ingest.text import UndecodableError, decode_bytes
 from pipeline.language import detect_language
 from pipeline.models import SECTION_FIELDS, Initiative, Provenance, TextField
 
@@ -38,26 +41,46 @@ class Correction:
     title: str | None = None
 
 
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a steward's corrections are a few kB; more is a mistake
+READERS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
+
+
 class CorrectionError(ValueError):
     """A corrections file cannot be read."""
 
 
+class NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: a billion-laughs file is refused at its first `*alias`."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise CorrectionError("YAML aliases (*name) are not allowed in corrections")
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> object:
+    """Parse steward YAML: plain data only (no tags, no aliases)."""
+    return yaml.load(text, Loader=NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def load_corrections(folder: Path) -> tuple[list[Correction], list[str]]:
-    """Read every corrections file; return the corrections and the problems found."""
+    """Read every corrections file; return the corrections and the problems found, per file."""
     corrections: list[Correction] = []
     problems: list[str] = []
-    if not folder.is_dir():
-        return corrections, problems
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir()) if folder.is_dir() else []
+    except OSError as exc:
+        return corrections, [f"{folder.name}: cannot be listed ({exc.strerror or exc})"]
+    for path in paths:
+        if path.suffix.lower() not in READERS:
+            continue
         try:
-            if path.suffix in (".yaml", ".yml"):
-                rows = read_yaml_rows(path)
-            elif path.suffix == ".csv":
-                rows = read_csv_rows(path)
-            else:
-                continue
-        except (OSError, yaml.YAMLError, csv.Error, CorrectionError) as exc:
-            problems.append(f"{path.name}: cannot be read ({exc})")
+            rows = read_rows(path)
+        except RecursionError:
+            problems.append(f"{path.name}: cannot be read (nested too deeply)")
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+            problems.append(f"{path.name}: cannot be read ({describe_error(exc)})")
             continue
         for origin, row in rows:
             if is_cluster_row(row):
@@ -70,18 +93,41 @@ def load_corrections(folder: Path) -> tuple[list[Correction], list[str]]:
     return corrections, problems
 
 
-def read_yaml_rows(path: Path) -> list[tuple[str, dict]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+def describe_error(exc: Exception) -> str:
+    """One line naming what went wrong (YAML errors span several lines)."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
+def read_rows(path: Path) -> list[tuple[str, object]]:
+    """The rows of one corrections file, decoded from whatever encoding it was saved in."""
+    if not path.is_file():  # a FIFO or device named *.yaml would block or never end
+        raise CorrectionError("not a regular file")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise CorrectionError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    try:
+        text, _ = decode_bytes(data)
+    except (UndecodableError, UnicodeDecodeError) as exc:
+        raise CorrectionError(f"not text in any known encoding ({exc})") from None
+    if READERS[path.suffix.lower()] == "yaml":
+        return read_yaml_rows(path.name, text)
+    return read_csv_rows(path.name, text)
+
+
+def read_yaml_rows(name: str, text: str) -> list[tuple[str, object]]:
+    data = load_yaml(text) or []
     if isinstance(data, dict):
         data = data.get("corrections", [])
     if not isinstance(data, list):
         raise CorrectionError("expected a list of corrections")
-    return [(f"{path.name}#{n + 1}", row) for n, row in enumerate(data)]
+    return [(f"{name}#{n + 1}", row) for n, row in enumerate(data)]
 
 
-def read_csv_rows(path: Path) -> list[tuple[str, dict]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [(f"{path.name}:{n + 2}", row) for n, row in enumerate(csv.DictReader(handle))]
+def read_csv_rows(name: str, text: str) -> list[tuple[str, object]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    return [(f"{name}:{n + 2}", row) for n, row in enumerate(reader)]
 
 
 def make_correction(row: object, origin: str) -> tuple[Correction | None, str | None]:
@@ -95,7 +141,8 @@ def make_correction(row: object, origin: str) -> tuple[Correction | None, str | 
         return None, f"{origin}: field '{field}' cannot be corrected"
     if not record_id and not (file and title):
         return None, f"{origin}: names no record (record_id, or file and title)"
-    return Correction(record_id, field, row.get("value"), row.get("note") or None, origin,
+    note = row.get("note")
+    return Correction(record_id, field, row.get("value"), str(note) if note else None, origin,
                       str(file) if file else None, str(title) if title else None), None
 
 
@@ -124,7 +171,7 @@ def apply_one(record: Initiative, correction: Correction) -> str:
     try:
         set_value(record, correction.field, correction.value)
         Initiative.model_validate(record.model_dump())
-    except (ValidationError, ValueError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a steward's typo must not stop the run
         for name in Initiative.model_fields:
             setattr(record, name, getattr(before, name))
         return f"invalid value: {explain_error(exc)}"
@@ -148,6 +195,8 @@ def set_value(record: Initiative, field: str, value: object) -> None:
     elif field == "activities":
         record.activities = [t for t in (steward_text(v, record.language)
                                          for v in as_list(value)) if t]
+    elif field == "countries":
+        record.countries = [country_code(v) for v in as_list(value)]
     elif field in LIST_FIELDS:
         setattr(record, field, [str(v) for v in as_list(value)])
     elif field == "sdgs":
@@ -155,7 +204,9 @@ def set_value(record: Initiative, field: str, value: object) -> None:
     elif field in PERIOD_FIELDS:
         setattr(record.period, field.split(".")[1], str(value) if value not in (None, "") else None)
     elif field in OBJECT_LIST_FIELDS:
-        items = value if isinstance(value, list) else yaml.safe_load(str(value))
+        items = value if isinstance(value, list) else load_yaml(str(value))
+        if items is not None and not isinstance(items, list):
+            raise ValueError(f"{field} must be a list of objects, not {type(items).__name__}")
         model = Initiative.model_fields[field].annotation.__args__[0]
         setattr(record, field, [model.model_validate(item) for item in items or []])
     else:
@@ -172,11 +223,21 @@ def steward_text(value: object, language: str) -> TextField | None:
                      confidence=1.0, method="steward")
 
 
+def country_code(value: object) -> str:
+    """An ISO 3166-1 alpha-2 code as a steward wrote it ("se" → "SE"); nothing else."""
+    code = str(value).strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
 def as_list(value: object) -> list:
     if value in (None, ""):
         return []
     if isinstance(value, list):
         return value
+    if isinstance(value, dict):
+        raise TypeError("expected a list or a '; '-separated text, not a mapping")
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
@@ -198,13 +259,17 @@ def load_cluster_corrections(folder: Path) -> tuple[list[ClusterCorrection], lis
     """Read the `kind: cluster` rows of the corrections files (ids as a list or `a; b`)."""
     found: list[ClusterCorrection] = []
     problems: list[str] = []
-    paths = sorted(folder.iterdir()) if folder.is_dir() else []
+    try:
+        paths = sorted(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        paths = []  # load_corrections reports an unlistable folder
     for path in paths:
+        if path.suffix.lower() not in READERS:
+            continue
         try:
-            rows = (read_yaml_rows(path) if path.suffix in (".yaml", ".yml") else
-                    read_csv_rows(path) if path.suffix == ".csv" else [])
-        except (OSError, yaml.YAMLError, csv.Error, CorrectionError):
-            continue  # load_corrections reports unreadable files
+            rows = read_rows(path)
+        except Exception:  # noqa: BLE001 - load_corrections reports unreadable files
+            continue
         for origin, row in rows:
             if not is_cluster_row(row):
                 continue

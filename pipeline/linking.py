@@ -10,7 +10,6 @@ split/merge corrections, become the clusters.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.csvsafe import open_csv
 from pipeline.models import Initiative
 
 LINK_SCHEMA = pa.schema([
@@ -286,10 +286,8 @@ def publish_links(staging: Path, table: Path, corrections: list | None = None) -
 
 def write_clusters(staging: Path, clusters: list[Cluster]) -> None:
     """clusters.jsonl and clusters.csv: one row per cluster of two or more records."""
-    with open(staging / "clusters.jsonl", "w", encoding="utf-8") as jsonl, \
-            open(staging / "clusters.csv", "w", encoding="utf-8-sig", newline="") as flat:
-        writer = csv.DictWriter(flat, fieldnames=CLUSTER_COLUMNS)
-        writer.writeheader()
+    flat, writer = open_csv(staging / "clusters.csv", CLUSTER_COLUMNS)
+    with open(staging / "clusters.jsonl", "w", encoding="utf-8") as jsonl, flat:
         for cluster in clusters:
             row = {"cluster_id": cluster.cluster_id, "size": len(cluster.members),
                    "title": cluster.title, "members": cluster.members}

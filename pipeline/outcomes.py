@@ -7,7 +7,6 @@ units (percent, currency, count), counted nouns and kind cues come from the lexi
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +17,7 @@ import pyarrow.parquet as pq
 
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
+from pipeline.csvsafe import open_csv
 from pipeline.lexicon import OutcomeCues, load_lexicon
 from pipeline.models import Initiative, Issue, Outcome, TextField
 from pipeline.sentences import split_sentences
@@ -296,10 +296,8 @@ def outcome_rows(record: dict) -> list[dict]:
 def write_outcomes_table(release: Path, batch_size: int = 500) -> int:
     """Stream initiatives.jsonl into outcomes.csv and a typed outcomes.parquet."""
     count = 0
-    with open(release / "outcomes.csv", "w", encoding="utf-8-sig", newline="") as handle, \
-            pq.ParquetWriter(release / "outcomes.parquet", OUTCOME_SCHEMA) as parquet:
-        writer = csv.DictWriter(handle, fieldnames=OUTCOME_SCHEMA.names)
-        writer.writeheader()
+    handle, writer = open_csv(release / "outcomes.csv", OUTCOME_SCHEMA.names)
+    with handle, pq.ParquetWriter(release / "outcomes.parquet", OUTCOME_SCHEMA) as parquet:
         for records in batched(read_jsonl(release / "initiatives.jsonl"), batch_size):
             rows = [row for record in records for row in outcome_rows(record)]
             writer.writerows(rows)

@@ -1,22 +1,23 @@
-"""Make a release fit for the public: no contacts, no e-mail addresses or phone numbers.
+"""Make a release fit for the public: no contacts, no e-mail addresses, phone numbers or names.
 
 `make_public` empties a record's `contacts` and masks e-mail addresses, phone numbers and the
-names of its contact people wherever it holds free text (titles, every text field's `text`
+names of contact people wherever it holds free text (titles, every text field's `text`
 and `text_en`, the period phrase, organisation and funder names, websites, issue messages).
 `write_public_release` writes a `public/` variant of a release: the same files, with records
-made public and every document's `text` masked the same way.
+made public, every document's `text` masked the same way, and source files renamed to neutral
+ids (`pipeline.public_files`). Contact names come from the records' contacts and from every
+contact label of the document (`Kontaktperson: …`), with or without an e-mail address.
 
 Masking keeps the length of what it covers (`anna@example.se` becomes `[e-mail]*******`),
-so every `span` stays valid: in the public files `documents.text[start:end] == text` still
-holds, exactly as the contract promises, and the span points at the same characters as in the
-full release. A record whose texts were masked carries an `Issue(stage="privacy",
+so every `span` stays valid: a text field of a public record is cut from the masked document
+at its span, so `documents.text[start:end] == text` holds exactly as the contract promises.
+A record whose texts were masked carries an `Issue(stage="privacy",
 code="personal_data_masked", field=...)` per masked field, so a reader can tell. (The
 length of an address stays visible; that is the price of spans that keep working.)
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -24,119 +25,74 @@ import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.lexicon import load_lexicon
+from pipeline.csvsafe import open_csv
+from pipeline.lexicon import LANGUAGES
+from pipeline.masking import (compile_names, contact_names_in_text, mask_text,
+                              names_from_emails, phone_regions, region_of_language)
 from pipeline.models import Initiative, Issue, TextField
-from pipeline.publish import (CSV_COLUMNS, CSV_ENCODING, build_manifest, flatten_record,
-                              fsync_tree, write_json)
+from pipeline.public_files import FileScrubber, public_file_name
+from pipeline.publish import (CSV_COLUMNS, build_manifest, flatten_record, fsync_tree,
+                              write_json)
 from pipeline.tables import PUBLIC_TABLES, TableWriter
 
+__all__ = ["make_public", "mask_text", "write_public_release"]
+
 BATCH_SIZE = 500
-
-EMAIL_LABEL, PHONE_LABEL, NAME_LABEL = "[e-mail]", "[phone]", "[name]"
-
-EMAIL_PATTERNS = (
-    # anna.svensson@example.se (a space either side of @ is tolerated)
-    re.compile(r"[\w.%+-]+ ?@ ?[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}"),
-    # anna [at] example [dot] se, anna(at)example.se, anna[snabel-a]example.se
-    re.compile(r"[\w.%+-]+ ?[\[({<] ?(?:at|ät|snabel-?a) ?[\])}>] ?[\w-]+"
-               r"(?: ?(?:\.|[\[({<] ?(?:dot|punkt|piste|prik) ?[\])}>]) ?[\w-]+)+",
-               re.IGNORECASE),
-)
-PHONE_PATTERNS = (
-    # international: +46 70 123 45 67, +358 (0)40 123 4567, 0045 12 34 56 78
-    re.compile(r"(?<![\w+])(?:\+|00)\d{1,3}(?: ?\(0\))?(?:[ .\-/]?\d){6,12}(?!\w|[,.]\d)"),
-    # national, leading zero: 070-123 45 67, 08-123 456 78, 040 123 4567, 0701234567
-    re.compile(r"(?<![\w+.,/\-])0\d{1,3}(?: ?[-/] ?| )?\d(?:[ \-]?\d){4,8}(?!\w|[,.]\d)"),
-    # eight digits in pairs or 3-2-3 (Danish, Norwegian): 12 34 56 78, 912 34 567
-    re.compile(r"(?<![\w+.,\-])(?:\d{2}(?: \d{2}){3}|\d{3} \d{2} \d{3})(?!\w|[,.\-]\d)"),
-)
-DATE = re.compile(r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
-NAME_PART = re.compile(r"[^\W\d_][\w'’-]*")
+# Strings without a document of their own (quality figures) are read for every inbox language.
+ALL_REGIONS = tuple(dict.fromkeys(r for r in map(region_of_language, LANGUAGES) if r))
 
 
-@lru_cache(maxsize=4)
-def phone_after_cue(cues: tuple[str, ...]) -> re.Pattern:
-    """A number after a word that introduces one ("tlf. 12345678"): the lexicons' `phone_cues`."""
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, cues)) + r")\b\.?:? ?"
-                      r"(\+?\d(?:[ .\-/]?\d){5,14})(?!\w|[,.]\d)", re.IGNORECASE)
+@dataclass
+class FileContext:
+    """What masking one source file's document and records needs to know."""
+
+    names: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    language: str | None = None
+    pattern: re.Pattern | None = None
+    regions: tuple[str, ...] = ("SE",)
+
+    def finish(self) -> None:
+        self.pattern = compile_names(sorted(set(self.names)))
+        self.regions = phone_regions(self.language, sorted(set(self.countries)))
 
 
-def cover(text: str, label: str) -> str:
-    """A mask as long as `text`: the label padded with '*', or only '*' when it is short."""
-    if len(text) < len(label):
-        return "*" * len(text)
-    return label + "*" * (len(text) - len(label))
+def mask_text_field(field: TextField, names: re.Pattern | None, regions: tuple[str, ...],
+                    document: str | None = None) -> TextField:
+    """The text field masked; a text standing at its span is cut from the masked document."""
+    start, end = field.span or (0, -1)
+    if document is not None and end - start == len(field.text) and 0 <= start <= end <= len(
+            document):
+        text = document[start:end]
+    else:
+        text = mask_text(field.text, names, regions)
+    return field.model_copy(update={"text": text,
+                                    "text_en": mask_text(field.text_en, names, regions)})
 
 
-def mask_emails(text: str) -> str:
-    for pattern in EMAIL_PATTERNS:
-        text = pattern.sub(lambda m: cover(m.group(), EMAIL_LABEL), text)
-    return text
-
-
-def mask_phones(text: str) -> str:
-    def replace(match: re.Match) -> str:
-        if DATE.fullmatch(match.group()):  # 01-02-2019 is a date, not a number to hide
-            return match.group()
-        return cover(match.group(), PHONE_LABEL)
-
-    for pattern in PHONE_PATTERNS:
-        text = pattern.sub(replace, text)
-
-    def replace_after_cue(match: re.Match) -> str:
-        start, end = match.span(1)
-        whole = match.group()
-        offset = match.start()
-        return (whole[:start - offset] + cover(match.group(1), PHONE_LABEL)
-                + whole[end - offset:])
-
-    return phone_after_cue(tuple(load_lexicon().sorted_phrases("phone_cues"))).sub(
-        replace_after_cue, text)
-
-
-def compile_names(names: Iterable[str | None]) -> re.Pattern | None:
-    """One pattern for contact names: each full name and each capitalised part of 3+ letters."""
-    words: set[str] = set()
-    for name in names:
-        if not name or not name.strip():
-            continue
-        words.add(" ".join(name.split()))
-        words.update(part for part in NAME_PART.findall(name)
-                     if len(part) >= 3 and part[0].isupper())
-    if not words:
-        return None
-    alternatives = "|".join(re.escape(word).replace(r"\ ", r"\s+")
-                            for word in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-
-
-def mask_text(text: str | None, names: re.Pattern | None = None) -> str | None:
-    """Mask e-mail addresses, phone numbers and (given a pattern) names; keep the length."""
-    if not text:
-        return text
-    masked = mask_phones(mask_emails(text))
-    if names is not None:
-        masked = names.sub(lambda m: cover(m.group(), NAME_LABEL), masked)
-    return masked
-
-
-def mask_text_field(field: TextField, names: re.Pattern | None) -> TextField:
-    """The same text field with its text and English text masked; the span is unchanged."""
-    return field.model_copy(update={"text": mask_text(field.text, names),
-                                    "text_en": mask_text(field.text_en, names)})
-
-
-def make_public(record: Initiative, extra_names: Iterable[str] = ()) -> Initiative:
+def make_public(record: Initiative, extra_names: Iterable[str] = (),
+                regions: tuple[str, ...] | None = None, document: str | None = None,
+                scrubber: FileScrubber | None = None,
+                names: re.Pattern | None = None) -> Initiative:
     """A copy of the record without contacts and with personal data masked in its texts.
 
     Names of the record's contacts are masked too; `extra_names` adds more (the contacts of
-    every record from the same document, so its text and the record's mask alike).
+    every record from the same document, so its text and the record's mask alike), or
+    `names` gives them compiled once per document. Given the masked `document`, text fields
+    are cut from it, so their spans hold in the public files.
     """
-    names = compile_names([*(contact.name for contact in record.contacts), *extra_names])
-    issues = [issue.model_copy(update={"message": mask_text(issue.message, names)})
+    if names is None:
+        names = compile_names([*(contact.name for contact in record.contacts), *extra_names])
+    regions = regions or phone_regions(record.language, record.countries)
+    scrubber = scrubber or FileScrubber({})
+
+    def mask(text: str | None) -> str | None:
+        return mask_text(text, names, regions)
+
+    issues = [issue.model_copy(update={"message": mask(scrubber.scrub(issue.message))})
               for issue in record.issues]
     update: dict = {"contacts": []}
     masked_fields: list[str] = []
@@ -148,28 +104,27 @@ def make_public(record: Initiative, extra_names: Iterable[str] = ()) -> Initiati
         return value
 
     for name in ("title", "title_en"):
-        update[name] = masked(name, mask_text(getattr(record, name), names))
+        update[name] = masked(name, mask(getattr(record, name)))
     for name, _ in record.text_fields():
         if name != "activities":
-            update[name] = masked(name, mask_text_field(getattr(record, name), names))
-    update["activities"] = masked(
-        "activities", [mask_text_field(item, names) for item in record.activities])
+            update[name] = masked(name, mask_text_field(getattr(record, name), names, regions,
+                                                        document))
+    update["activities"] = masked("activities", [
+        mask_text_field(item, names, regions, document) for item in record.activities])
     update["period"] = masked("period", record.period.model_copy(
-        update={"text": mask_text(record.period.text, names)}))
+        update={"text": mask(record.period.text)}))
     update["organisations"] = masked("organisations", [
-        org.model_copy(update={"name": mask_text(org.name, names)})
-        for org in record.organisations])
-    update["funding"] = masked("funding", [mask_text(item, names) for item in record.funding])
-    update["websites"] = masked("websites", [mask_text(url, names) for url in record.websites])
+        org.model_copy(update={"name": mask(org.name)}) for org in record.organisations])
+    update["funding"] = masked("funding", [mask(item) for item in record.funding])
+    update["websites"] = masked("websites", [mask(url) for url in record.websites])
     update["outcomes"] = masked("outcomes", [
-        outcome.model_copy(update={"text": mask_text(outcome.text, names)})
-        for outcome in record.outcomes])
+        outcome.model_copy(update={"text": mask(outcome.text)}) for outcome in record.outcomes])
     # Words shared by two texts may be a person's name: the public evidence names only kinds.
     update["related"] = [link.model_copy(update={"evidence": [
         item for item in link.evidence if not item.startswith("name: ")]})
         for link in record.related]
     update["source"] = record.source.model_copy(
-        update={"file": mask_text(record.source.file)})
+        update={"file": public_file_name(record.source.file, record.source.sha256)})
     issues += [Issue(stage="privacy", code="personal_data_masked", field=name,
                      message=f"e-mail addresses, phone numbers or contact names masked in "
                              f"{name}; masks keep the length, spans still hold")
@@ -178,25 +133,28 @@ def make_public(record: Initiative, extra_names: Iterable[str] = ()) -> Initiati
     return record.model_copy(update=update)
 
 
-def mask_document(line: dict, names: re.Pattern | None) -> dict:
-    """A documents.jsonl entry with its text, file name and messages masked."""
+def mask_document(line: dict, context: FileContext, scrubber: FileScrubber) -> dict:
+    """A documents.jsonl entry with its text masked, its file neutral, its messages scrubbed."""
+    def mask(text: str | None) -> str | None:
+        return mask_text(scrubber.scrub(text), context.pattern, context.regions)
+
     public = dict(line)
-    public["text"] = mask_text(line.get("text"), names) or ""
-    public["file"] = mask_text(line.get("file"))
-    public["error"] = mask_text(line.get("error"), names)
-    public["issues"] = [dict(issue, message=mask_text(issue.get("message"), names))
+    public["text"] = mask_text(line.get("text"), context.pattern, context.regions) or ""
+    public["file"] = public_file_name(line["file"], line.get("sha256") or "")
+    public["error"] = mask(line.get("error"))
+    public["issues"] = [dict(issue, message=mask(issue.get("message")))
                         for issue in line.get("issues") or []]
     return public
 
 
-def mask_strings(value):
+def mask_strings(value, scrubber: FileScrubber):
     """Every string inside a JSON value masked (for quality figures and the like)."""
     if isinstance(value, str):
-        return mask_text(value)
+        return mask_text(scrubber.scrub(value), regions=ALL_REGIONS)
     if isinstance(value, list):
-        return [mask_strings(item) for item in value]
+        return [mask_strings(item, scrubber) for item in value]
     if isinstance(value, dict):
-        return {key: mask_strings(item) for key, item in value.items()}
+        return {key: mask_strings(item, scrubber) for key, item in value.items()}
     return value
 
 
@@ -207,28 +165,77 @@ def read_lines(path: Path) -> Iterator[str]:
         yield from (line for line in handle if line.strip())
 
 
-def collect_contact_names(initiatives: Path) -> dict[str, list[str]]:
-    """Contact names per source file: a document's text must mask all of them."""
-    names: dict[str, list[str]] = defaultdict(list)
-    for line in read_lines(initiatives):
+def collect_contexts(release_dir: Path) -> tuple[dict[str, FileContext], FileScrubber]:
+    """Names, countries and language per source file, and the public name of every file."""
+    contexts: dict[str, FileContext] = defaultdict(FileContext)
+    for line in read_lines(release_dir / "initiatives.jsonl"):
         record = json.loads(line)
-        names[record["source"]["file"]] += [c["name"] for c in record.get("contacts") or []
-                                            if c.get("name")]
-    return names
+        context = contexts[record["source"]["file"]]
+        context.names += [c["name"] for c in record.get("contacts") or [] if c.get("name")]
+        context.countries += record.get("countries") or []
+        context.language = context.language or record.get("language")
+    public_names: dict[str, str] = {}
+    for line in read_lines(release_dir / "documents.jsonl"):
+        document = json.loads(line)
+        context = contexts[document["file"]]
+        text = document.get("text") or ""
+        context.names += contact_names_in_text(text) + names_from_emails(text)
+        context.language = document.get("language") or context.language
+        public_names[document["file"]] = public_file_name(document["file"],
+                                                          document.get("sha256") or "")
+    for context in contexts.values():
+        context.finish()
+    return dict(contexts), FileScrubber(public_names)
 
 
-def write_public_records(release_dir: Path, staging: Path,
-                         names: dict[str, list[str]]) -> None:
+def write_public_documents(release_dir: Path, staging: Path, contexts: dict[str, FileContext],
+                           scrubber: FileScrubber) -> dict[str, int]:
+    """Stream documents.jsonl masked; return each source file's line offset in the output."""
+    offsets: dict[str, int] = {}
+    with open(staging / "documents.jsonl", "wb") as out:
+        for line in read_lines(release_dir / "documents.jsonl"):
+            document = json.loads(line)
+            context = contexts.get(document["file"]) or FileContext()
+            offsets[document["file"]] = out.tell()
+            public = json.dumps(mask_document(document, context, scrubber), ensure_ascii=False)
+            out.write((public + "\n").encode("utf-8", "surrogatepass"))
+    return offsets
+
+
+class MaskedTexts:
+    """Read masked document texts back from the public documents.jsonl, one at a time."""
+
+    def __init__(self, path: Path, offsets: dict[str, int]):
+        self.path, self.offsets = path, offsets
+        self.file: str | None = None
+        self.text: str | None = None
+
+    def get(self, file: str) -> str | None:
+        if file != self.file:
+            self.file, self.text = file, None
+            if file in self.offsets:
+                with self.path.open("rb") as handle:
+                    handle.seek(self.offsets[file])
+                    self.text = json.loads(handle.readline()).get("text")
+        return self.text
+
+
+def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, FileContext],
+                         scrubber: FileScrubber, texts: MaskedTexts) -> None:
     """Stream the records through `make_public` into JSONL, CSV and the typed tables."""
     tables = TableWriter(staging, PUBLIC_TABLES)
-    with (open(staging / "initiatives.jsonl", "w", encoding="utf-8") as jsonl,
-          open(staging / "initiatives.csv", "w", encoding=CSV_ENCODING, newline="") as csv_file):
-        writer = csv.DictWriter(csv_file, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
+    csv_file, writer = open_csv(staging / "initiatives.csv", CSV_COLUMNS)
+    with open(staging / "initiatives.jsonl", "w", encoding="utf-8") as jsonl, csv_file:
         batch: list[Initiative] = []
         for line in read_lines(release_dir / "initiatives.jsonl"):
             record = Initiative.model_validate_json(line)
-            public = make_public(record, names.get(record.source.file, ()))
+            context = contexts.get(record.source.file) or FileContext()
+            if context.pattern is None and record.contacts:  # a file no pass saw
+                context.names += [c.name for c in record.contacts if c.name]
+                context.finish()
+            public = make_public(record, regions=context.regions,
+                                 document=texts.get(record.source.file), scrubber=scrubber,
+                                 names=context.pattern)
             jsonl.write(public.model_dump_json() + "\n")
             batch.append(public)
             if len(batch) >= BATCH_SIZE:
@@ -240,21 +247,11 @@ def write_public_records(release_dir: Path, staging: Path,
     tables.close()
 
 
-def write_public_documents(release_dir: Path, staging: Path,
-                           names: dict[str, list[str]]) -> None:
-    """Stream documents.jsonl with every text masked like the records that point into it."""
-    with open(staging / "documents.jsonl", "w", encoding="utf-8") as out:
-        for line in read_lines(release_dir / "documents.jsonl"):
-            document = json.loads(line)
-            pattern = compile_names(names.get(document["file"], ()))
-            out.write(json.dumps(mask_document(document, pattern), ensure_ascii=False) + "\n")
-
-
-def public_quality(release_dir: Path) -> dict:
+def public_quality(release_dir: Path, scrubber: FileScrubber) -> dict:
     """The release's quality figures, masked, with contacts reported as absent."""
     path = release_dir / "quality.json"
     quality = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    quality = mask_strings(quality)
+    quality = mask_strings(quality, scrubber)
     if "contacts" in quality.get("coverage", {}):
         quality["coverage"]["contacts"] = 0.0
     quality["variant"] = "public"
@@ -280,11 +277,12 @@ def write_public_release(release_dir: Path, public_dir: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{public_dir.name}-", dir=public_dir.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the public variant is for sharing
     try:
-        names = collect_contact_names(release_dir / "initiatives.jsonl")
-        write_public_records(release_dir, staging, names)
-        write_public_documents(release_dir, staging, names)
+        contexts, scrubber = collect_contexts(release_dir)
+        offsets = write_public_documents(release_dir, staging, contexts, scrubber)
+        texts = MaskedTexts(staging / "documents.jsonl", offsets)
+        write_public_records(release_dir, staging, contexts, scrubber, texts)
         write_public_links(release_dir, staging)
-        quality = public_quality(release_dir)
+        quality = public_quality(release_dir, scrubber)
         write_json(staging / "quality.json", quality)
         manifest_path = release_dir / "manifest.json"
         source = (json.loads(manifest_path.read_text(encoding="utf-8"))

@@ -8,17 +8,19 @@ moment therefore leaves the previous release complete and readable.
 
 from __future__ import annotations
 
-import csv
+import errno
 import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.csvsafe import open_csv
 from pipeline.diff import diff_releases, format_diff
 from pipeline.linking import LinkTable, link_release
 from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
@@ -40,7 +42,6 @@ RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "ini
                  "quality.json", "datapackage.json", "manifest.json", "review.csv",
                  "release_notes.md", "report.html", "praxis.sqlite", "public",
                  "clusters.jsonl", "clusters.csv", "outcomes.csv", "outcomes.parquet")
-CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so spreadsheets read å, ä, ö right
 TABLE_BATCH = 500  # records per Parquet row group when the typed tables are written
 COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
                    *SECTION_FIELDS, "activities", "target_group_categories", "themes",
@@ -135,17 +136,17 @@ class ReleaseWriter:
         self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.releases))
         self.staging.chmod(0o755)  # mkdtemp makes it private; a release is for other apps too
         self.tally = QualityTally()
-        self._records = open(self.staging / "initiatives.jsonl", "w", encoding="utf-8")
-        self._documents = open(self.staging / "documents.jsonl", "w", encoding="utf-8")
-        self._csv_file = open(self.staging / "initiatives.csv", "w", encoding=CSV_ENCODING,
-                              newline="")
-        self._csv = csv.DictWriter(self._csv_file, fieldnames=CSV_COLUMNS)
-        self._csv.writeheader()
-        self._review_file = open(self.staging / "review.csv", "w", encoding=CSV_ENCODING,
-                                 newline="")
-        self._review = csv.DictWriter(self._review_file, fieldnames=REVIEW_COLUMNS)
-        self._review.writeheader()
-        self.links = LinkTable(self.staging / ".links.parquet")
+        self._records = self._documents = self._csv_file = self._review_file = None
+        try:
+            self._records = open(self.staging / "initiatives.jsonl", "w", encoding="utf-8")
+            self._documents = open(self.staging / "documents.jsonl", "w", encoding="utf-8")
+            self._csv_file, self._csv = open_csv(self.staging / "initiatives.csv", CSV_COLUMNS)
+            self._review_file, self._review = open_csv(self.staging / "review.csv",
+                                                       REVIEW_COLUMNS)
+            self.links = LinkTable(self.staging / ".links.parquet")
+        except BaseException:
+            self.abort()
+            raise
         self.link_corrections: list = []  # a steward's cluster splits and merges
 
     def add_documents(self, documents: list[Document]) -> None:
@@ -196,15 +197,46 @@ class ReleaseWriter:
         fsync_tree(self.staging)
         release = self.releases / version
         os.rename(self.staging, release)
-        point_latest(self.out_dir, release)
+        try:
+            point_latest(self.out_dir, release)
+        except BaseException:
+            if (self.out_dir / "latest").resolve() != release.resolve():
+                remove_tree(release)  # never made visible: the previous release stays latest
+            raise
         prune_releases(self.releases, self.keep_releases)
         return quality
 
     def abort(self) -> None:
-        """Drop the staging folder; the previous release stays untouched."""
+        """Drop the staging folder; the previous release stays untouched.
+
+        Closing a file flushes it, which fails again on a full disk: that must not keep the
+        staging folder from being removed.
+        """
         for handle in (self._records, self._documents, self._csv_file, self._review_file):
-            handle.close()
-        shutil.rmtree(self.staging, ignore_errors=True)
+            try:
+                if handle is not None:
+                    handle.close()
+            except Exception:  # noqa: BLE001 - the folder is thrown away anyway
+                pass
+        remove_tree(self.staging)
+
+
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def disk_full_message(exc: BaseException) -> str | None:
+    """One line saying the disk is full, when that is what `exc` (or its cause) means."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        full = (isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS) or (
+            isinstance(exc, sqlite3.OperationalError) and "full" in str(exc))
+        if full:
+            where = f" writing {exc.filename}" if getattr(exc, "filename", None) else ""
+            return (f"the disk is full{where}: nothing was published and the previous "
+                    f"release is unchanged; free some space and run again")
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def write_tables(staging: Path) -> None:
@@ -263,9 +295,25 @@ def write_derived_files(release: Path) -> None:
 
 
 def remove_stale_staging(releases: Path) -> None:
-    """Clear staging folders left by runs that died before publishing."""
+    """Clear staging folders and links left by runs that died before publishing."""
     for leftover in releases.glob(".staging-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        remove_tree(leftover)
+    for link in [*releases.parent.glob(".latest-*"), *releases.parent.glob(".*.link")]:
+        if link.is_symlink():
+            link.unlink(missing_ok=True)
+
+
+def remove_tree(path: Path) -> bool:
+    """Remove a folder, trying twice (a full disk can fail the first pass); say if it is gone."""
+    for _ in range(2):
+        try:
+            shutil.rmtree(path)
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            continue
+    return not path.exists()
 
 
 def prune_releases(releases: Path, keep: int) -> None:
@@ -324,8 +372,11 @@ def point_latest(out_dir: Path, release: Path) -> None:
     temporary = out_dir / f".latest-{os.getpid()}"
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
-    temporary.symlink_to(release.relative_to(out_dir), target_is_directory=True)
-    os.replace(temporary, out_dir / "latest")
+    try:
+        temporary.symlink_to(release.relative_to(out_dir), target_is_directory=True)
+        os.replace(temporary, out_dir / "latest")
+    finally:
+        temporary.unlink(missing_ok=True)
     for name in RELEASE_FILES:
         link = out_dir / name
         target = Path("latest") / name
@@ -334,8 +385,11 @@ def point_latest(out_dir: Path, release: Path) -> None:
         staged = out_dir / f".{name}.link"
         if staged.is_symlink() or staged.exists():
             staged.unlink()
-        staged.symlink_to(target)
-        os.replace(staged, link)
+        try:
+            staged.symlink_to(target)
+            os.replace(staged, link)
+        finally:
+            staged.unlink(missing_ok=True)
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -10,7 +10,6 @@ only in the full release. Nested values in a flat table's CSV are JSON text.
 
 from __future__ import annotations
 
-import csv
 import json
 import types
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
+from pipeline.csvsafe import open_csv
 from pipeline.models import Contact, Initiative, Organisation, TextField
 
 SCALARS = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
@@ -172,11 +172,10 @@ class TableWriter:
         self._records = pq.ParquetWriter(folder / "initiatives.parquet", self._schema)
         self._parquet = {name: pq.ParquetWriter(folder / f"{name}.parquet", table_schema(name))
                          for name in tables}
-        self._files = {name: open(folder / f"{name}.csv", "w", encoding="utf-8-sig", newline="")
-                       for name in tables}
-        self._csv = {name: csv.writer(handle) for name, handle in self._files.items()}
+        self._files, self._csv = {}, {}
         for name in tables:
-            self._csv[name].writerow([c.name for c in table_columns(name)])
+            self._files[name], self._csv[name] = open_csv(
+                folder / f"{name}.csv", [c.name for c in table_columns(name)])
 
     def add(self, records: list[Initiative]) -> None:
         """Append a batch of records to every table."""
@@ -191,7 +190,7 @@ class TableWriter:
                 self._parquet[name].write_table(
                     pa.Table.from_pylist(rows, schema=table_schema(name)))
             columns = [c.name for c in table_columns(name)]
-            self._csv[name].writerows([[csv_cell(row[c]) for c in columns] for row in rows])
+            self._csv[name].writerows([{c: csv_cell(row[c]) for c in columns} for row in rows])
 
     def close(self) -> None:
         self._records.close()

@@ -15,7 +15,7 @@ from pipeline.language import detect_language, lexicon_issues
 from pipeline.lexicon import ALL_FIELDS, LEXICON_DIR, load_lexicon
 from pipeline.normalise import find_countries, parse_period
 from pipeline.organisations import find_role_mentions
-from pipeline.privacy import mask_phones
+from pipeline.masking import mask_phones
 from pipeline.sentences import load_pipeline, split_sentences
 from pipeline.translate import choose_language, source_candidates
 

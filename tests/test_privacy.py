@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.config import Settings
 from pipeline.privacy import make_public, mask_text, write_public_release
+from pipeline.public_files import public_file_name
 from pipeline.publish import CSV_COLUMNS, sha256_file
 from pipeline.run import run_pipeline
 
@@ -80,7 +81,9 @@ def test_make_public_drops_contacts_and_masks_every_free_text(records_of):
 def test_make_public_leaves_a_record_without_personal_data_unchanged(records_of):
     [record] = records_of("Projektets namn: Språkvänner\n\nSyfte\n\nAtt tala svenska.\n")
     public = make_public(record)
-    assert public.model_dump(exclude={"contacts"}) == record.model_dump(exclude={"contacts"})
+    kept = {"contacts": True, "source": {"file"}}
+    assert public.model_dump(exclude=kept) == record.model_dump(exclude=kept)
+    assert public.source.file == public_file_name(record.source.file, record.source.sha256)
 
 
 @pytest.fixture(scope="module")
