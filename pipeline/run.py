@@ -16,7 +16,9 @@ from filelock import FileLock, Timeout
 from pipeline.config import Settings
 from pipeline.corrections import apply_corrections, load_corrections
 from pipeline.extract import extract_segment
-from pipeline.ingest import discover_files, ingest_path
+from pipeline.ingest import discover_files, ingest_path, unique_name
+from pipeline.ingest.errors import ReadError
+from pipeline.ingest.limits import Limits, check_deadline, document_budget
 from pipeline.layout import parse_lines
 from pipeline.lexicon import load_lexicon
 from pipeline.models import Document, Initiative, Issue
@@ -40,12 +42,13 @@ class RunSummary:
     quality: dict = field(default_factory=dict)
 
 
-def ingest_batch(paths: list[Path], raw_dir: Path, max_bytes: int) -> list[Document]:
+def ingest_batch(paths: list[Path], raw_dir: Path, limits: Limits | int | None = None
+                 ) -> list[Document]:
     """Read a batch of inbox files into Documents (bad files come back quarantined).
 
     One file may give several documents: an e-mail's body and each of its attachments.
     """
-    return [doc for path in paths for doc in ingest_path(path, raw_dir, max_bytes)]
+    return [doc for path in paths for doc in ingest_path(path, raw_dir, limits)]
 
 
 MIN_PAGE_WORDS = 25  # a shorter free page (an e-mail's cover note) describes no initiative
@@ -63,6 +66,7 @@ def extract_document(doc: Document) -> list[Initiative]:
         return []
     records = []
     for segment in segment_document(lines):
+        check_deadline()
         parent = extract_segment(doc, lines, segment)
         records.append(parent)
         records += [extract_segment(doc, lines, child, parent=parent) for child in segment.children]
@@ -74,30 +78,63 @@ def describes_nothing(doc: Document, lines: list) -> bool:
     return len(doc.text.split()) < MIN_PAGE_WORDS and not any(line.label for line in lines)
 
 
-def extract_batch(documents: list[Document], store: ExtractionStore | None = None
-                  ) -> list[Initiative]:
+def extract_batch(documents: list[Document], store: ExtractionStore | None = None,
+                  limits: Limits | None = None) -> list[Initiative]:
     """Extract records from a batch, reusing stored results for unchanged content.
 
-    A failing document is quarantined, not fatal.
+    A failing document is quarantined, not fatal; each has its own time limit.
     """
     records: list[Initiative] = []
     for doc in documents:
-        if doc.status != "ok":
-            continue
+        if doc.status == "ok":
+            records += extract_guarded(doc, store, limits or Limits())
+    return records
+
+
+def extract_guarded(doc: Document, store: ExtractionStore | None, limits: Limits
+                    ) -> list[Initiative]:
+    """Extract one document inside its own boundary: a failure quarantines it, nothing more."""
+    try:
         stored = store.load(doc) if store else None
         if stored is not None:
-            records += stored
-            continue
-        try:
+            return stored
+        with document_budget(limits):
             extracted = extract_document(doc)
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-            doc.quarantine("extract", "extraction_failed",
-                           f"{doc.file}: extraction failed ({type(exc).__name__}: {exc})")
-            continue
-        if store:
-            store.save(doc, extracted)
-        records += extracted
-    return records
+    except ReadError as exc:  # a limit: the time per document
+        doc.quarantine("extract", exc.code, f"{doc.file}: {exc}")
+        return []
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+        reason = ("nested too deeply" if isinstance(exc, RecursionError)
+                  else f"{type(exc).__name__}: {str(exc)[:300]}")
+        doc.quarantine("extract", "extraction_failed", f"{doc.file}: extraction failed ({reason})")
+        return []
+    if store:
+        store.save(doc, extracted)
+    return extracted
+
+
+def make_files_unique(documents: list[Document], files: set[str]) -> list[Document]:
+    """Give every document of the run its own file key, whatever its name.
+
+    An attachment `mail.eml#x.txt` may meet a real file of that name; the later gets `~2`.
+    """
+    for doc in documents:
+        if doc.file in files:
+            new = unique_name(doc.file, files)
+            doc.issues.append(Issue(stage="ingest", code="renamed",
+                                    message=f"{doc.file}: another document of this run has "
+                                            f"the same name; published as {new}"))
+            doc.file = new
+        files.add(doc.file)
+    return documents
+
+
+def make_ids_unique(documents: list[Document], ids: set[str]) -> None:
+    """Make sure no two documents of the run share an id (the database's key)."""
+    for doc in documents:
+        if doc.id in ids:
+            doc.id = unique_name(doc.id, ids)
+        ids.add(doc.id)
 
 
 def skip_duplicates(documents: list[Document], seen: dict[str, str]) -> list[Document]:
@@ -176,12 +213,17 @@ def run_locked(settings: Settings, stages: Stages,
     corrections, problems = load_corrections(settings.corrections_dir)
     applied: dict[str, str] = {}
     seen: dict[str, str] = {}
+    ids: set[str] = set()
+    files: set[str] = set()
+    limits = settings.limits()
     summary = RunSummary()
     translation: dict = {}
     try:
         for paths in batched(discover_files(settings.raw_dir), settings.batch_size):
-            documents = stages.ingest(paths, settings.raw_dir, settings.max_file_bytes)
-            records = stages.extract(skip_duplicates(documents, seen), store)
+            documents = make_files_unique(stages.ingest(paths, settings.raw_dir, limits), files)
+            fresh = skip_duplicates(documents, seen)
+            make_ids_unique(documents, ids)
+            records = stages.extract(fresh, store, limits)
             apply_corrections(records, corrections, applied)
             translation = merge_figures(translation, stages.translate(records, settings))
             stages.publish(writer, documents, records)
