@@ -51,6 +51,7 @@ UNSUPPORTED = {"zip": "a ZIP archive (not a Word document); unpack it into the i
                           "e-mail .eml, CSV or JSON form exports)"}
 DEFAULT_MAX_BYTES = Limits().max_bytes
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPEAT_SUFFIX = re.compile(r"~\d+$")
 MAX_EMAIL_DEPTH = 3  # forwarded e-mails inside e-mails
 SNIFF_BYTES = 64 * 1024
 
@@ -170,7 +171,8 @@ def ingest_file(path: Path, root: Path, limits: Limits | int | None = None) -> D
 def ingest_bytes(name: str, data: bytes, depth: int = 0) -> list[Document]:
     """Read a file's bytes, given the name it is published under, into its documents."""
     check_deadline()
-    fmt = detect_format(PurePath(name.rsplit("#", 1)[-1]), data) or "unknown"
+    own_name = REPEAT_SUFFIX.sub("", name.rsplit("#", 1)[-1])  # "a.txt~2" is still a .txt
+    fmt = detect_format(PurePath(own_name), data) or "unknown"
     if fmt == "eml":
         return ingest_email(name, data, depth)
     return [read_document(name, data, fmt)]

@@ -50,6 +50,7 @@ class Budget:
     limits: Limits
     deadline: float
     notes: list[tuple[str, str]] = field(default_factory=list)
+    unpacked: int = 0  # bytes inflated so far (PDF streams)
 
     def check_deadline(self) -> None:
         """Stop the document once it has run past its time limit."""
