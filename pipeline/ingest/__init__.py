@@ -51,7 +51,7 @@ UNSUPPORTED = {"zip": "a ZIP archive (not a Word document); unpack it into the i
                           "e-mail .eml, CSV or JSON form exports)"}
 DEFAULT_MAX_BYTES = Limits().max_bytes
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-REPEAT_SUFFIX = re.compile(r"~\d+$")
+REPEAT_SUFFIX = re.compile(r"(?:~\d+)+$")
 MAX_EMAIL_DEPTH = 3  # forwarded e-mails inside e-mails
 SNIFF_BYTES = 64 * 1024
 

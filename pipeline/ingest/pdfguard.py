@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import zlib
 
+import pdfminer.pdfinterp
 import pdfminer.pdftypes
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
 from pipeline.ingest.limits import LimitExceeded, check_deadline, current_budget
@@ -76,6 +77,20 @@ class BoundedZlib:
 
 
 pdfminer.pdftypes.zlib = BoundedZlib
+
+
+class GuardedContentParser(PDFContentParser):
+    """pdfminer's content-stream parser, checking the clock at every buffer it fills.
+
+    A page's operators can be millions of junk tokens: parsing them is where time goes.
+    """
+
+    def fillbuf(self) -> bool:
+        check_deadline()
+        return super().fillbuf()
+
+
+pdfminer.pdfinterp.PDFContentParser = GuardedContentParser
 
 
 class GuardedAggregator(PDFPageAggregator):
