@@ -185,18 +185,27 @@ def recognise_column(name: str, lexicon: Lexicon) -> str | None:
 
 def render_submissions(rows: list[Row], lexicon: Lexicon) -> str:
     """Render each submission as a block; blocks are separated by blank lines."""
-    blocks = [render_submission(row, lexicon) for row in rows]
+    fields: dict[str, str | None] = {}  # every row repeats the same column names
+    blocks = []
+    for number, row in enumerate(rows):
+        if number % 1000 == 0:
+            check_deadline()
+        blocks.append(render_submission(row, lexicon, fields))
     return "\n\n".join(block for block in blocks if block.strip())
 
 
-def render_submission(row: Row, lexicon: Lexicon) -> str:
+def render_submission(row: Row, lexicon: Lexicon, fields: dict[str, str | None] | None = None
+                      ) -> str:
     """The contact block first, then the answers in column order; unknown columns between."""
     contact, unknown, answers = [], [], []
     has_title = False
+    fields = {} if fields is None else fields
     for name, value in row:
         if not value or not value.strip():
             continue
-        field = recognise_column(name, lexicon)
+        if name not in fields:
+            fields[name] = recognise_column(name, lexicon)
+        field = fields[name]
         has_title = has_title or field == "title"
         if field in HEADER_FIELDS:
             contact.append((name, value))
