@@ -18,7 +18,7 @@ from pipeline.corrections import apply_corrections, load_corrections
 from pipeline.extract import extract_segment
 from pipeline.ingest import discover_files, ingest_path, unique_name
 from pipeline.ingest.errors import ReadError
-from pipeline.ingest.limits import Limits, check_deadline, document_budget
+from pipeline.ingest.limits import Limits, check_deadline, document_budget, restart_clock
 from pipeline.layout import parse_lines
 from pipeline.lexicon import load_lexicon
 from pipeline.models import Document, Initiative, Issue
@@ -65,8 +65,9 @@ def extract_document(doc: Document) -> list[Initiative]:
                                         f"(under {MIN_PAGE_WORDS} words, no form labels)"))
         return []
     records = []
+    check_deadline()
     for segment in segment_document(lines):
-        check_deadline()
+        restart_clock()  # an export of 20,000 rows is 20,000 submissions, each one bounded
         parent = extract_segment(doc, lines, segment)
         records.append(parent)
         records += [extract_segment(doc, lines, child, parent=parent) for child in segment.children]

@@ -33,7 +33,7 @@ class Limits:
     max_chars: int = 5_000_000         # characters of text kept; the rest left out, noted
     max_line_chars: int = 100_000      # a longer line is wrapped (spaCy takes 1M per call)
     max_depth: int = 200               # nesting of HTML elements or JSON values
-    max_seconds: float = 120.0         # wall-clock time to read, and again to extract
+    max_seconds: float = 120.0         # wall-clock time to read; to extract, per segment
 
 
 class LimitExceeded(ReadError):
@@ -101,6 +101,12 @@ def current_limits() -> Limits:
 def check_deadline() -> None:
     """Stop the running document if it is over its time limit."""
     current_budget().check_deadline()
+
+
+def restart_clock() -> None:
+    """Give the next piece of a document (one submission of an export) a full time limit."""
+    budget = current_budget()
+    budget.deadline = time.monotonic() + budget.limits.max_seconds
 
 
 def add_note(code: str, message: str) -> None:
