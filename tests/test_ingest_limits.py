@@ -180,3 +180,15 @@ def test_merging_many_organisations_keeps_the_small_list_semantics():
     merged = merge_organisations(organisations)
     assert [o.name for o in merged[:3]] == names
     assert len({(o.name, o.role) for o in merged}) == len(merged)
+
+
+def test_run_length_and_lzw_streams_count_against_the_unpacked_limit():
+    from pdfminer import pdftypes
+
+    from pipeline.ingest.limits import LimitExceeded, document_budget
+
+    with document_budget(Limits(max_unpacked_bytes=1_000)):
+        with pytest.raises(LimitExceeded):
+            pdftypes.rldecode(bytes([129, 0]) * 20)  # 20 runs of 128 zeros
+    with document_budget(Limits()):
+        assert pdftypes.rldecode(bytes([129, 0, 128])) == b"\0" * 128

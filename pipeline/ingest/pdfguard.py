@@ -1,19 +1,24 @@
 """Keep pdfminer inside a document's limits: bounded inflation, and a clock checked per glyph.
 
 pdfminer inflates every FlateDecode stream whole with `zlib.decompress`, so a 0.5 MB PDF
-can ask for gigabytes. Its module gets a zlib whose inflaters stop at the document's
-remaining unpacked-bytes budget (PRAXIS_MAX_UNPACKED_BYTES), counted over all its streams.
+can ask for gigabytes. Its stream module gets a zlib whose inflaters stop at the document's
+remaining unpacked-bytes budget (PRAXIS_MAX_UNPACKED_BYTES), counted over all its streams,
+and LZW and run-length decoders that count what they produce the same way. These are
+process-wide patches of pdfminer's module globals, made once when this module is imported.
 """
 
 from __future__ import annotations
 
+import io
 import zlib
 
 import pdfminer.pdfinterp
 import pdfminer.pdftypes
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter, PDFResourceManager
+from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfpage import PDFPage
+from pdfminer.runlength import rldecode
 
 from pipeline.ingest.limits import LimitExceeded, check_deadline, current_budget
 
@@ -46,6 +51,7 @@ class BoundedInflater:
         room = budget.limits.max_unpacked_bytes - budget.unpacked
         if room < 0:
             raise over_unpacked_limit()
+        check_deadline()  # pdfminer's repair path feeds a damaged stream one byte at a time
         cap = room + 1 if not max_length else min(max_length, room + 1)
         out = self.inflater.decompress(data, cap)
         spend_unpacked(len(out))
@@ -76,7 +82,38 @@ class BoundedZlib:
         return out
 
 
+def bounded_lzwdecode(data: bytes) -> bytes:
+    """pdfminer's LZW decoder, stopped at the document's unpacked-bytes limit."""
+    chunks = []
+    for number, chunk in enumerate(LZWDecoder(io.BytesIO(data)).run()):
+        if number % 10_000 == 0:
+            check_deadline()
+        spend_unpacked(len(chunk))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def bounded_rldecode(data: bytes) -> bytes:
+    """pdfminer's run-length decoder, refused before it starts when the output is too big."""
+    spend_unpacked(runlength_size(data))
+    return rldecode(data)
+
+
+def runlength_size(data: bytes) -> int:
+    """The decoded size of RunLengthDecode data, read from its length bytes alone."""
+    size = position = 0
+    while position < len(data) and data[position] != 128:
+        length = data[position]
+        if length < 128:
+            size, position = size + length + 1, position + length + 2
+        else:
+            size, position = size + 257 - length, position + 2
+    return size
+
+
 pdfminer.pdftypes.zlib = BoundedZlib
+pdfminer.pdftypes.lzwdecode = bounded_lzwdecode
+pdfminer.pdftypes.rldecode = bounded_rldecode
 
 
 class GuardedContentParser(PDFContentParser):
