@@ -57,6 +57,8 @@ class Settings:
     max_chars: int = field(default_factory=lambda: _env_int("PRAXIS_MAX_CHARS", 5_000_000))
     max_line_chars: int = field(
         default_factory=lambda: _env_int("PRAXIS_MAX_LINE_CHARS", 100_000))
+    max_segment_chars: int = field(
+        default_factory=lambda: _env_int("PRAXIS_MAX_SEGMENT_CHARS", 100_000))
     max_depth: int = field(default_factory=lambda: _env_int("PRAXIS_MAX_DEPTH", 200))
     max_seconds: float = field(
         default_factory=lambda: float(os.environ.get("PRAXIS_MAX_SECONDS", "120")))
@@ -75,7 +77,8 @@ class Settings:
                       max_xml_bytes=self.max_xml_bytes, max_pages=self.max_pages,
                       max_paragraphs=self.max_paragraphs, max_rows=self.max_rows,
                       max_chars=self.max_chars, max_line_chars=self.max_line_chars,
-                      max_depth=self.max_depth, max_seconds=self.max_seconds)
+                      max_segment_chars=self.max_segment_chars, max_depth=self.max_depth,
+                      max_seconds=self.max_seconds)
 
     @property
     def cache_path(self) -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -18,12 +18,13 @@ from pipeline.corrections import apply_corrections, load_corrections
 from pipeline.extract import extract_segment
 from pipeline.ingest import discover_files, ingest_path, unique_name
 from pipeline.ingest.errors import ReadError
-from pipeline.ingest.limits import Limits, check_deadline, document_budget, restart_clock
+from pipeline.ingest.limits import (Limits, check_deadline, current_limits, document_budget,
+                                    restart_clock)
 from pipeline.layout import parse_lines
 from pipeline.lexicon import load_lexicon
 from pipeline.models import Document, Initiative, Issue
 from pipeline.publish import ReleaseWriter
-from pipeline.segment import segment_document
+from pipeline.segment import Segment, segment_document
 from pipeline.store import ExtractionStore
 from pipeline.streams import batched
 
@@ -66,12 +67,32 @@ def extract_document(doc: Document) -> list[Initiative]:
         return []
     records = []
     check_deadline()
+    max_chars = current_limits().max_segment_chars
     for segment in segment_document(lines):
         restart_clock()  # an export of 20,000 rows is 20,000 submissions, each one bounded
+        segment = fit_segment(doc, lines, segment, max_chars)
         parent = extract_segment(doc, lines, segment)
         records.append(parent)
         records += [extract_segment(doc, lines, child, parent=parent) for child in segment.children]
     return records
+
+
+def fit_segment(doc: Document, lines: list, segment: Segment, max_chars: int) -> Segment:
+    """Cut a segment longer than `max_chars` after the line that reaches the limit."""
+    if segment.last <= segment.first:
+        return segment
+    start = lines[segment.first].start
+    if lines[segment.last - 1].end - start <= max_chars:
+        return segment
+    last = next(n for n in range(segment.first, segment.last) if lines[n].end - start > max_chars)
+    last = max(last, segment.first + 1)
+    doc.issues.append(Issue(stage="extract", code="segment_truncated",
+                            message=f"{doc.file}: one initiative's text runs to "
+                                    f"{lines[segment.last - 1].end - start:,} characters; its "
+                                    f"fields were read from the first {max_chars:,} "
+                                    "(PRAXIS_MAX_SEGMENT_CHARS)"))
+    return replace(segment, last=last,
+                   children=[child for child in segment.children if child.last <= last])
 
 
 def describes_nothing(doc: Document, lines: list) -> bool:

@@ -192,3 +192,12 @@ def test_run_length_and_lzw_streams_count_against_the_unpacked_limit():
             pdftypes.rldecode(bytes([129, 0]) * 20)  # 20 runs of 128 zeros
     with document_budget(Limits()):
         assert pdftypes.rldecode(bytes([129, 0, 128])) == b"\0" * 128
+
+
+def test_one_initiative_longer_than_the_segment_limit_is_read_from_its_opening(tmp_path):
+    prose = "\n\n".join(f"Stycke {n}: " + SENTENCES["sv"] for n in range(400))
+    [document] = read(tmp_path, "report.txt", (FORM.format(title="T", place="Lund")
+                                               + prose).encode())
+    [record] = extract_batch([document], None, Limits(max_segment_chars=3_000))
+    assert document.status == "ok" and "segment_truncated" in codes(document)
+    assert record.source.span[1] - record.source.span[0] <= 3_200

@@ -32,6 +32,7 @@ class Limits:
     max_rows: int = 20_000             # form-export rows read; later rows left out, noted
     max_chars: int = 5_000_000         # characters of text kept; the rest left out, noted
     max_line_chars: int = 100_000      # a longer line is wrapped (spaCy takes 1M per call)
+    max_segment_chars: int = 100_000   # one initiative's fields are read from this much text
     max_depth: int = 200               # nesting of HTML elements or JSON values
     max_seconds: float = 120.0         # wall-clock time to read; to extract, per segment
 
