@@ -69,6 +69,9 @@ def test_special_entries_are_listed_as_skipped_never_opened(hostile_run):
     assert documents["link-to-pipe.txt"]["issues"][-1]["code"] == "special_file"
     assert documents["socket.txt"]["issues"][-1]["code"] == "special_file"
     assert documents["loop-a"]["issues"][-1]["code"] == "link_loop"
+    for name in ("device.txt", "link-to-device.txt"):
+        if name in hostile_run["specials"]:
+            assert documents[name]["issues"][-1]["code"] == "special_file"
 
 
 def test_no_error_names_the_absolute_inbox_path(hostile_run):

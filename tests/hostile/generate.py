@@ -12,6 +12,7 @@ import io
 import json
 import os
 import socket
+import stat
 import sys
 import zipfile
 import zlib
@@ -177,7 +178,6 @@ def write_corpus(inbox: Path) -> dict[str, str]:
         (inbox / name).write_bytes(data)
     (inbox / "sub").mkdir()
     (inbox / "sub" / "inner.txt").write_bytes(FORM.format(title="Inne", place="Visby").encode())
-    specials = {}
     os.symlink("loop-b", inbox / "loop-a")
     os.symlink("loop-a", inbox / "loop-b")
     os.symlink("self", inbox / "self")
@@ -190,10 +190,15 @@ def write_corpus(inbox: Path) -> dict[str, str]:
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(inbox / "socket.txt"))
     server.close()
-    for name in ("loop-a", "loop-b", "self", "sub/here", "dangling.txt", "zero.txt",
-                 "pipe.txt", "link-to-pipe.txt", "socket.txt"):
-        specials[name] = "special"
-    return specials
+    names = ["loop-a", "loop-b", "self", "sub/here", "dangling.txt", "zero.txt", "pipe.txt",
+             "link-to-pipe.txt", "socket.txt"]
+    try:  # a character device inside the inbox (like /dev/zero): needs root or CAP_MKNOD
+        os.mknod(inbox / "device.txt", stat.S_IFCHR | 0o600, os.makedev(1, 5))
+        os.symlink("device.txt", inbox / "link-to-device.txt")
+        names += ["device.txt", "link-to-device.txt"]
+    except (OSError, AttributeError):
+        pass
+    return dict.fromkeys(names, "special")
 
 
 if __name__ == "__main__":
