@@ -159,7 +159,7 @@ def describe_failure(exc: BaseException, root: Path) -> str:
     if isinstance(exc, MemoryError):
         return "the file needs more memory than a document may take"
     message = str(exc)
-    for prefix in {str(root), os.path.realpath(root)}:
+    for prefix in sorted({str(root), os.path.realpath(root)}, key=len, reverse=True):
         message = message.replace(prefix + os.sep, "").replace(prefix, "<inbox>")
     return f"the file could not be read ({type(exc).__name__}: {message[:300]})"
 
