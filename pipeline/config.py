@@ -9,6 +9,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser().resolve() if value else default
@@ -42,12 +46,39 @@ class Settings:
     max_file_bytes: int = field(
         default_factory=lambda: int(os.environ.get("PRAXIS_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
     )
+    # Limits per document (see pipeline/ingest/limits.py and README's *Bad input*).
+    max_unpacked_bytes: int = field(
+        default_factory=lambda: _env_int("PRAXIS_MAX_UNPACKED_BYTES", 64 * 1024 * 1024))
+    max_xml_bytes: int = field(
+        default_factory=lambda: _env_int("PRAXIS_MAX_XML_BYTES", 16 * 1024 * 1024))
+    max_pages: int = field(default_factory=lambda: _env_int("PRAXIS_MAX_PAGES", 1000))
+    max_paragraphs: int = field(default_factory=lambda: _env_int("PRAXIS_MAX_PARAGRAPHS", 20_000))
+    max_rows: int = field(default_factory=lambda: _env_int("PRAXIS_MAX_ROWS", 20_000))
+    max_chars: int = field(default_factory=lambda: _env_int("PRAXIS_MAX_CHARS", 5_000_000))
+    max_line_chars: int = field(
+        default_factory=lambda: _env_int("PRAXIS_MAX_LINE_CHARS", 100_000))
+    max_segment_chars: int = field(
+        default_factory=lambda: _env_int("PRAXIS_MAX_SEGMENT_CHARS", 100_000))
+    max_depth: int = field(default_factory=lambda: _env_int("PRAXIS_MAX_DEPTH", 200))
+    max_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("PRAXIS_MAX_SECONDS", "120")))
     lock_timeout: float = field(
         default_factory=lambda: float(os.environ.get("PRAXIS_LOCK_TIMEOUT", "0"))
     )
     translate: bool = field(
         default_factory=lambda: os.environ.get("PRAXIS_TRANSLATE", "1") not in ("0", "false", "no")
     )
+
+    def limits(self):
+        """The limits every document of this run is read and extracted under."""
+        from pipeline.ingest.limits import Limits
+
+        return Limits(max_bytes=self.max_file_bytes, max_unpacked_bytes=self.max_unpacked_bytes,
+                      max_xml_bytes=self.max_xml_bytes, max_pages=self.max_pages,
+                      max_paragraphs=self.max_paragraphs, max_rows=self.max_rows,
+                      max_chars=self.max_chars, max_line_chars=self.max_line_chars,
+                      max_segment_chars=self.max_segment_chars, max_depth=self.max_depth,
+                      max_seconds=self.max_seconds)
 
     @property
     def cache_path(self) -> Path:

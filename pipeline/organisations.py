@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from spacy.matcher import PhraseMatcher
 
 from pipeline.lexicon import FALLBACK_LANGUAGE, ROLES, UPPER, UPPER_LETTERS, Lexicon, load_lexicon
@@ -22,6 +22,8 @@ CONNECTORS = {"i", "och", "og", "of", "on", "for", "för", "af", "av", "de", "la
               "&", "-", "–", "und", "der", "del", "di", "ja", "för"}
 MAX_NAME_TOKENS = 9
 PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
+PARTIAL_MATCH = 92      # partial_ratio at which one name is a clear part of the other
+MAX_FUZZY_NAMES = 100   # fuzzy matching is quadratic: beyond this, exact repeats only
 
 
 @dataclass(frozen=True)
@@ -209,15 +211,42 @@ def starts_upper(text: str) -> bool:
 
 
 def merge_organisations(organisations: list[Organisation]) -> list[Organisation]:
-    """Drop repeats: the same name and role once; a partner that is the implementer is dropped."""
+    """Drop repeats: the same name and role once; a partner that is the implementer is dropped.
+
+    Exact repeats are found through a dict, fuzzy ones by rapidfuzz against the first
+    MAX_FUZZY_NAMES distinct names, so a list of any length merges in linear time.
+    """
     merged: list[Organisation] = []
+    roles_by_name: dict[str, list[str]] = {}
+    fuzzy_names: list[str] = []
     for org in organisations:
-        if any(same_organisation(org, other) and (org.role == other.role or (
-                org.role in ("partner", "implementing", "coordinator")
-                and other.role in ("implementing", "coordinator"))) for other in merged):
+        key = org.name.casefold()
+        if any(roles_fit(org.role, role) for role in roles_by_name.get(key, ())) or any(
+                roles_fit(org.role, role) for name in similar_names(key, fuzzy_names)
+                for role in roles_by_name[name]):
             continue
         merged.append(org)
+        if key not in roles_by_name:
+            roles_by_name[key] = []
+            if len(fuzzy_names) < MAX_FUZZY_NAMES:
+                fuzzy_names.append(key)
+        roles_by_name[key].append(org.role)
     return merged
+
+
+def roles_fit(role: str, other: str) -> bool:
+    """Whether an organisation in `role` repeats one already listed in `other`."""
+    return role == other or (role in ("partner", "implementing", "coordinator")
+                             and other in ("implementing", "coordinator"))
+
+
+def similar_names(key: str, names: list[str]) -> list[str]:
+    """The names that `same_organisation` would call the same as `key` (fuzzily)."""
+    if len(key) < 5 or not names:
+        return []
+    matches = process.extract(key, names, scorer=fuzz.partial_ratio,
+                              score_cutoff=PARTIAL_MATCH, limit=None)
+    return [name for name, _score, _ in matches if len(name) >= 5]
 
 
 def same_organisation(a: Organisation, b: Organisation) -> bool:
@@ -226,7 +255,7 @@ def same_organisation(a: Organisation, b: Organisation) -> bool:
     if x == y:
         return True
     shorter = min(x, y, key=len)
-    return len(shorter) >= 5 and fuzz.partial_ratio(x, y) >= 92
+    return len(shorter) >= 5 and fuzz.partial_ratio(x, y) >= PARTIAL_MATCH
 
 
 def expand_name(name: str, text: str) -> str:

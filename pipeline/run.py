@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -16,12 +16,15 @@ from filelock import FileLock, Timeout
 from pipeline.config import Settings
 from pipeline.corrections import apply_corrections, load_cluster_corrections, load_corrections
 from pipeline.extract import extract_segment
-from pipeline.ingest import discover_files, ingest_path
+from pipeline.ingest import discover_files, ingest_path, unique_name
+from pipeline.ingest.errors import ReadError
+from pipeline.ingest.limits import (Limits, check_deadline, current_limits, document_budget,
+                                    restart_clock)
 from pipeline.layout import parse_lines
 from pipeline.lexicon import load_lexicon
 from pipeline.models import Document, Initiative, Issue
 from pipeline.publish import ReleaseWriter
-from pipeline.segment import segment_document
+from pipeline.segment import Segment, segment_document
 from pipeline.store import ExtractionStore
 from pipeline.streams import batched
 
@@ -40,12 +43,13 @@ class RunSummary:
     quality: dict = field(default_factory=dict)
 
 
-def ingest_batch(paths: list[Path], raw_dir: Path, max_bytes: int) -> list[Document]:
+def ingest_batch(paths: list[Path], raw_dir: Path, limits: Limits | int | None = None
+                 ) -> list[Document]:
     """Read a batch of inbox files into Documents (bad files come back quarantined).
 
     One file may give several documents: an e-mail's body and each of its attachments.
     """
-    return [doc for path in paths for doc in ingest_path(path, raw_dir, max_bytes)]
+    return [doc for path in paths for doc in ingest_path(path, raw_dir, limits)]
 
 
 MIN_PAGE_WORDS = 25  # a shorter free page (an e-mail's cover note) describes no initiative
@@ -62,11 +66,33 @@ def extract_document(doc: Document) -> list[Initiative]:
                                         f"(under {MIN_PAGE_WORDS} words, no form labels)"))
         return []
     records = []
+    check_deadline()
+    max_chars = current_limits().max_segment_chars
     for segment in segment_document(lines):
+        restart_clock()  # an export of 20,000 rows is 20,000 submissions, each one bounded
+        segment = fit_segment(doc, lines, segment, max_chars)
         parent = extract_segment(doc, lines, segment)
         records.append(parent)
         records += [extract_segment(doc, lines, child, parent=parent) for child in segment.children]
     return records
+
+
+def fit_segment(doc: Document, lines: list, segment: Segment, max_chars: int) -> Segment:
+    """Cut a segment longer than `max_chars` after the line that reaches the limit."""
+    if segment.last <= segment.first:
+        return segment
+    start = lines[segment.first].start
+    if lines[segment.last - 1].end - start <= max_chars:
+        return segment
+    last = next(n for n in range(segment.first, segment.last) if lines[n].end - start > max_chars)
+    last = max(last, segment.first + 1)
+    doc.issues.append(Issue(stage="extract", code="segment_truncated",
+                            message=f"{doc.file}: one initiative's text runs to "
+                                    f"{lines[segment.last - 1].end - start:,} characters; its "
+                                    f"fields were read from the first {max_chars:,} "
+                                    "(PRAXIS_MAX_SEGMENT_CHARS)"))
+    return replace(segment, last=last,
+                   children=[child for child in segment.children if child.last <= last])
 
 
 def describes_nothing(doc: Document, lines: list) -> bool:
@@ -74,30 +100,63 @@ def describes_nothing(doc: Document, lines: list) -> bool:
     return len(doc.text.split()) < MIN_PAGE_WORDS and not any(line.label for line in lines)
 
 
-def extract_batch(documents: list[Document], store: ExtractionStore | None = None
-                  ) -> list[Initiative]:
+def extract_batch(documents: list[Document], store: ExtractionStore | None = None,
+                  limits: Limits | None = None) -> list[Initiative]:
     """Extract records from a batch, reusing stored results for unchanged content.
 
-    A failing document is quarantined, not fatal.
+    A failing document is quarantined, not fatal; each has its own time limit.
     """
     records: list[Initiative] = []
     for doc in documents:
-        if doc.status != "ok":
-            continue
+        if doc.status == "ok":
+            records += extract_guarded(doc, store, limits or Limits())
+    return records
+
+
+def extract_guarded(doc: Document, store: ExtractionStore | None, limits: Limits
+                    ) -> list[Initiative]:
+    """Extract one document inside its own boundary: a failure quarantines it, nothing more."""
+    try:
         stored = store.load(doc) if store else None
         if stored is not None:
-            records += stored
-            continue
-        try:
+            return stored
+        with document_budget(limits):
             extracted = extract_document(doc)
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-            doc.quarantine("extract", "extraction_failed",
-                           f"{doc.file}: extraction failed ({type(exc).__name__}: {exc})")
-            continue
-        if store:
-            store.save(doc, extracted)
-        records += extracted
-    return records
+    except ReadError as exc:  # a limit: the time per document
+        doc.quarantine("extract", exc.code, f"{doc.file}: {exc}")
+        return []
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+        reason = ("nested too deeply" if isinstance(exc, RecursionError)
+                  else f"{type(exc).__name__}: {str(exc)[:300]}")
+        doc.quarantine("extract", "extraction_failed", f"{doc.file}: extraction failed ({reason})")
+        return []
+    if store:
+        store.save(doc, extracted)
+    return extracted
+
+
+def make_files_unique(documents: list[Document], files: set[str]) -> list[Document]:
+    """Give every document of the run its own file key, whatever its name.
+
+    An attachment `mail.eml#x.txt` may meet a real file of that name; the later gets `~2`.
+    """
+    for doc in documents:
+        if doc.file in files:
+            new = unique_name(doc.file, files)
+            doc.issues.append(Issue(stage="ingest", code="renamed",
+                                    message=f"{doc.file}: another document of this run has "
+                                            f"the same name; published as {new}"))
+            doc.file = new
+        files.add(doc.file)
+    return documents
+
+
+def make_ids_unique(documents: list[Document], ids: set[str]) -> None:
+    """Make sure no two documents of the run share an id (the database's key)."""
+    for doc in documents:
+        if doc.id in ids:
+            doc.id = unique_name(doc.id, ids)
+        ids.add(doc.id)
 
 
 def skip_duplicates(documents: list[Document], seen: dict[str, str]) -> list[Document]:
@@ -176,12 +235,17 @@ def run_locked(settings: Settings, stages: Stages,
     corrections, problems = load_corrections(settings.corrections_dir)
     applied: dict[str, str] = {}
     seen: dict[str, str] = {}
+    ids: set[str] = set()
+    files: set[str] = set()
+    limits = settings.limits()
     summary = RunSummary()
     translation: dict = {}
     try:
         for paths in batched(discover_files(settings.raw_dir), settings.batch_size):
-            documents = stages.ingest(paths, settings.raw_dir, settings.max_file_bytes)
-            records = stages.extract(skip_duplicates(documents, seen), store)
+            documents = make_files_unique(stages.ingest(paths, settings.raw_dir, limits), files)
+            fresh = skip_duplicates(documents, seen)
+            make_ids_unique(documents, ids)
+            records = stages.extract(fresh, store, limits)
             apply_corrections(records, corrections, applied)
             translation = merge_figures(translation, stages.translate(records, settings))
             stages.publish(writer, documents, records)

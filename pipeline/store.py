@@ -63,14 +63,25 @@ class ExtractionStore:
         return records
 
     def save(self, document: Document, records: list[Initiative]) -> None:
-        """Store a document's records atomically (temporary file, then rename)."""
+        """Store a document's records atomically; a store that cannot be written is skipped."""
+        try:
+            self.write(document, records)
+        except (OSError, ValueError):
+            pass  # the store is a cache: this document is extracted again next run
+
+    def write(self, document: Document, records: list[Initiative]) -> None:
+        """Write a document's records to a temporary file, then rename it into place."""
         path = self.path_for(document.sha256)
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"sha256": document.sha256, "fingerprint": self.fingerprint,
                    "records": [record.model_dump(mode="json") for record in records]}
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
+        try:
+            temporary.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8",
+                                 errors="backslashreplace")
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Drop results made by other pipeline versions."""

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest import detect_format, discover_files, ingest_file
+from pipeline.ingest.limits import Limits
 from pipeline.ingest.clean import normalise_text
 from pipeline.ingest.html import read_html
 
@@ -70,7 +71,7 @@ def test_bad_files_are_quarantined_with_a_reason_naming_the_file(tmp_path, conte
 def test_file_over_the_size_limit_is_quarantined(tmp_path):
     path = tmp_path / "big.txt"
     path.write_text("ord " * 1000, encoding="utf-8")
-    document = ingest_file(path, tmp_path, max_bytes=100)
+    document = ingest_file(path, tmp_path, Limits(max_bytes=100))
     assert document.status == "quarantined" and "size limit" in document.error
 
 

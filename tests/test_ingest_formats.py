@@ -25,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline.ingest import detect_format, ingest_file, ingest_path
+from pipeline.ingest.limits import Limits
 from pipeline.ingest.docx import read_docx
 from pipeline.ingest.forms import read_csv_form
 from pipeline.ingest.pdf import read_pdf
@@ -504,7 +505,7 @@ def bad_inputs() -> list[tuple[str, bytes | None, str]]:
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "unsupported_format"),
         ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 64, "unsupported_format"),
         ("-leading dash ñame\n.txt", b"", "empty"),
-        ("big.txt", b"ord " * 600_000, "unreadable"),
+        ("big.txt", b"ord " * 600_000, "too_large"),
     ]
 
 
@@ -512,7 +513,7 @@ def test_every_bad_input_is_quarantined_naming_the_file_and_left_untouched(tmp_p
     for name, data, code in bad_inputs():
         path = write(tmp_path, name, data)
         before = (path.read_bytes(), path.stat().st_mtime_ns)
-        documents = ingest_path(path, tmp_path, max_bytes=2_000_000)
+        documents = ingest_path(path, tmp_path, Limits(max_bytes=2_000_000))
         assert [d.status for d in documents] == ["quarantined"], name
         assert documents[0].issues[-1].code == code, (name, documents[0].error)
         assert documents[0].error.startswith(f"{name}: "), documents[0].error

@@ -11,14 +11,20 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import re
 import zipfile
-from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path, PurePath
 
 from pipeline.ingest.clean import normalise_text
 from pipeline.ingest.docx import read_docx
 from pipeline.ingest.email import looks_like_email, split_email
 from pipeline.ingest.errors import ReadError
+from pipeline.ingest.files import (discover_files, printable_name, read_file_bytes,
+                                   relative_name)
+from pipeline.ingest.limits import (Limits, check_deadline, collect_notes, current_limits,
+                                    document_budget)
 from pipeline.ingest.forms import (find_submissions, looks_like_csv_form, read_csv_form,
                                    read_json_form)
 from pipeline.ingest.html import read_html
@@ -26,6 +32,8 @@ from pipeline.ingest.pdf import read_pdf
 from pipeline.ingest.text import UndecodableError, read_text
 from pipeline.language import detect_language
 from pipeline.models import Document, Issue
+
+__all__ = ["discover_files", "ingest_path", "ingest_file", "ingest_bytes", "detect_format"]
 
 # format → reader(data: bytes) -> (text, encoding) or (text, encoding, notes), where notes
 # are (code, message) pairs recorded on a document that is still usable. E-mail ("eml") is
@@ -41,21 +49,12 @@ UNSUPPORTED = {"zip": "a ZIP archive (not a Word document); unpack it into the i
                       "save it as .docx without a password",
                "unknown": "not a format Praxis reads (text, Markdown, HTML, Word .docx, PDF, "
                           "e-mail .eml, CSV or JSON form exports)"}
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = Limits().max_bytes
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+LANGUAGE_SAMPLE_CHARS = 50_000
+REPEAT_SUFFIX = re.compile(r"(?:~\d+)+$")
 MAX_EMAIL_DEPTH = 3  # forwarded e-mails inside e-mails
 SNIFF_BYTES = 64 * 1024
-
-
-def discover_files(raw_dir: Path) -> Iterator[Path]:
-    """Yield the inbox's files in a stable order; hidden files and READMEs are not submissions."""
-    for path in sorted(raw_dir.rglob("*")):
-        relative = path.relative_to(raw_dir)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.name.casefold() in ("readme.md", "readme.txt"):
-            continue
-        if path.is_symlink() or path.is_file():
-            yield path
 
 
 def detect_format(path: PurePath, data: bytes) -> str | None:
@@ -69,6 +68,8 @@ def detect_format(path: PurePath, data: bytes) -> str | None:
         return "ole"
     if looks_like_email(data):
         return "eml"
+    if extension == "eml":
+        extension = "txt"  # named .eml but without mail headers: read as text, or refused
     head = data[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head[:1024]:
         return "html"
@@ -99,7 +100,7 @@ def sniff_form_export(data: bytes) -> str | None:
     if text.startswith(("[", "{")):
         try:
             value = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return None
         return "json" if find_submissions(value) else None
     try:
@@ -108,26 +109,71 @@ def sniff_form_export(data: bytes) -> str | None:
         return None
 
 
-def ingest_path(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
-    """Read one inbox file into its documents; problems quarantine a document, never raise."""
-    name = relative_name(path, root)
-    try:
-        data = read_bytes(path, root, max_bytes)
-    except (OSError, ValueError) as exc:
-        sha = hashlib.sha256(name.encode()).hexdigest()
-        document = Document(id=f"doc_{sha[:16]}", file=name, sha256="", format="unknown")
-        return [document.quarantine("ingest", "unreadable", f"{name}: {exc}")]
-    return ingest_bytes(name, data)
+def ingest_path(path: Path, root: Path, limits: Limits | int | None = None) -> list[Document]:
+    """Read one inbox file into its documents inside one guard: nothing about it can raise.
+
+    Any failure — an odd entry, a reader's bug, a limit — quarantines the file with a reason
+    that names it by its inbox-relative name.
+    """
+    limits = as_limits(limits)
+    name = path.name
+    data = b""
+    with document_budget(limits):
+        try:
+            name = relative_name(path, root)
+            data = read_file_bytes(path, root, limits.max_bytes)
+            documents = ingest_bytes(name, data)
+        except ReadError as exc:
+            documents = [failed_document(name, data, exc.code, str(exc))]
+        except Exception as exc:  # noqa: BLE001 - the boundary: one file never stops a run
+            documents = [failed_document(name, data, "unreadable", describe_failure(exc, root))]
+    return [give_failed_id(document) for document in documents]
 
 
-def ingest_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def as_limits(limits: Limits | int | None) -> Limits:
+    """Limits from the settings; a bare number is the old size limit alone."""
+    if isinstance(limits, Limits):
+        return limits
+    return Limits() if limits is None else replace(Limits(), max_bytes=int(limits))
+
+
+def failed_document(name: str, data: bytes, code: str, reason: str) -> Document:
+    """A quarantined Document for a file that failed before a reader could say more."""
+    sha = hashlib.sha256(data).hexdigest() if data else ""
+    document = Document(id="doc_", file=name, sha256=sha, format="unknown")
+    return document.quarantine("ingest", code, f"{name}: {reason}")
+
+
+def give_failed_id(document: Document) -> Document:
+    """A quarantined document's id comes from its name and content, so no two share one."""
+    if document.status != "ok":
+        key = f"{document.file}\0{document.sha256}".encode("utf-8", "backslashreplace")
+        document.id = f"doc_{hashlib.sha256(key).hexdigest()[:16]}"
+    return document
+
+
+def describe_failure(exc: BaseException, root: Path) -> str:
+    """Name an unexpected exception in words, without the absolute path of the inbox."""
+    if isinstance(exc, RecursionError):
+        return "the file is nested too deeply to be read"
+    if isinstance(exc, MemoryError):
+        return "the file needs more memory than a document may take"
+    message = str(exc)
+    for prefix in sorted({str(root), os.path.realpath(root)}, key=len, reverse=True):
+        message = message.replace(prefix + os.sep, "").replace(prefix, "<inbox>")
+    return f"the file could not be read ({type(exc).__name__}: {message[:300]})"
+
+
+def ingest_file(path: Path, root: Path, limits: Limits | int | None = None) -> Document:
     """Read one inbox file as one document (an e-mail gives its body; see ingest_path)."""
-    return ingest_path(path, root, max_bytes)[0]
+    return ingest_path(path, root, limits)[0]
 
 
 def ingest_bytes(name: str, data: bytes, depth: int = 0) -> list[Document]:
     """Read a file's bytes, given the name it is published under, into its documents."""
-    fmt = detect_format(PurePath(name.rsplit("#", 1)[-1]), data) or "unknown"
+    check_deadline()
+    own_name = REPEAT_SUFFIX.sub("", name.rsplit("#", 1)[-1])  # "a.txt~2" is still a .txt
+    fmt = detect_format(PurePath(own_name), data) or "unknown"
     if fmt == "eml":
         return ingest_email(name, data, depth)
     return [read_document(name, data, fmt)]
@@ -142,26 +188,34 @@ def read_document(name: str, data: bytes, fmt: str) -> Document:
         reason = UNSUPPORTED.get(fmt, f"format '{fmt}' is not supported yet")
         return document.quarantine("ingest", "unsupported_format", f"{name}: {reason}")
     try:
-        text, _encoding, *notes = reader(data)
+        with collect_notes() as notes:
+            text, _encoding, *reader_notes = reader(data)
+            check_deadline()
     except ReadError as exc:
         return document.quarantine("ingest", exc.code, f"{name}: {exc}")
     except (UndecodableError, UnicodeDecodeError) as exc:
         return document.quarantine("ingest", "undecodable", f"{name}: {exc}")
+    except RecursionError:
+        return document.quarantine("ingest", "too_deep",
+                                   f"{name}: the {fmt} file is nested too deeply to be read")
     except Exception as exc:  # noqa: BLE001 - a parser choking on one file must not stop a run
         return document.quarantine("ingest", "unreadable",
                                    f"{name}: the {fmt} file could not be read "
-                                   f"({type(exc).__name__}: {exc})")
-    return finish_document(document, text, notes[0] if notes else [])
+                                   f"({type(exc).__name__}: {str(exc)[:300]})")
+    return finish_document(document, text, (reader_notes[0] if reader_notes else []) + notes)
 
 
 def finish_document(document: Document, text: str, notes: list[tuple[str, str]]) -> Document:
-    """Normalise the text, record the reader's notes, and detect the language."""
+    """Normalise the text within its limits, record the reader's notes, detect the language."""
+    text, limit_notes = fit_text(text, current_limits())
     document.text = normalise_text(text)
+    notes = notes + limit_notes
     if not document.text.strip():
         return document.quarantine("ingest", "empty", f"{document.file}: the file holds no text")
     document.issues += [Issue(stage="ingest", code=code, message=f"{document.file}: {message}")
                         for code, message in notes]
-    document.language, _ = detect_language(document.text)
+    # The opening is enough to name a document's language; all of a large export costs seconds.
+    document.language, _ = detect_language(document.text[:LANGUAGE_SAMPLE_CHARS])
     return document
 
 
@@ -173,18 +227,17 @@ def ingest_email(name: str, data: bytes, depth: int) -> list[Document]:
         return [body.quarantine("ingest", "too_deep", f"{name}: e-mails forwarded inside "
                                 f"e-mails more than {MAX_EMAIL_DEPTH} deep are not opened")]
     try:
-        mail = split_email(data)
+        with collect_notes() as notes:
+            mail = split_email(data)
     except Exception as exc:  # noqa: BLE001 - a parser choking on one file must not stop a run
         return [body.quarantine("ingest", "unreadable", f"{name}: the e-mail could not be "
                                 f"parsed ({type(exc).__name__}: {exc})")]
     attachments: list[Document] = []
-    seen: dict[str, int] = {}
+    taken: set[str] = set()
     for attachment in mail.attachments:
-        seen[attachment.name] = seen.get(attachment.name, 0) + 1
-        suffix = f"~{seen[attachment.name]}" if seen[attachment.name] > 1 else ""
-        attachments += ingest_bytes(f"{name}#{attachment.name}{suffix}", attachment.data,
-                                    depth + 1)
-    body = finish_document(body, mail.body, [])
+        attachments += ingest_bytes(f"{name}#{unique_name(printable_name(attachment.name), taken)}",
+                                    attachment.data, depth + 1)
+    body = finish_document(body, mail.body, notes)
     if body.status != "ok" and attachments:
         return attachments  # a body with no text only carries the attachments
     if body.status != "ok":
@@ -192,22 +245,41 @@ def ingest_email(name: str, data: bytes, depth: int) -> list[Document]:
     return [body] + attachments
 
 
-def read_bytes(path: Path, root: Path, max_bytes: int) -> bytes:
-    """Read a file's bytes, refusing links out of the inbox, folders and oversized files."""
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        raise ValueError("a link pointing outside the inbox is not followed")
-    if path.is_dir():
-        raise ValueError("a folder, not a file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ValueError(f"{size} bytes is over the size limit of {max_bytes} bytes")
-    return path.read_bytes()
+def unique_name(name: str, taken: set[str]) -> str:
+    """The name itself, or `name~2`, `name~3` …: the first not taken yet (and take it)."""
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{name}~{number}"
+    taken.add(candidate)
+    return candidate
 
 
-def relative_name(path: Path, root: Path) -> str:
-    """The file's name relative to the inbox, as published in documents.jsonl."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.name
+def fit_text(text: str, limits: Limits) -> tuple[str, list[tuple[str, str]]]:
+    """Cut text to the character limit and wrap over-long lines; say what was changed."""
+    notes = []
+    text = LONE_SURROGATE.sub("\ufffd", text)
+    if len(text) > limits.max_chars:
+        notes.append(("truncated", f"the text is {len(text):,} characters long; only the first "
+                      f"{limits.max_chars:,} were read (PRAXIS_MAX_CHARS)"))
+        text = text[:limits.max_chars]
+    if any(len(line) > limits.max_line_chars for line in text.split("\n")):
+        text = "\n".join(wrap_line(line, limits.max_line_chars) for line in text.split("\n"))
+        notes.append(("long_line_wrapped", f"lines over {limits.max_line_chars:,} characters "
+                      "were broken at a space (PRAXIS_MAX_LINE_CHARS)"))
+    return text, notes
 
+
+def wrap_line(line: str, width: int) -> str:
+    """Break a line into pieces of at most `width` characters, at a space where there is one."""
+    pieces = []
+    while len(line) > width:
+        cut = line.rfind(" ", width // 2, width)
+        if cut < 0:
+            pieces.append(line[:width])
+            line = line[width:]
+        else:
+            pieces.append(line[:cut])
+            line = line[cut + 1:]
+    pieces.append(line)
+    return "\n".join(pieces)

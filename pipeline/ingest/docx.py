@@ -19,13 +19,14 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from pipeline.ingest.errors import ReadError
+from pipeline.ingest.limits import add_note, check_deadline, current_limits
 from pipeline.ingest.render import mark_bold, render_fields
 from pipeline.lexicon import load_lexicon
 
 # Zip-bomb guard, checked on the zip directory before anything is unpacked. CPython's
 # zipfile never inflates a member past the size its directory entry declares, so the
-# declared sizes bound what parsing can allocate.
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# declared sizes bound what parsing can allocate. The limits themselves are settings
+# (PRAXIS_MAX_UNPACKED_BYTES for every part, PRAXIS_MAX_XML_BYTES for the parsed XML).
 MAX_MEMBERS = 10_000
 MAX_MEMBER_RATIO = 200       # Word XML deflates 5-20x; 200x is filler, not a document
 RATIO_CHECK_BYTES = 1024 * 1024
@@ -63,14 +64,20 @@ class Style:
 
 def read_docx(data: bytes) -> tuple[str, str]:
     """Return (text, encoding) of a Word document, refusing zip bombs before parsing."""
-    check_zip_sizes(data)
+    limits = current_limits()
+    check_zip_sizes(data, limits.max_unpacked_bytes, limits.max_xml_bytes)
     document = open_docx(data)
-    walker = BodyWalker(read_styles(document), read_numbering(document))
-    return join_blocks(walker.read_blocks(document.element.body)), "utf-8"
+    walker = BodyWalker(read_styles(document), read_numbering(document), limits.max_paragraphs)
+    blocks = walker.read_blocks(document.element.body)
+    if walker.truncated:
+        add_note("truncated", f"the document has more than {limits.max_paragraphs:,} "
+                 "paragraphs; only the first were read (PRAXIS_MAX_PARAGRAPHS)")
+    return join_blocks(blocks), "utf-8"
 
 
-def check_zip_sizes(data: bytes, limit: int = MAX_UNPACKED_BYTES) -> None:
-    """Refuse an archive whose directory promises more than `limit` unpacked bytes."""
+def check_zip_sizes(data: bytes, limit: int, xml_limit: int | None = None) -> None:
+    """Refuse an archive whose directory promises more than `limit` unpacked bytes,
+    or more than `xml_limit` bytes of XML to parse."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -80,7 +87,11 @@ def check_zip_sizes(data: bytes, limit: int = MAX_UNPACKED_BYTES) -> None:
     if len(members) > MAX_MEMBERS or total > limit:
         raise ReadError("zip_bomb", f"the Word file would unpack to {total:,} bytes in "
                         f"{len(members):,} parts, over the limit of {limit:,} bytes; "
-                        "not opened (a zip bomb?)")
+                        "not opened (a zip bomb?) (PRAXIS_MAX_UNPACKED_BYTES)")
+    xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
+    if xml_limit is not None and xml > xml_limit:
+        raise ReadError("too_large", f"the Word file holds {xml:,} bytes of XML, over the "
+                        f"limit of {xml_limit:,} bytes (PRAXIS_MAX_XML_BYTES); not opened")
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_CHECK_BYTES and ratio > MAX_MEMBER_RATIO:
@@ -184,15 +195,24 @@ def read_numbering(document) -> Numbering:
 class BodyWalker:
     """Turn body XML into Blocks in reading order."""
 
-    def __init__(self, styles: dict[str, Style], numbering: Numbering):
+    def __init__(self, styles: dict[str, Style], numbering: Numbering,
+                 max_paragraphs: int | None = None):
         self.styles = styles
         self.numbering = numbering
+        self.left = max_paragraphs if max_paragraphs is not None else float("inf")
+        self.truncated = False
 
     def read_blocks(self, container) -> list[Block]:
         """Read paragraphs and tables in order, descending into content controls."""
         blocks: list[Block] = []
         for child in container:
+            if self.left <= 0:
+                self.truncated = True
+                break
             if child.tag == W_P:
+                self.left -= 1
+                if self.left % 1000 == 0:
+                    check_deadline()
                 blocks += self.read_paragraph(child)
             elif child.tag == W_TBL:
                 table = self.read_table(child)

@@ -14,6 +14,7 @@ import json
 from collections import Counter
 
 from pipeline.ingest.errors import ReadError
+from pipeline.ingest.limits import add_note, check_deadline, current_limits
 from pipeline.ingest.render import render_fields
 from pipeline.ingest.text import decode_bytes
 from pipeline.lexicon import HEADER_FIELDS, Lexicon, load_lexicon
@@ -28,12 +29,18 @@ Row = list[tuple[str, str]]
 def read_csv_form(data: bytes) -> tuple[str, str]:
     """Return (text, encoding) of a CSV/TSV export: a header row, then one row per submission."""
     text, encoding = decode_bytes(data)
-    rows = parse_csv(text)
+    max_rows = current_limits().max_rows
+    rows = parse_csv(text, max_rows + 2)
+    del text  # the rows hold what is needed; a large export should not be held twice
     if len(rows) < 2:
         raise ReadError("empty", "the form export has a header row but no submissions")
     header = [name.strip() or f"Column {n + 1}" for n, name in enumerate(rows[0])]
+    rows = rows[1:]
+    if len(rows) > max_rows:
+        note_rows_left_out(max_rows)
+        rows = rows[:max_rows]
     submissions = []
-    for cells in rows[1:]:
+    for cells in rows:
         names = header + [f"Column {n + 1}" for n in range(len(header), len(cells))]
         submissions.append(list(zip(names, cells)))
     return render_submissions(submissions, load_lexicon()), encoding
@@ -46,24 +53,43 @@ def read_json_form(data: bytes) -> tuple[str, str]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReadError("corrupt", f"the JSON file is damaged ({exc})") from exc
+    except RecursionError as exc:
+        raise ReadError("too_deep", "the JSON file is nested too deeply to be read") from exc
     objects = find_submissions(value)
     if objects is None:
         raise ReadError("unsupported_format", "the JSON file is not a list of form submissions "
                         "(expected objects of `label: answer` pairs)")
     if not objects:
         raise ReadError("empty", "the form export holds no submissions")
-    return render_submissions([flatten(obj) for obj in objects], load_lexicon()), encoding
+    limits = current_limits()
+    if len(objects) > limits.max_rows:
+        note_rows_left_out(limits.max_rows)
+        objects = objects[:limits.max_rows]
+    return render_submissions([flatten(obj, limits.max_depth) for obj in objects],
+                              load_lexicon()), encoding
 
 
-def parse_csv(text: str) -> list[list[str]]:
-    """Split CSV text into rows with the delimiter that gives the steadiest column count."""
+def note_rows_left_out(max_rows: int) -> None:
+    add_note("truncated", f"the form export has more than {max_rows:,} submissions; only the "
+             f"first {max_rows:,} were read (PRAXIS_MAX_ROWS)")
+
+
+def parse_csv(text: str, max_rows: int | None = None) -> list[list[str]]:
+    """Split CSV text into non-empty rows (at most `max_rows`) with the steadiest delimiter."""
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
     delimiter = sniff_delimiter(text)
+    rows = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+                if max_rows is not None and len(rows) >= max_rows:
+                    break
+                if len(rows) % 1000 == 0:
+                    check_deadline()
     except csv.Error as exc:
         raise ReadError("corrupt", f"the CSV file cannot be parsed ({exc})") from exc
-    return [row for row in rows if any(cell.strip() for cell in row)]
+    return rows
 
 
 def sniff_delimiter(text: str) -> str:
@@ -91,7 +117,7 @@ def looks_like_csv_form(text: str) -> bool:
     sample = text[:64 * 1024]
     if sniff_delimiter(sample) not in SNIFFED_DELIMITERS:
         return False
-    rows = parse_csv(sample)[:SNIFF_ROWS]
+    rows = parse_csv(sample, SNIFF_ROWS)
     if len(rows) < 2 or len(rows[0]) < 2:
         return False
     if any(len(row) != len(rows[0]) for row in rows[1:-1]):
@@ -115,15 +141,18 @@ def find_submissions(value) -> list[dict] | None:
     return None
 
 
-def flatten(obj: dict) -> Row:
+def flatten(obj: dict, max_depth: int = 200) -> Row:
     """(label, answer) pairs of one submission; nested objects give their own labels."""
+    if max_depth <= 0:
+        raise ReadError("too_deep", "the JSON export is nested deeper than the limit "
+                        "(PRAXIS_MAX_DEPTH)")
     pairs: Row = []
     for key, value in obj.items():
         if isinstance(value, dict):
-            pairs += flatten(value)
+            pairs += flatten(value, max_depth - 1)
         elif isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
             for item in value:
-                pairs += flatten(item)
+                pairs += flatten(item, max_depth - 1)
         else:
             pairs.append((str(key), format_answer(value)))
     return pairs
@@ -156,18 +185,27 @@ def recognise_column(name: str, lexicon: Lexicon) -> str | None:
 
 def render_submissions(rows: list[Row], lexicon: Lexicon) -> str:
     """Render each submission as a block; blocks are separated by blank lines."""
-    blocks = [render_submission(row, lexicon) for row in rows]
+    fields: dict[str, str | None] = {}  # every row repeats the same column names
+    blocks = []
+    for number, row in enumerate(rows):
+        if number % 1000 == 0:
+            check_deadline()
+        blocks.append(render_submission(row, lexicon, fields))
     return "\n\n".join(block for block in blocks if block.strip())
 
 
-def render_submission(row: Row, lexicon: Lexicon) -> str:
+def render_submission(row: Row, lexicon: Lexicon, fields: dict[str, str | None] | None = None
+                      ) -> str:
     """The contact block first, then the answers in column order; unknown columns between."""
     contact, unknown, answers = [], [], []
     has_title = False
+    fields = {} if fields is None else fields
     for name, value in row:
         if not value or not value.strip():
             continue
-        field = recognise_column(name, lexicon)
+        if name not in fields:
+            fields[name] = recognise_column(name, lexicon)
+        field = fields[name]
         has_title = has_title or field == "title"
         if field in HEADER_FIELDS:
             contact.append((name, value))

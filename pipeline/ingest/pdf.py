@@ -16,13 +16,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
-from pdfminer.high_level import extract_pages
 from pdfminer.layout import (LAParams, LTAnno, LTChar, LTFigure, LTTextContainer,
                              LTTextLineHorizontal)
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psexceptions import PSException
 
 from pipeline.ingest.errors import ReadError
+from pipeline.ingest.limits import add_note, current_budget
+from pipeline.ingest.pdfguard import iter_layouts, over_unpacked_limit
 from pipeline.ingest.render import mark_bold
 from pipeline.lexicon import Lexicon, load_lexicon
 
@@ -30,7 +31,6 @@ from pipeline.lexicon import Lexicon, load_lexicon
 # reach the steward as ReadErrors and notes instead.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-MAX_PAGES = 2000
 EDGE_LINES = 2              # lines at the top and bottom of a page that may be running heads
 EDGE_BAND = 0.2             # …if they also lie in the outer fifth of the page
 RUNNING_SHARE = 0.5         # a head or foot repeats on at least this share of the pages
@@ -100,9 +100,14 @@ def read_pages(data: bytes) -> tuple[list[list[PdfLine]], list[float]]:
     """Lay out every page and return its text lines in reading order, and page heights."""
     pages, heights = [], []
     params = LAParams(all_texts=True)
+    budget = current_budget()
+    max_pages = budget.limits.max_pages
     try:
-        for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=params,
-                                                    maxpages=MAX_PAGES)):
+        for number, page in enumerate(iter_layouts(io.BytesIO(data), params, max_pages + 1)):
+            if number == max_pages:
+                add_note("truncated", f"the PDF has more than {max_pages:,} pages; only the "
+                         f"first {max_pages:,} were read (PRAXIS_MAX_PAGES)")
+                break
             lines: list[PdfLine] = []
             for box in iter_text_boxes(page):
                 lines += [make_line(number, line) for line in box
@@ -117,6 +122,8 @@ def read_pages(data: bytes) -> tuple[list[list[PdfLine]], list[float]]:
                         f"({exc})") from exc
     except PSException as exc:
         raise ReadError("corrupt", f"the PDF is damaged or not really a PDF ({exc})") from exc
+    if budget.unpacked > budget.limits.max_unpacked_bytes:
+        raise over_unpacked_limit()  # pdfminer may have swallowed the first refusal
     return pages, heights
 
 
