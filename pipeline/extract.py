@@ -18,7 +18,7 @@ from pipeline.normalise import (find_countries, find_emails, find_period, find_w
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, merge_organisations)
 from pipeline.segment import Segment
-from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
+from pipeline.titles import choose_title, collect_tags, first_prose_line, title_from_self_introduction
 from pipeline.sentences import split_sentences
 from pipeline.zones import Zone, cut_zones
 
@@ -144,27 +144,38 @@ def read_header_value(field_name: str, value: str, draft: Draft) -> None:
 def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: Draft,
                           segment: Segment) -> None:
     """Find the title and the untitled description among the unlabelled lines."""
-    for n, zone in enumerate(zones):
+    if draft.title is None and segment.kind != "example":
+        best = choose_title(text, lines, zones)
+        if best is not None:
+            draft.title = (best.start, best.end)
+            draft.methods["title"] = best.method if best.method != "page_heading" else \
+                ("page_heading" if segment.kind == "page" else "header_line")
+    for zone in zones:
         if zone.field is not None or zone.empty:
             continue
         first_prose = first_prose_line(lines, zone)
         lead_end = first_prose if first_prose is not None else zone.last
-        if draft.title is None and segment.kind != "example":
-            draft.title = pick_title(lines, zone.first, lead_end, draft.tags)
-            draft.methods["title"] = "page_heading" if segment.kind == "page" else "header_line"
-        elif segment.kind != "example":
+        if segment.kind != "example":
             collect_tags(lines, zone.first, lead_end, draft.tags)
         if first_prose is None:
             continue
-        span = trim_span(text, lines[first_prose].start, zone.end)
+        span = trim_span(text, lines[first_prose].start, end_before_furniture(lines, zone))
         if "description" not in draft.sections and span[1] > span[0]:
             draft.sections["description"] = span
             draft.methods["description"] = "untitled_text"
-        else:
+        elif span[1] > span[0]:
             draft.loose_text.append(span)
     if draft.title is None and "description" in draft.sections:
         draft.title = title_from_self_introduction(text, draft.sections["description"])
         draft.methods["title"] = "self_introduction"
+
+
+def end_before_furniture(lines: list[Line], zone: Zone) -> int:
+    """The zone's end, moved back over trailing banners, share links and sign-up lines."""
+    last = zone.last - 1
+    while last > zone.first and (lines[last].blank or lines[last].boilerplate):
+        last -= 1
+    return min(zone.end, lines[last].end)
 
 
 def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
