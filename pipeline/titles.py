@@ -28,7 +28,7 @@ HEADING, FIRST_BONUS, RANK_STEP = 3.0, 2.0, 0.4
 RECURS, RECURS_AGAIN, NAMED_BY_NOUN, OPENS_NEXT, AFTER_KICKER = 2.0, 1.0, 4.0, 1.5, 2.0
 BODY_NAME, CAMEL_NAME = 2.0, 2.0
 PERSON_LIKE, LONG_LINE, SHOUTED, ORGANISATION_LIKE, SCHEDULE_LIKE = -3.0, -1.0, -0.5, -2.0, -2.0
-DIGIT_SHARE = 0.15
+DIGIT_SHARE, MIN_SCHEDULE_DIGITS = 0.1, 3
 OPEN_QUOTES, CLOSE_QUOTES = "“\"„«‘’‚'`", "”\"“»’‘'`"
 QUOTED = re.compile(rf"(?:(?<=^)|(?<=[\s(]))[{OPEN_QUOTES}]([^\n{CLOSE_QUOTES}]{{2,80}}?)"
                     rf"[{CLOSE_QUOTES}](?=$|[\s.,;:!?)\-–])")
@@ -87,6 +87,7 @@ def choose_title(text: str, lines: list[Line], zones: list[Zone]) -> Candidate |
             recurrence(body, text[start:end], 1)
         candidates.append(Candidate(start, end, score, "text_mention"))
     candidates += self_introductions(text, lines, zones, body)
+    candidates += inline_labelled_titles(text, spans, lexicon)
     candidates = [c for c in candidates if c.score >= MIN_TITLE_SCORE]
     if not candidates:
         return None
@@ -138,6 +139,22 @@ def self_introductions(text: str, lines: list[Line], zones: list[Zone],
     return []
 
 
+def inline_labelled_titles(text: str, spans: list[tuple[int, int]],
+                           lexicon: Lexicon) -> list[Candidate]:
+    """A title label run into a line of transcribed form ("… Navn på prosjektet: X Kontakt: …")."""
+    labels = sorted({p for lang in lexicon.languages.values() for p in lang.labels["title"]},
+                    key=len, reverse=True)
+    pattern = re.compile(r"(?<=\S )(?i:" + "|".join(re.escape(p) for p in labels) +
+                         r"):[ \t]+(.{2,80}?)(?=\s+[A-ZÅÄÖÆØ][\w/()-]*(?:\s\w+)?:|\s*$|\n)",
+                         re.MULTILINE)
+    for s, e in spans:
+        match = pattern.search(text, s, e)
+        if match and len(match.group(1).split()) <= MAX_NAME_WORDS:
+            start, end = trim_span(text, match.start(1), match.end(1))
+            return [Candidate(start, end, HEADING + NAMED_BY_NOUN, "form_label")]
+    return []
+
+
 def is_title_line(line: Line) -> bool:
     """A line that could be a title: heading-like, not furniture, a date, a label or contacts."""
     text = line.text.strip()
@@ -181,14 +198,19 @@ def recurrence(body: str, name: str, seen: int) -> float:
 
 def named_by_noun(text: str, name: str, names: list[tuple[int, int, bool]]) -> bool:
     """True when an initiative noun introduces this line's name somewhere in the body."""
-    folded = name.casefold()
+    folded = fold_words(name)
     for s, e, camel in names:
         if camel:
             continue
-        found = text[s:e].casefold()
+        found = fold_words(text[s:e])
         if found == folded or folded.startswith(found + " ") or found.startswith(folded):
             return True
     return False
+
+
+def fold_words(text: str) -> str:
+    """Words only, in lower case: "Europe for You!" and "europe for you." compare equal."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def opens_next_paragraph(lines: list[Line], line: Line, name: str) -> bool:
@@ -215,7 +237,8 @@ def shape_penalty(name: str, lines: list[Line], line: Line) -> float:
         penalty += PERSON_LIKE if beside_metadata(lines, line) else PERSON_LIKE / 3
     if words and words[-1].casefold() in load_lexicon().all_phrases("org_suffixes"):
         penalty += ORGANISATION_LIKE
-    if sum(ch.isdigit() for ch in name) > DIGIT_SHARE * len(name):
+    digits = sum(ch.isdigit() for ch in name)
+    if digits >= MIN_SCHEDULE_DIGITS and digits > DIGIT_SHARE * len(name):
         penalty += SCHEDULE_LIKE
     if len(words) >= 3 and name.isupper():
         penalty += SHOUTED
@@ -231,7 +254,7 @@ def beside_metadata(lines: list[Line], line: Line) -> bool:
             continue
         text = neighbour.text.strip()
         if is_date_line(text) or neighbour.label is not None or is_contact_line(text) or \
-                neighbour.boilerplate or (neighbour is before and text.endswith(":")):
+                (neighbour is before and text.endswith(":")):
             return True
     return False
 

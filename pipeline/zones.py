@@ -10,6 +10,8 @@ from pipeline.normalise import find_websites
 
 SHORT_VALUE_FIELDS = set(HEADER_FIELDS) | set(VALUE_FIELDS)
 MAX_WEBSITE_VALUE_WORDS = 12
+MAX_VALUE_LINES = 2        # a title value may wrap onto a second line, not more
+MAX_TITLE_VALUE_WORDS = 20
 
 
 @dataclass
@@ -94,8 +96,16 @@ def read_value(text: str, lines: list[Line], index: int, last: int) -> tuple[Zon
     if following is None:
         return Zone(field, index, index + 1, line.end, line.end, label_line=index), index + 1
     first, final = following
+    if field == "title" and runs_on(lines, first, final):
+        final = first  # a title is a line; the rest of a glued block is not its value
     zone = Zone(field, index, final + 1, lines[first].start, lines[final].end, label_line=index)
     return zone, final + 1
+
+
+def runs_on(lines: list[Line], first: int, final: int) -> bool:
+    """True when a paragraph is too long to be one short value wrapped over lines."""
+    words = sum(lines[i].words for i in range(first, final + 1))
+    return final - first >= MAX_VALUE_LINES or words > MAX_TITLE_VALUE_WORDS
 
 
 def next_paragraph(lines: list[Line], start: int, last: int) -> tuple[int, int] | None:
