@@ -60,7 +60,10 @@ def extract_segment(doc: Document, lines: list[Line], segment: Segment,
     if segment.kind == "example":
         zones = example_zones(text, lines, segment, zones)
     draft = Draft()
-    read_labelled_zones(text, lines, zones, draft, page=segment.kind == "page")
+    if segment.kind == "item" and segment.title_span is not None:
+        draft.title = segment.title_span
+        draft.methods["title"] = "example_title"
+    read_labelled_zones(text, lines, zones, draft, page=segment.kind in ("page", "item"))
     read_unlabelled_zones(text, lines, zones, draft, segment)
     if segment.kind == "example":
         draft.methods["title"] = "example_title"

@@ -2,7 +2,9 @@
 
 Works from structure only: a submission starts where the contact block of a form
 (organisation, name, e-mail, project name) begins again after a body of answers. A
-document with fewer than two such submissions is a single initiative.
+document with fewer than two such submissions is a single initiative, unless it lists
+initiatives the way news and funders' pages do (see `pipeline.compilations`): then each
+listed initiative is a block of its own and the page's preamble is none.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.compilations import find_listed_initiatives
 from pipeline.layout import BOLD_ITEM, LIST_ITEM, Line, starts_capitalised
 from pipeline.lexicon import SECTION_FIELDS
 
@@ -27,15 +30,20 @@ class Segment:
 
     first: int
     last: int
-    kind: str  # "page", "submission" or "example"
+    kind: str  # "page", "submission", "item" (one of a page's listed initiatives) or "example"
     index: str
     title_line: int | None = None  # for examples: the bullet line holding the title
     children: list[Segment] = field(default_factory=list)
+    title_span: tuple[int, int] | None = None  # for items: where the listed name stands
 
 
 def segment_document(lines: list[Line]) -> list[Segment]:
     """Return the top-level segments of a document, each with its nested examples."""
     blocks = find_submissions(lines)
+    listed = find_listed_initiatives(lines) if len(blocks) < 2 else []
+    if listed:
+        return [Segment(item.first, item.last, "item", str(n + 1), title_line=item.title_line,
+                        title_span=item.title_span) for n, item in enumerate(listed)]
     if len(blocks) < 2:
         segments = [Segment(0, len(lines), "page", "1")]
     else:
