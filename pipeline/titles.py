@@ -283,6 +283,11 @@ def find_introduced_names(body: str, whole: str, lexicon: Lexicon) -> list[tuple
         span = read_name(body, match.end(), stop, origins)
         if span and body[span[0]:span[1]].casefold() not in refused and not any(s <= span[0] < e for s, e, _ in found):
             found.append((*span, False))
+    for match in re.finditer(rf"(?<![\w-])([A-ZÅÄÖÆØÜ][\w]+(?:-[\w]+)*)[ \t]?-(?:{noun})(?!\w)",
+                             body, re.IGNORECASE):
+        if match.group(1)[:1].isupper() and len(match.group(1)) >= 3 and \
+                not any(s <= match.start() < e for s, e, _ in found):
+            found.append((match.start(1), match.end(1), False))  # "Kohtaamo-hanke"
     for match in CAMEL.finditer(body):
         token = match.group().rstrip("-")
         if len(re.findall(rf"(?<!\w){re.escape(token)}(?!\w)", whole)) >= 2 and \
@@ -315,9 +320,9 @@ def read_name(body: str, start: int, stop: set[str], origins: set[str]) -> tuple
             ended = True
             break
         folded = match.group().casefold()
-        if words and folded in origins:
+        if words and folded in origins and before_place(body, match.end()):
             ended = True
-            break
+            break  # "Virkni og vellíðan í Reykjanesbæ": the place is not part of the name
         if folded in stop or len(words) == MAX_NAME_WORDS:
             break
         words.append(match)
@@ -336,6 +341,13 @@ def read_name(body: str, start: int, stop: set[str], origins: set[str]) -> tuple
     if not words or (len(words) == 1 and len(words[0].group()) < 3):
         return None
     return words[0].start(), words[-1].end()
+
+
+def before_place(body: str, position: int) -> bool:
+    """True when the next word is capitalised, as a place name after "i"/"in" is."""
+    following = WORD.search(body, position)
+    return bool(following) and following.start() - position <= 2 and \
+        following.group()[:1].isupper()
 
 
 def collect_tags(lines: list[Line], first: int, last: int, tags: list[str]) -> None:
