@@ -17,7 +17,8 @@ from pipeline.layout import BREADCRUMB, TAG_SEPARATOR, Line, is_contact_line, is
 from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.zones import Zone
 
-MIN_PROSE_WORDS = 8
+MAX_POINTER_WORDS = 6
+SELF_INTRO_WORDS = 6      # "är ett nytt ideellt forskningsprojekt": the noun comes this soon
 MAX_TITLE_WORDS = 14
 LEAD_WINDOW = 20          # non-blank lines from the top of a block that may hold its title
 MAX_NAME_WORDS = 8        # a name the body introduces
@@ -49,26 +50,27 @@ class Candidate:
 
 
 def first_prose_line(lines: list[Line], zone: Zone) -> int | None:
-    """The first line of the zone that begins running text rather than a heading."""
-    title_seen = False
+    """The first line of the zone that begins running text rather than a heading or furniture."""
     for first, last in paragraphs(lines, zone.first, zone.last):
         block = lines[first:last + 1]
-        if all(line.boilerplate for line in block):
+        if all(line.boilerplate or skippable_lead_line(line) for line in block):
             continue
-        words = sum(line.words for line in block)
-        if (words >= MIN_PROSE_WORDS and not is_heading_paragraph(block)) or \
-                block[-1].text.rstrip().endswith((".", ":")):
+        if not is_heading_paragraph(block) and not is_more_info_line(block):
             return first
-        if title_seen and not all(skippable_lead_line(line) for line in block):
-            return first
-        title_seen = title_seen or not all(skippable_lead_line(line) for line in block)
     return None
 
 
 def is_heading_paragraph(block: list[Line]) -> bool:
-    """A lone line of a title's length that does not end a sentence is a heading, not prose."""
-    return (len(block) == 1 and block[0].words <= MAX_TITLE_WORDS
-            and not block[0].text.rstrip().endswith((".", ",", ";", ":", "?", "!")))
+    """Lines of a title's length that do not end a sentence are headings, not prose."""
+    return all(line.words <= MAX_TITLE_WORDS and not line.text.rstrip().endswith(
+        (".", ",", ";", ":", "?", "!")) or line.boilerplate for line in block)
+
+
+def is_more_info_line(block: list[Line]) -> bool:
+    """A short "Read more and sign up." line points elsewhere; it is not the description."""
+    text = " ".join(line.text.strip() for line in block).casefold()
+    return len(text.split()) <= MAX_POINTER_WORDS and \
+        text.startswith(tuple(load_lexicon().all_phrases("more_info")))
 
 
 def choose_title(text: str, lines: list[Line], zones: list[Zone]) -> Candidate | None:
@@ -134,9 +136,19 @@ def self_introductions(text: str, lines: list[Line], zones: list[Zone],
         span = title_from_self_introduction(text, (lines[first].start, zone.end))
         if span is None:
             return []
-        score = HEADING + NAMED_BY_NOUN + recurrence(body, text[span[0]:span[1]], 1)
+        score = HEADING + recurrence(body, text[span[0]:span[1]], 1)
+        if introduces_initiative(text[span[1]:zone.end]):
+            score += NAMED_BY_NOUN  # "X är ett projekt", not "X är en intresseorganisation"
         return [Candidate(span[0], span[1], score, "self_introduction")]
     return []
+
+
+def introduces_initiative(rest: str) -> bool:
+    """True when the words after a self-introduced name call it a project, not an organisation."""
+    lexicon = load_lexicon()
+    kinds = tuple(lexicon.all_phrases("initiative_nouns") - lexicon.all_phrases("organisation_nouns"))
+    words = re.findall(r"\w+", rest.casefold())[:SELF_INTRO_WORDS]
+    return any(word.endswith(kinds) for word in words)
 
 
 def inline_labelled_titles(text: str, spans: list[tuple[int, int]],
