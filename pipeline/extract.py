@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pipeline.categorise import categorise
 from pipeline.language import detect_language
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
-                             split_list_items, starts_capitalised, trim_span)
+                             split_list_items, starts_capitalised, strip_list_marker, trim_span)
 from pipeline.lexicon import load_lexicon
 from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
                              Provenance, Source, TextField)
@@ -171,6 +171,23 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
     if draft.title is None and "description" in draft.sections:
         draft.title = title_from_self_introduction(text, draft.sections["description"])
         draft.methods["title"] = "self_introduction"
+    if segment.kind == "item":
+        describe_listed_item(text, lines, segment, draft)
+
+
+def describe_listed_item(text: str, lines: list[Line], segment: Segment, draft: Draft) -> None:
+    """A listed initiative's bullet: without its marker; what follows its name describes it."""
+    if "description" in draft.sections:
+        start, end = draft.sections["description"]
+        draft.sections["description"] = strip_list_marker(text, start, end)
+    elif segment.title_span is not None:
+        line_end = lines[segment.title_line].end
+        start, end = trim_span(text, segment.title_span[1], line_end)
+        while start < end and text[start] in "-–—:, ":
+            start += 1
+        if end > start:
+            draft.sections["description"] = (start, end)
+            draft.methods["description"] = "untitled_text"
 
 
 def end_before_furniture(lines: list[Line], zone: Zone) -> int:
