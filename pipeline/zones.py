@@ -9,6 +9,7 @@ from pipeline.lexicon import HEADER_FIELDS, VALUE_FIELDS
 from pipeline.normalise import find_websites
 
 SHORT_VALUE_FIELDS = set(HEADER_FIELDS) | set(VALUE_FIELDS)
+LIST_ONLY_FIELDS = ("organisations_info",)  # a partner list: it ends where its bullets end
 MAX_WEBSITE_VALUE_WORDS = 12
 MAX_VALUE_LINES = 2        # a title value may wrap onto a second line, not more
 MAX_TITLE_VALUE_WORDS = 20
@@ -50,6 +51,8 @@ def cut_zones(text: str, lines: list[Line], first: int, last: int,
             i += 1
             continue
         if label is None:
+            if open_zone is not None and list_has_ended(lines, open_zone, line):
+                open_zone = _close(zones, open_zone)  # prose after a partner list is not in it
             if open_zone is None:
                 open_zone = Zone(None, i, i + 1, line.start, line.end)
             _extend(open_zone, line)
@@ -66,6 +69,14 @@ def cut_zones(text: str, lines: list[Line], first: int, last: int,
     for zone in zones:
         zone.start, zone.end = trim_span(text, zone.start, zone.end)
     return zones
+
+
+def list_has_ended(lines: list[Line], zone: Zone, line: Line) -> bool:
+    """True at the first plain line after the list that makes up a list-only section."""
+    if zone.field not in LIST_ONLY_FIELDS or line.blank or line.is_list_item:
+        return False
+    body = [lines[i] for i in range(zone.first + 1, line.index) if not lines[i].blank]
+    return bool(body) and all(item.is_list_item for item in body)
 
 
 def start_section(lines: list[Line], index: int) -> Zone:
