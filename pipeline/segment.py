@@ -22,6 +22,7 @@ MIN_BODY_WORDS = 8        # a line this long is an answer, not part of a contact
 MIN_EXAMPLE_WORDS = 15    # prose under a nested example's title
 MAX_EXAMPLE_TITLE_WORDS = 8
 MIN_EXAMPLES = 2
+CONTACT_BLOCK_LINES = 3   # a new submission's contact block shows within this many lines
 
 
 @dataclass
@@ -61,7 +62,7 @@ def find_submissions(lines: list[Line]) -> list[tuple[int, int]]:
     for line in lines:
         label = line.label
         if label and label.field in OPENING_FIELDS:
-            if not starts or has_body:
+            if not starts or (has_body and opens_contact_block(lines, line.index)):
                 starts.append(line.index)
                 has_body = False
         elif label and label.field in SECTION_FIELDS:
@@ -71,6 +72,16 @@ def find_submissions(lines: list[Line]) -> list[tuple[int, int]]:
     blocks = [(start, starts[n + 1] if n + 1 < len(starts) else len(lines))
               for n, start in enumerate(starts)]
     return merge_bodiless_blocks(lines, blocks)
+
+
+def opens_contact_block(lines: list[Line], index: int) -> bool:
+    """A contact block names two things in a row (organisation and name, name and e-mail);
+    a lone phone number among a form's address lines does not start a new submission."""
+    fields = set()
+    for line in [line for line in lines[index:] if not line.blank][:CONTACT_BLOCK_LINES]:
+        if line.label and line.label.field in OPENING_FIELDS:
+            fields.add(line.label.field)
+    return len(fields) >= 2
 
 
 def merge_bodiless_blocks(lines: list[Line], blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:

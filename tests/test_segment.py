@@ -127,3 +127,10 @@ def test_each_listed_initiative_is_titled_by_its_heading(records_of, lang):
     records = records_of(text)
     assert [r.title for r in records] == [name for name, _ in items]
     assert [r.description.text for r in records] == [prose for _, prose in items]
+
+
+def test_a_phone_line_among_address_lines_does_not_start_a_new_submission(lexicon):
+    text = ("Hankkeen nimi: Kielipolku\n\nToimintalinja: Sosiaalinen osallisuus ja köyhyyden "
+            "torjunta koko maakunnassa\n\nPuhelinnumero: 0401234567\n\nPostinumero: 94100\n\n"
+            "Postitoimipaikka: Kemi\n\nYhteyshenkilön nimi: Anna Berg\n")
+    assert [s.kind for s in segments_of(text, lexicon)] == ["page"]
