@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, Line, is_contact_line, is_date_line,
-                             starts_capitalised)
+                             longest_first, starts_capitalised)
 from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.titles import MAX_TITLE_WORDS, find_introduced_names, trim_span
 
@@ -47,7 +47,7 @@ def find_listed_initiatives(lines: list[Line]) -> list[ListedItem]:
 
 def items_under_plural_lead(lines: list[Line], lexicon: Lexicon) -> list[ListedItem]:
     """Bullets right after a short line naming initiatives in the plural."""
-    plurals = sorted(lexicon.all_phrases("initiative_plurals"), key=len, reverse=True)
+    plurals = sorted(lexicon.all_phrases("initiative_plurals"), key=longest_first)
     lead = re.compile(r"(?<!\w)\w*(?:" + "|".join(re.escape(p) for p in plurals) + r")(?!\w)",
                       re.IGNORECASE)
     for line in lines:

@@ -105,11 +105,16 @@ def fold_furniture(text: str) -> str:
 @lru_cache(maxsize=4)
 def furniture_patterns(lexicon: Lexicon) -> tuple[re.Pattern, re.Pattern]:
     """Compile the lexicon's boilerplate lines ("*" is any text) and consent words."""
-    lines = sorted(lexicon.all_phrases("boilerplate_lines"), key=len, reverse=True)
+    lines = sorted(lexicon.all_phrases("boilerplate_lines"), key=longest_first)
     alternatives = [".*".join(re.escape(piece) for piece in phrase.split("*")) for phrase in lines]
-    words = sorted(lexicon.all_phrases("boilerplate_words"), key=len, reverse=True)
+    words = sorted(lexicon.all_phrases("boilerplate_words"), key=longest_first)
     return (re.compile("(?:" + "|".join(alternatives) + ")"),
             re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE))
+
+
+def longest_first(phrase: str) -> tuple[int, str]:
+    """Sort key for regex alternatives: longer phrases first, ties in a fixed order."""
+    return -len(phrase), phrase
 
 
 def is_contact_line(text: str) -> bool:

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 
 from pipeline.layout import BREADCRUMB, TAG_SEPARATOR, Line, is_contact_line, is_date_line, \
-    paragraphs, starts_capitalised, trim_span
+    longest_first, paragraphs, starts_capitalised, trim_span
 from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.zones import Zone
 
 MAX_POINTER_WORDS = 6
+EARLY_PARAGRAPHS = 3     # a name the body introduces this early may be the title
 SELF_INTRO_WORDS = 6      # "är ett nytt ideellt forskningsprojekt": the noun comes this soon
 MAX_TITLE_WORDS = 14
 LEAD_WINDOW = 20          # non-blank lines from the top of a block that may hold its title
@@ -82,11 +83,13 @@ def choose_title(text: str, lines: list[Line], zones: list[Zone]) -> Candidate |
              for start, end, camel in find_introduced_names(text[s:e], body, lexicon)]
     candidates = score_lead_lines(text, lines, zones, body, names, lexicon)
     covered = [(c.start, c.end) for c in candidates]
+    early = end_of_early_prose(lines, zones)
     for start, end, camel in names:
         if any(s <= start and end <= e for s, e in covered):
             continue  # the name stands in a lead line, which already scored it
-        score = (CAMEL_NAME if camel else NAMED_BY_NOUN) + BODY_NAME + \
-            recurrence(body, text[start:end], 1)
+        score = (CAMEL_NAME if camel else NAMED_BY_NOUN) + recurrence(body, text[start:end], 1)
+        if start < early:
+            score += BODY_NAME  # named in the opening paragraphs, not a partner's project later
         candidates.append(Candidate(start, end, score, "text_mention"))
     candidates += self_introductions(text, lines, zones, body)
     candidates += inline_labelled_titles(text, spans, lexicon)
@@ -94,6 +97,20 @@ def choose_title(text: str, lines: list[Line], zones: list[Zone]) -> Candidate |
     if not candidates:
         return None
     return max(candidates, key=lambda c: (c.score, -c.start))
+
+
+def end_of_early_prose(lines: list[Line], zones: list[Zone]) -> int:
+    """Where the first few prose paragraphs of the block end (a text offset)."""
+    seen, end = 0, 0
+    for zone in zones:
+        for first, last in paragraphs(lines, zone.first, zone.last):
+            block = lines[first:last + 1]
+            if is_heading_paragraph(block) or all(line.boilerplate for line in block):
+                continue
+            seen, end = seen + 1, block[-1].end
+            if seen == EARLY_PARAGRAPHS:
+                return end
+    return max(end, lines[-1].end if lines else 0)
 
 
 def score_lead_lines(text: str, lines: list[Line], zones: list[Zone], body: str,
@@ -155,7 +172,7 @@ def inline_labelled_titles(text: str, spans: list[tuple[int, int]],
                            lexicon: Lexicon) -> list[Candidate]:
     """A title label run into a line of transcribed form ("… Navn på prosjektet: X Kontakt: …")."""
     labels = sorted({p for lang in lexicon.languages.values() for p in lang.labels["title"]},
-                    key=len, reverse=True)
+                    key=longest_first)
     pattern = re.compile(r"(?<=\S )(?i:" + "|".join(re.escape(p) for p in labels) +
                          r"):[ \t]+(.{2,80}?)(?=\s+[A-ZÅÄÖÆØ][\w/()-]*(?:\s\w+)?:|\s*$|\n)",
                          re.MULTILINE)
@@ -282,7 +299,7 @@ def looks_like_person(words: list[str]) -> bool:
 def find_introduced_names(body: str, whole: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
     """Spans of names an initiative noun introduces, quoted names beside one, repeated CamelCase."""
     nouns = sorted(lexicon.all_phrases("name_nouns") | lexicon.all_phrases("initiative_nouns"),
-                   key=len, reverse=True)
+                   key=longest_first)
     noun = "|".join(re.escape(n.rstrip(":")) for n in nouns)
     found: list[tuple[int, int, bool]] = []
     for match in QUOTED.finditer(body):

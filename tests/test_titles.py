@@ -110,3 +110,10 @@ def test_page_furniture_lines_are_boilerplate(lexicon, line):
 @pytest.mark.parametrize("line", ["Mat och möten", "Integration Halland", "Rett i jobb"])
 def test_names_are_not_boilerplate(lexicon, line):
     assert not is_boilerplate(line, lexicon)
+
+
+def test_a_project_named_late_in_the_body_does_not_replace_the_heading(records_of):
+    paragraphs = "\n\n".join([PROSE["sv"]] * 3)
+    text = (f"{TITLE}\n\n{paragraphs}\n\nVi samarbetar också med projektet Grannskap, som "
+            "driver läxhjälp i samma stadsdel.\n")
+    assert records_of(text)[0].title == TITLE
