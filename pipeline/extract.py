@@ -18,7 +18,7 @@ from pipeline.normalise import (find_countries, find_emails, find_period, find_w
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, merge_organisations)
 from pipeline.segment import Segment
-from pipeline.titles import choose_title, collect_tags, first_prose_line, title_from_self_introduction
+from pipeline.titles import choose_title, collect_tags, first_prose_line
 from pipeline.sentences import split_sentences
 from pipeline.zones import Zone, cut_zones
 
@@ -168,9 +168,6 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
             draft.methods["description"] = "untitled_text"
         elif span[1] > span[0]:
             draft.loose_text.append(span)
-    if draft.title is None and "description" in draft.sections:
-        draft.title = title_from_self_introduction(text, draft.sections["description"])
-        draft.methods["title"] = "self_introduction"
     if segment.kind == "item":
         describe_listed_item(text, lines, segment, draft)
 

@@ -151,13 +151,21 @@ def self_introductions(text: str, lines: list[Line], zones: list[Zone],
         if first is None:
             continue
         span = title_from_self_introduction(text, (lines[first].start, zone.end))
-        if span is None:
-            return []
+        if span is None or only_function_words(text[span[0]:span[1]]):
+            return []  # "Here is a project …" names nothing
         score = HEADING + recurrence(body, text[span[0]:span[1]], 1)
         if introduces_initiative(text[span[1]:zone.end]):
             score += NAMED_BY_NOUN  # "X är ett projekt", not "X är en intresseorganisation"
         return [Candidate(span[0], span[1], score, "self_introduction")]
     return []
+
+
+def only_function_words(name: str) -> bool:
+    """True when every word of a name is a common word of some language ("Det", "Hér")."""
+    lexicon = load_lexicon()
+    common = {w for w in lexicon.all_phrases("cue_words") | lexicon.all_phrases("name_stopwords")
+              if "*" not in w}
+    return all(word in common for word in re.findall(r"\w+", name.casefold()))
 
 
 def introduces_initiative(rest: str) -> bool:

@@ -117,3 +117,12 @@ def test_a_project_named_late_in_the_body_does_not_replace_the_heading(records_o
     text = (f"{TITLE}\n\n{paragraphs}\n\nVi samarbetar också med projektet Grannskap, som "
             "driver läxhjälp i samma stadsdel.\n")
     assert records_of(text)[0].title == TITLE
+
+
+@pytest.mark.parametrize("opening", [
+    "Det är ett projekt som samlar nyanlända och grannar varje vecka i stadsdelen.",
+    "This is a project that brings newcomers and neighbours together every week in town.",
+])
+def test_a_pronoun_opening_a_self_introduction_is_no_title(records_of, opening):
+    record = records_of(f"VÄLKOMMEN\n\n{opening} {PROSE['sv']}\n")[0]
+    assert record.title not in ("Det", "This")
