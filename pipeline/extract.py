@@ -22,6 +22,7 @@ from pipeline.titles import choose_title, collect_tags, first_prose_line
 from pipeline.sentences import split_sentences
 from pipeline.zones import Zone, cut_zones
 
+TRAILING_HEADING_WORDS = 14  # a line this short without a full stop heads text; alone it ends none
 PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
                       "evaluation", "background", "challenges", "impact", "replicability")
 # How far each way of finding a value is trusted; the review queue reads these.
@@ -188,11 +189,22 @@ def describe_listed_item(text: str, lines: list[Line], segment: Segment, draft: 
 
 
 def end_before_furniture(lines: list[Line], zone: Zone) -> int:
-    """The zone's end, moved back over trailing banners, share links and sign-up lines."""
+    """The zone's end, moved back to its last line of prose: past trailing banners, sign-up
+    and "read more here:" lines, bare headings with no body, and metadata pairs."""
     last = zone.last - 1
-    while last > zone.first and (lines[last].blank or lines[last].boilerplate):
+    while last > zone.first and (lines[last].blank or lines[last].boilerplate
+                                 or ends_nothing(lines[last])):
         last -= 1
     return min(zone.end, lines[last].end)
+
+
+def ends_nothing(line: Line) -> bool:
+    """A short line that does not end a sentence, or a lead-in ending in a colon."""
+    text = line.text.strip()
+    if line.is_list_item:
+        return False
+    return text.endswith(":") or (line.words <= TRAILING_HEADING_WORDS
+                                  and not text.endswith((".", "!", "?", "»", "”", '"', ")")))
 
 
 def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:

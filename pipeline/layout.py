@@ -28,6 +28,7 @@ IMAGE_NAME = re.compile(
     r"|(?=\S*_)(?=(?:\S*?\d){6})[\w.-]+)\s*$", re.IGNORECASE)
 PAGE_COUNTER = re.compile(
     r"^\s*(?:[^\W\d]+\.?\s+)?\d{1,4}\s*(?:\(\s*\d{1,4}\s*\)|/\s*\d{1,4}|\s[^\W\d]{1,3}\s+\d{1,4})\s*$")
+SIGNATURE = re.compile(r"^\s*/\s*\w{1,4}\s*$")  # an editor's initials closing a news item: "/sl"
 HEALTH_NOTICE = re.compile(r"\b(?:covid|corona|korona)", re.IGNORECASE)
 MAX_NOTICE_WORDS = 10
 MAX_CONSENT_WORDS = 40
@@ -83,7 +84,8 @@ def parse_lines(text: str, lexicon: Lexicon) -> list[Line]:
 
 def is_boilerplate(text: str, lexicon: Lexicon) -> bool:
     """True for page furniture: consent banners, share and print links, bylines, file names."""
-    if IMAGE_NAME.match(text) or PAGE_COUNTER.match(text):
+    if IMAGE_NAME.match(text) or PAGE_COUNTER.match(text) or SIGNATURE.match(text) or \
+            not any(ch.isalnum() for ch in text):
         return True
     parts = [fold_furniture(part) for part in text.split("|")]
     phrases, words = furniture_patterns(lexicon)

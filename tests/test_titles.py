@@ -126,3 +126,12 @@ def test_a_project_named_late_in_the_body_does_not_replace_the_heading(records_o
 def test_a_pronoun_opening_a_self_introduction_is_no_title(records_of, opening):
     record = records_of(f"VÄLKOMMEN\n\n{opening} {PROSE['sv']}\n")[0]
     assert record.title not in ("Det", "This")
+
+
+@pytest.mark.parametrize("lang, tail", [
+    ("sv", "Läs mer om vårt arbete här:"), ("da", "/sl"), ("nb", "Fant du det du lette etter?"),
+    ("en", "Scroll to Top"), ("fi", '"" ""'),
+])
+def test_trailing_furniture_stays_out_of_the_description(records_of, lang, tail):
+    [record] = records_of(f"{TITLE}\n\n{PROSE[lang]}\n\n{tail}\n")
+    assert record.description.text == PROSE[lang]
