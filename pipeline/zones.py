@@ -67,8 +67,19 @@ def cut_zones(text: str, lines: list[Line], first: int, last: int,
         i += 1
     _close(zones, open_zone)
     for zone in zones:
+        if zone.field is not None and zone.field not in SHORT_VALUE_FIELDS:
+            drop_trailing_furniture(lines, zone)
         zone.start, zone.end = trim_span(text, zone.start, zone.end)
     return zones
+
+
+def drop_trailing_furniture(lines: list[Line], zone: Zone) -> None:
+    """A section does not end with a page's share links, banners or sign-up lines."""
+    last = zone.last - 1
+    while last > zone.first and (lines[last].blank or lines[last].boilerplate):
+        last -= 1
+    if last < zone.last - 1 and lines[last].end >= zone.start:
+        zone.end = min(zone.end, lines[last].end)
 
 
 def list_has_ended(lines: list[Line], zone: Zone, line: Line) -> bool:

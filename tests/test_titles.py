@@ -135,3 +135,8 @@ def test_a_pronoun_opening_a_self_introduction_is_no_title(records_of, opening):
 def test_trailing_furniture_stays_out_of_the_description(records_of, lang, tail):
     [record] = records_of(f"{TITLE}\n\n{PROSE[lang]}\n\n{tail}\n")
     assert record.description.text == PROSE[lang]
+
+
+def test_a_labelled_section_does_not_end_with_share_links(records_of):
+    text = f"{TITLE}\n\nSyfte\n\n{PROSE['sv']}\n\nDela\n\nSkriv ut\n"
+    assert records_of(text)[0].purpose.text == PROSE["sv"]
