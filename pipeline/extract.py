@@ -157,13 +157,14 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
     for zone in zones:
         if zone.field is not None or zone.empty:
             continue
-        first_prose = first_prose_line(lines, zone)
+        first_prose = first_prose_line(lines, zone, subheadings=segment.kind == "submission")
         lead_end = first_prose if first_prose is not None else zone.last
         if segment.kind != "example":
             collect_tags(lines, zone.first, lead_end, draft.tags)
         if first_prose is None:
             continue
-        span = trim_span(text, lines[first_prose].start, end_before_furniture(lines, zone))
+        form = segment.kind == "submission"
+        span = trim_span(text, lines[first_prose].start, end_before_furniture(lines, zone, form))
         if "description" not in draft.sections and span[1] > span[0]:
             draft.sections["description"] = span
             draft.methods["description"] = "untitled_text"
@@ -188,12 +189,13 @@ def describe_listed_item(text: str, lines: list[Line], segment: Segment, draft: 
             draft.methods["description"] = "untitled_text"
 
 
-def end_before_furniture(lines: list[Line], zone: Zone) -> int:
+def end_before_furniture(lines: list[Line], zone: Zone, form: bool = False) -> int:
     """The zone's end, moved back to its last line of prose: past trailing banners, sign-up
-    and "read more here:" lines, bare headings with no body, and metadata pairs."""
+    and "read more here:" lines, bare headings with no body, and metadata pairs (on pages;
+    in a form's answers a closing lead-in introduces what follows, so it stays)."""
     last = zone.last - 1
     while last > zone.first and (lines[last].blank or lines[last].boilerplate
-                                 or ends_nothing(lines[last])):
+                                 or (not form and ends_nothing(lines[last]))):
         last -= 1
     return min(zone.end, lines[last].end)
 

@@ -50,14 +50,22 @@ class Candidate:
     line: int | None = None
 
 
-def first_prose_line(lines: list[Line], zone: Zone) -> int | None:
-    """The first line of the zone that begins running text rather than a heading or furniture."""
+def first_prose_line(lines: list[Line], zone: Zone, subheadings: bool = False) -> int | None:
+    """The first line of the zone that begins running text rather than a heading or furniture.
+
+    In a form's answers (`subheadings`) a heading after the first one heads the answer and
+    belongs to it; on a page, headings before the prose are titles and standfirsts.
+    """
+    heading_seen = False
     for first, last in paragraphs(lines, zone.first, zone.last):
         block = lines[first:last + 1]
         if all(line.boilerplate or skippable_lead_line(line) for line in block):
             continue
         if not is_heading_paragraph(block) and not is_more_info_line(block):
             return first
+        if subheadings and heading_seen:
+            return first
+        heading_seen = True
     return None
 
 
