@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, Line, is_contact_line, is_date_line,
-                             longest_first, starts_capitalised)
+                             longest_first, starts_capitalised, trim_span)
+from pipeline.lead import MAX_TITLE_WORDS
 from pipeline.lexicon import Lexicon, load_lexicon
-from pipeline.titles import MAX_TITLE_WORDS, find_introduced_names, trim_span
+from pipeline.names import find_introduced_names
 
 MIN_ITEMS = 2
 MAX_LEAD_WORDS = 15

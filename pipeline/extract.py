@@ -10,6 +10,7 @@ from pipeline.categorise import categorise
 from pipeline.language import detect_language
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
                              split_list_items, starts_capitalised, strip_list_marker, trim_span)
+from pipeline.lead import collect_tags, end_before_furniture, first_prose_line
 from pipeline.lexicon import load_lexicon
 from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
                              Provenance, Source, TextField)
@@ -18,11 +19,10 @@ from pipeline.normalise import (find_countries, find_emails, find_period, find_w
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, merge_organisations)
 from pipeline.segment import Segment
-from pipeline.titles import choose_title, collect_tags, first_prose_line
+from pipeline.titles import choose_title
 from pipeline.sentences import split_sentences
 from pipeline.zones import Zone, cut_zones
 
-TRAILING_HEADING_WORDS = 14  # a line this short without a full stop heads text; alone it ends none
 PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
                       "evaluation", "background", "challenges", "impact", "replicability")
 # How far each way of finding a value is trusted; the review queue reads these.
@@ -187,26 +187,6 @@ def describe_listed_item(text: str, lines: list[Line], segment: Segment, draft: 
         if end > start:
             draft.sections["description"] = (start, end)
             draft.methods["description"] = "untitled_text"
-
-
-def end_before_furniture(lines: list[Line], zone: Zone, form: bool = False) -> int:
-    """The zone's end, moved back to its last line of prose: past trailing banners, sign-up
-    and "read more here:" lines, bare headings with no body, and metadata pairs (on pages;
-    in a form's answers a closing lead-in introduces what follows, so it stays)."""
-    last = zone.last - 1
-    while last > zone.first and (lines[last].blank or lines[last].boilerplate
-                                 or (not form and ends_nothing(lines[last]))):
-        last -= 1
-    return min(zone.end, lines[last].end)
-
-
-def ends_nothing(line: Line) -> bool:
-    """A short line that does not end a sentence, or a lead-in ending in a colon."""
-    text = line.text.strip()
-    if line.is_list_item:
-        return False
-    return text.endswith(":") or (line.words <= TRAILING_HEADING_WORDS
-                                  and not text.endswith((".", "!", "?", "»", "”", '"', ")")))
 
 
 def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:

@@ -12,18 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.layout import BREADCRUMB, TAG_SEPARATOR, Line, is_contact_line, is_date_line, \
-    longest_first, paragraphs, starts_capitalised, trim_span
+from pipeline.layout import Line, is_contact_line, is_date_line, longest_first, paragraphs, \
+    starts_capitalised, trim_span
+from pipeline.lead import MAX_TITLE_WORDS, first_prose_line, is_heading_paragraph, \
+    skippable_lead_line
 from pipeline.lexicon import Lexicon, load_lexicon
+from pipeline.names import MAX_NAME_WORDS, OPEN_QUOTES, find_introduced_names
 from pipeline.zones import Zone
 
-MAX_POINTER_WORDS = 6
 EARLY_PARAGRAPHS = 3     # a name the body introduces this early may be the title
 SELF_INTRO_WORDS = 6      # "är ett nytt ideellt forskningsprojekt": the noun comes this soon
-MAX_TITLE_WORDS = 14
 LEAD_WINDOW = 20          # non-blank lines from the top of a block that may hold its title
-MAX_NAME_WORDS = 8        # a name the body introduces
-MAX_LOWER_NAME_WORDS = 5  # a sentence-case name must end by punctuation within this many words
 MIN_TITLE_SCORE = 2.5
 # Points for each trait of a candidate (see module docstring).
 HEADING, FIRST_BONUS, RANK_STEP = 3.0, 2.0, 0.4
@@ -31,12 +30,6 @@ RECURS, RECURS_AGAIN, NAMED_BY_NOUN, OPENS_NEXT, AFTER_KICKER = 2.0, 1.0, 4.0, 1
 BODY_NAME, CAMEL_NAME = 2.0, 2.0
 PERSON_LIKE, LONG_LINE, SHOUTED, ORGANISATION_LIKE, SCHEDULE_LIKE = -3.0, -1.0, -0.5, -2.0, -2.0
 DIGIT_SHARE, MIN_SCHEDULE_DIGITS = 0.1, 3
-OPEN_QUOTES, CLOSE_QUOTES = "“\"„«‘’‚'`", "”\"“»’‘'`"
-QUOTED = re.compile(rf"(?:(?<=^)|(?<=[\s(]))[{OPEN_QUOTES}]([^\n{CLOSE_QUOTES}]{{2,80}}?)"
-                    rf"[{CLOSE_QUOTES}](?=$|[\s.,;:!?)\-–])")
-CAMEL = re.compile(r"\b[A-ZÅÄÖÆØÜ][a-zåäöæøéü]+[A-ZÅÄÖÆØÜ][\w-]*")
-NATURAL_END = re.compile(r"[,.;:!?()\[\]\"”»«“]|\s[-–—]\s")
-WORD = re.compile(r"[^\s,.;:!?()\[\]\"”»«“]+")
 
 
 @dataclass
@@ -48,38 +41,6 @@ class Candidate:
     score: float
     method: str
     line: int | None = None
-
-
-def first_prose_line(lines: list[Line], zone: Zone, subheadings: bool = False) -> int | None:
-    """The first line of the zone that begins running text rather than a heading or furniture.
-
-    In a form's answers (`subheadings`) a heading after the first one heads the answer and
-    belongs to it; on a page, headings before the prose are titles and standfirsts.
-    """
-    heading_seen = False
-    for first, last in paragraphs(lines, zone.first, zone.last):
-        block = lines[first:last + 1]
-        if all(line.boilerplate or skippable_lead_line(line) for line in block):
-            continue
-        if not is_heading_paragraph(block) and not is_more_info_line(block):
-            return first
-        if subheadings and heading_seen:
-            return first
-        heading_seen = True
-    return None
-
-
-def is_heading_paragraph(block: list[Line]) -> bool:
-    """Lines of a title's length that do not end a sentence are headings, not prose."""
-    return all(line.words <= MAX_TITLE_WORDS and not line.text.rstrip().endswith(
-        (".", ",", ";", ":", "?", "!")) or line.boilerplate for line in block)
-
-
-def is_more_info_line(block: list[Line]) -> bool:
-    """A short "Read more and sign up." line points elsewhere; it is not the description."""
-    text = " ".join(line.text.strip() for line in block).casefold()
-    return len(text.split()) <= MAX_POINTER_WORDS and \
-        text.startswith(tuple(load_lexicon().all_phrases("more_info")))
 
 
 def choose_title(text: str, lines: list[Line], zones: list[Zone]) -> Candidate | None:
@@ -310,106 +271,6 @@ def looks_like_person(words: list[str]) -> bool:
     return (2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower()
                                          and w.replace("-", "").isalpha() for w in words)
             and not any(w.casefold() in nouns for w in words))
-
-
-def find_introduced_names(body: str, whole: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
-    """Spans of names an initiative noun introduces, quoted names beside one, repeated CamelCase."""
-    nouns = sorted(lexicon.all_phrases("name_nouns") | lexicon.all_phrases("initiative_nouns"),
-                   key=longest_first)
-    noun = "|".join(re.escape(n.rstrip(":")) for n in nouns)
-    found: list[tuple[int, int, bool]] = []
-    for match in QUOTED.finditer(body):
-        if quoted_beside_noun(body, match, noun):
-            found.append((match.start(1), match.end(1), False))
-    stop = lexicon.all_phrases("name_stopwords") | lexicon.all_phrases("initiative_nouns")
-    origins = lexicon.all_phrases("origin_words")
-    refused = lexicon.all_phrases("placeholders") | lexicon.all_phrases("generic_headings")
-    for match in re.finditer(rf"(?<!\w)(?:{noun})[ \t]+(?=\w)", body, re.IGNORECASE):
-        span = read_name(body, match.end(), stop, origins)
-        if span and body[span[0]:span[1]].casefold() not in refused and not any(s <= span[0] < e for s, e, _ in found):
-            found.append((*span, False))
-    for match in re.finditer(rf"(?<![\w-])([A-ZÅÄÖÆØÜ][\w]+(?:-[\w]+)*)[ \t]?-(?:{noun})(?!\w)",
-                             body, re.IGNORECASE):
-        if match.group(1)[:1].isupper() and len(match.group(1)) >= 3 and \
-                not any(s <= match.start() < e for s, e, _ in found):
-            found.append((match.start(1), match.end(1), False))  # "Kohtaamo-hanke"
-    for match in CAMEL.finditer(body):
-        token = match.group().rstrip("-")
-        if len(re.findall(rf"(?<!\w){re.escape(token)}(?!\w)", whole)) >= 2 and \
-                not any(s <= match.start() < e for s, e, _ in found):
-            found.append((match.start(), match.start() + len(token), True))
-    return sorted(found)
-
-
-def quoted_beside_noun(body: str, match: re.Match, noun: str) -> bool:
-    """A quoted name after a noun, before "-noun", or opening a line before a subtitle dash."""
-    before = body[max(0, match.start() - 40):match.start()]
-    after = body[match.end():match.end() + 30]
-    if re.search(rf"\w*(?:{noun})\s*$", before, re.IGNORECASE):
-        return True
-    if re.match(rf"\s?-?\s?(?:{noun})\b", after, re.IGNORECASE):
-        return True
-    line_start = before.rfind("\n") + 1 if "\n" in before else (0 if match.start() < 40 else -1)
-    return (line_start >= 0 and not before[line_start:].strip()
-            and bool(re.match(r"\s+[-–—:]\s", after)))
-
-
-def read_name(body: str, start: int, stop: set[str], origins: set[str]) -> tuple[int, int] | None:
-    """Read a name from `start`: capitalised words, or a sentence-case run to a natural end."""
-    words = []
-    position = start
-    ended = False
-    for match in WORD.finditer(body, start):
-        gap = body[position:match.start()]
-        if match.start() > start and (NATURAL_END.search(gap) or "\n" in gap):
-            ended = True
-            break
-        folded = match.group().casefold()
-        if words and folded in origins and before_place(body, match.end()):
-            ended = True
-            break  # "Virkni og vellíðan í Reykjanesbæ": the place is not part of the name
-        if folded in stop or len(words) == MAX_NAME_WORDS:
-            break
-        words.append(match)
-        position = match.end()
-    else:
-        ended = True
-    if not words or not words[0].group()[:1].isupper():
-        return None
-    capitalised = 0
-    for match in words:
-        if not starts_capitalised(match.group()) and not match.group()[:1].isdigit():
-            break
-        capitalised += 1
-    if not ended or len(words) > MAX_LOWER_NAME_WORDS:
-        words = words[:capitalised]
-    if not words or (len(words) == 1 and len(words[0].group()) < 3):
-        return None
-    return words[0].start(), words[-1].end()
-
-
-def before_place(body: str, position: int) -> bool:
-    """True when the next word is capitalised, as a place name after "i"/"in" is."""
-    following = WORD.search(body, position)
-    return bool(following) and following.start() - position <= 2 and \
-        following.group()[:1].isupper()
-
-
-def collect_tags(lines: list[Line], first: int, last: int, tags: list[str]) -> None:
-    """Keep tag lines ("Boende • Hälsa") for the categoriser."""
-    for line in lines[first:last]:
-        if TAG_SEPARATOR.search(line.text) and not line.boilerplate:
-            tags.append(line.text)
-
-
-def skippable_lead_line(line: Line) -> bool:
-    """Lines that introduce a page but do not name the initiative."""
-    text = line.text.strip().strip("#*").strip()
-    folded = text.casefold().rstrip(":")
-    lexicon = load_lexicon()
-    return (line.boilerplate or is_date_line(text) or folded in lexicon.all_phrases("kickers")
-            or folded in lexicon.all_phrases("generic_headings")
-            or bool(BREADCRUMB.search(text)) or bool(TAG_SEPARATOR.search(text)))
 
 
 def title_from_self_introduction(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
