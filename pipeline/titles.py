@@ -27,7 +27,7 @@ MIN_TITLE_SCORE = 2.5
 # Points for each trait of a candidate (see module docstring).
 HEADING, FIRST_BONUS, RANK_STEP = 3.0, 2.0, 0.4
 RECURS, RECURS_AGAIN, NAMED_BY_NOUN, OPENS_NEXT, AFTER_KICKER = 2.0, 1.0, 4.0, 1.5, 2.0
-BODY_NAME, CAMEL_NAME = 2.0, 2.0
+BODY_NAME, CAMEL_NAME = 2.0, 1.0
 PERSON_LIKE, LONG_LINE, SHOUTED, ORGANISATION_LIKE, SCHEDULE_LIKE = -3.0, -1.0, -0.5, -2.0, -2.0
 DIGIT_SHARE, MIN_SCHEDULE_DIGITS = 0.1, 3
 
@@ -48,8 +48,10 @@ def choose_title(text: str, lines: list[Line], zones: list[Zone]) -> Candidate |
     lexicon = load_lexicon()
     spans = [(zone.start, zone.end) for zone in zones if not zone.empty]
     body = "\n".join(text[s:e] for s, e in spans)
+    furniture = [(line.start, line.end) for line in lines if line.boilerplate]
     names = [(start + s, end + s, camel) for s, e in spans
-             for start, end, camel in find_introduced_names(text[s:e], body, lexicon)]
+             for start, end, camel in find_introduced_names(text[s:e], body, lexicon)
+             if not any(a <= start + s < b for a, b in furniture)]  # "Facebook LinkedIn …"
     candidates = score_lead_lines(text, lines, zones, body, names, lexicon)
     covered = [(c.start, c.end) for c in candidates]
     early = end_of_early_prose(lines, zones)

@@ -140,3 +140,17 @@ def test_trailing_furniture_stays_out_of_the_description(records_of, lang, tail)
 def test_a_labelled_section_does_not_end_with_share_links(records_of):
     text = f"{TITLE}\n\nSyfte\n\n{PROSE['sv']}\n\nDela\n\nSkriv ut\n"
     assert records_of(text)[0].purpose.text == PROSE["sv"]
+
+
+def test_a_brand_named_twice_does_not_replace_the_heading(records_of):
+    text = (f"{TITLE}\n\nVi delar bilder på LinkedIn varje vecka. {PROSE['sv']}\n\n"
+            "Följ oss gärna på LinkedIn.\n")
+    assert records_of(text)[0].title == TITLE
+
+
+def test_a_camelcase_name_the_body_repeats_beats_a_quote_headline(records_of):
+    text = ("'Despite the headlines, people care' say the team behind a new befriending scheme\n\n"
+            "BridgeFriends, which launched a pilot in the spring, matches volunteers with "
+            "refugees. Volunteers who join BridgeFriends meet their match every week. "
+            f"{PROSE['en']}\n")
+    assert records_of(text)[0].title == "BridgeFriends"
