@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pipeline.categorise import categorise
 from pipeline.language import detect_language, lexicon_issues
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
-                             split_list_items, starts_capitalised, trim_span)
+                             split_list_items, starts_capitalised, strip_list_marker, trim_span)
+from pipeline.lead import collect_tags, end_before_furniture, first_prose_line
 from pipeline.lexicon import load_lexicon
 from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
                              Provenance, Source, TextField)
@@ -20,7 +21,7 @@ from pipeline.organisations import (expand_name, find_role_mentions,
                                     read_name_list)
 from pipeline.outcomes import record_outcomes
 from pipeline.segment import Segment
-from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
+from pipeline.titles import choose_title
 from pipeline.sentences import split_sentences
 from pipeline.zones import Zone, cut_zones
 
@@ -62,7 +63,10 @@ def extract_segment(doc: Document, lines: list[Line], segment: Segment,
     if segment.kind == "example":
         zones = example_zones(text, lines, segment, zones)
     draft = Draft()
-    read_labelled_zones(text, lines, zones, draft, page=segment.kind == "page")
+    if segment.kind == "item" and segment.title_span is not None:
+        draft.title = segment.title_span
+        draft.methods["title"] = "example_title"
+    read_labelled_zones(text, lines, zones, draft, page=segment.kind in ("page", "item"))
     read_unlabelled_zones(text, lines, zones, draft, segment)
     if segment.kind == "example":
         draft.methods["title"] = "example_title"
@@ -146,27 +150,45 @@ def read_header_value(field_name: str, value: str, draft: Draft) -> None:
 def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: Draft,
                           segment: Segment) -> None:
     """Find the title and the untitled description among the unlabelled lines."""
-    for n, zone in enumerate(zones):
+    if draft.title is None and segment.kind != "example":
+        best = choose_title(text, lines, zones)
+        if best is not None:
+            draft.title = (best.start, best.end)
+            draft.methods["title"] = best.method if best.method != "page_heading" else \
+                ("page_heading" if segment.kind == "page" else "header_line")
+    for zone in zones:
         if zone.field is not None or zone.empty:
             continue
-        first_prose = first_prose_line(lines, zone)
+        first_prose = first_prose_line(lines, zone, subheadings=segment.kind == "submission")
         lead_end = first_prose if first_prose is not None else zone.last
-        if draft.title is None and segment.kind != "example":
-            draft.title = pick_title(lines, zone.first, lead_end, draft.tags)
-            draft.methods["title"] = "page_heading" if segment.kind == "page" else "header_line"
-        elif segment.kind != "example":
+        if segment.kind != "example":
             collect_tags(lines, zone.first, lead_end, draft.tags)
         if first_prose is None:
             continue
-        span = trim_span(text, lines[first_prose].start, zone.end)
+        form = segment.kind == "submission"
+        span = trim_span(text, lines[first_prose].start, end_before_furniture(lines, zone, form))
         if "description" not in draft.sections and span[1] > span[0]:
             draft.sections["description"] = span
             draft.methods["description"] = "untitled_text"
-        else:
+        elif span[1] > span[0]:
             draft.loose_text.append(span)
-    if draft.title is None and "description" in draft.sections:
-        draft.title = title_from_self_introduction(text, draft.sections["description"])
-        draft.methods["title"] = "self_introduction"
+    if segment.kind == "item":
+        describe_listed_item(text, lines, segment, draft)
+
+
+def describe_listed_item(text: str, lines: list[Line], segment: Segment, draft: Draft) -> None:
+    """A listed initiative's bullet: without its marker; what follows its name describes it."""
+    if "description" in draft.sections:
+        start, end = draft.sections["description"]
+        draft.sections["description"] = strip_list_marker(text, start, end)
+    elif segment.title_span is not None:
+        line_end = lines[segment.title_line].end
+        start, end = trim_span(text, segment.title_span[1], line_end)
+        while start < end and text[start] in "-–—:, ":
+            start += 1
+        if end > start:
+            draft.sections["description"] = (start, end)
+            draft.methods["description"] = "untitled_text"
 
 
 def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:

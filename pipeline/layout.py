@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.lexicon import UPPER, LabelMatch, Lexicon
 
@@ -21,6 +22,18 @@ URL = re.compile(r"<?(?:https?://|www\.)[^\s<>]+>?", re.IGNORECASE)
 MAX_HEADING_WORDS = 12
 TAG_SEPARATOR = re.compile(r"\s[•|·]\s")   # "Boende • Hälsa • Språk" (a tag line)
 BREADCRUMB = re.compile(r"\s[/›>»]\s")     # "Goda exempel / Språkcafé"
+# Page furniture that is the same in every language: image file names, page counters.
+IMAGE_NAME = re.compile(
+    r"^\s*(?:[-*•]\s*)?(?:\S+\.(?:jpe?g|png|gif|webp|svg|tiff?|bmp|heic)"
+    r"|(?=\S*_)(?=(?:\S*?\d){6})[\w.-]+)\s*$", re.IGNORECASE)
+PAGE_COUNTER = re.compile(
+    r"^\s*(?:[^\W\d]+\.?\s+)?\d{1,4}\s*(?:\(\s*\d{1,4}\s*\)|/\s*\d{1,4}|\s[^\W\d]{1,3}\s+\d{1,4})\s*$")
+SIGNATURE = re.compile(r"^\s*/\s*\w{1,4}\s*$")  # an editor's initials closing a news item: "/sl"
+HEALTH_NOTICE = re.compile(r"\b(?:covid|corona|korona)", re.IGNORECASE)
+MAX_NOTICE_WORDS = 10
+MAX_CONSENT_WORDS = 40
+CONTACT_LINE = re.compile(r"@|\((?:at|ät)\)|\[(?:at|ät)\]|https?://|www\.|(?:\d[ ()./-]?){6,}",
+                          re.IGNORECASE)
 
 
 @dataclass
@@ -33,6 +46,7 @@ class Line:
     text: str
     label: LabelMatch | None = None
     question_part: bool = False  # a later line of a heading that spans lines
+    boilerplate: bool = False    # page furniture: banners, menus, bylines, share buttons
 
     @property
     def blank(self) -> bool:
@@ -62,9 +76,52 @@ def parse_lines(text: str, lexicon: Lexicon) -> list[Line]:
         position += len(raw) + 1
     for line in lines:
         if not line.blank:
-            line.label = lexicon.match_label(line.text)
+            line.boilerplate = is_boilerplate(line.text, lexicon)
+            line.label = None if line.boilerplate else lexicon.match_label(line.text)
     mark_question_headings(lines, lexicon)
     return lines
+
+
+def is_boilerplate(text: str, lexicon: Lexicon) -> bool:
+    """True for page furniture: consent banners, share and print links, bylines, file names."""
+    if IMAGE_NAME.match(text) or PAGE_COUNTER.match(text) or SIGNATURE.match(text) or \
+            not any(ch.isalnum() for ch in text):
+        return True
+    parts = [fold_furniture(part) for part in text.split("|")]
+    phrases, words = furniture_patterns(lexicon)
+    if any(part and phrases.fullmatch(part) for part in parts):
+        return True
+    folded = fold_furniture(text)
+    count = len(folded.split())
+    if count <= MAX_NOTICE_WORDS and HEALTH_NOTICE.search(folded):
+        return True
+    return count <= MAX_CONSENT_WORDS and bool(words.search(folded))
+
+
+def fold_furniture(text: str) -> str:
+    """Fold a line for furniture lookup: case, bullets, emphasis and end punctuation gone."""
+    text = re.sub(r"^[\s#*•>\-–]+|[\s*.!:|]+$", "", text)
+    return re.sub(r"\s+", " ", text).casefold()
+
+
+@lru_cache(maxsize=4)
+def furniture_patterns(lexicon: Lexicon) -> tuple[re.Pattern, re.Pattern]:
+    """Compile the lexicon's boilerplate lines ("*" is any text) and consent words."""
+    lines = sorted(lexicon.all_phrases("boilerplate_lines"), key=longest_first)
+    alternatives = [".*".join(re.escape(piece) for piece in phrase.split("*")) for phrase in lines]
+    words = sorted(lexicon.all_phrases("boilerplate_words"), key=longest_first)
+    return (re.compile("(?:" + "|".join(alternatives) + ")"),
+            re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.IGNORECASE))
+
+
+def longest_first(phrase: str) -> tuple[int, str]:
+    """Sort key for regex alternatives: longer phrases first, ties in a fixed order."""
+    return -len(phrase), phrase
+
+
+def is_contact_line(text: str) -> bool:
+    """True for a line holding an e-mail address, a web address or a phone number."""
+    return bool(CONTACT_LINE.search(text))
 
 
 def mark_question_headings(lines: list[Line], lexicon: Lexicon) -> None:

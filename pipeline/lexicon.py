@@ -154,6 +154,10 @@ class LanguageLexicon(BaseModel):
     phone_cues: list[str]
     country_forms: CountryForms
     outcomes: OutcomeCues
+    boilerplate_lines: list[str]  # whole lines of page furniture; "*" matches any text
+    boilerplate_words: list[str]  # words that mark a line as consent or script notice
+    name_nouns: list[str]         # noun forms that stand next to a name ("projektet X")
+    initiative_plurals: list[str]  # plural nouns that introduce a list of initiatives
 
     @field_validator("labels")
     @classmethod

@@ -2,7 +2,9 @@
 
 Works from structure only: a submission starts where the contact block of a form
 (organisation, name, e-mail, project name) begins again after a body of answers. A
-document with fewer than two such submissions is a single initiative.
+document with fewer than two such submissions is a single initiative, unless it lists
+initiatives the way news and funders' pages do (see `pipeline.compilations`): then each
+listed initiative is a block of its own and the page's preamble is none.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.compilations import find_listed_initiatives
 from pipeline.layout import BOLD_ITEM, LIST_ITEM, Line, starts_capitalised
 from pipeline.lexicon import SECTION_FIELDS
 
@@ -19,6 +22,7 @@ MIN_BODY_WORDS = 8        # a line this long is an answer, not part of a contact
 MIN_EXAMPLE_WORDS = 15    # prose under a nested example's title
 MAX_EXAMPLE_TITLE_WORDS = 8
 MIN_EXAMPLES = 2
+CONTACT_BLOCK_LINES = 3   # a new submission's contact block shows within this many lines
 
 
 @dataclass
@@ -27,15 +31,20 @@ class Segment:
 
     first: int
     last: int
-    kind: str  # "page", "submission" or "example"
+    kind: str  # "page", "submission", "item" (one of a page's listed initiatives) or "example"
     index: str
     title_line: int | None = None  # for examples: the bullet line holding the title
     children: list[Segment] = field(default_factory=list)
+    title_span: tuple[int, int] | None = None  # for items: where the listed name stands
 
 
 def segment_document(lines: list[Line]) -> list[Segment]:
     """Return the top-level segments of a document, each with its nested examples."""
     blocks = find_submissions(lines)
+    listed = find_listed_initiatives(lines) if len(blocks) < 2 else []
+    if listed:
+        return [Segment(item.first, item.last, "item", str(n + 1), title_line=item.title_line,
+                        title_span=item.title_span) for n, item in enumerate(listed)]
     if len(blocks) < 2:
         segments = [Segment(0, len(lines), "page", "1")]
     else:
@@ -53,7 +62,7 @@ def find_submissions(lines: list[Line]) -> list[tuple[int, int]]:
     for line in lines:
         label = line.label
         if label and label.field in OPENING_FIELDS:
-            if not starts or has_body:
+            if not starts or (has_body and opens_contact_block(lines, line.index)):
                 starts.append(line.index)
                 has_body = False
         elif label and label.field in SECTION_FIELDS:
@@ -63,6 +72,16 @@ def find_submissions(lines: list[Line]) -> list[tuple[int, int]]:
     blocks = [(start, starts[n + 1] if n + 1 < len(starts) else len(lines))
               for n, start in enumerate(starts)]
     return merge_bodiless_blocks(lines, blocks)
+
+
+def opens_contact_block(lines: list[Line], index: int) -> bool:
+    """A contact block names two things in a row (organisation and name, name and e-mail);
+    a lone phone number among a form's address lines does not start a new submission."""
+    fields = set()
+    for line in [line for line in lines[index:] if not line.blank][:CONTACT_BLOCK_LINES]:
+        if line.label and line.label.field in OPENING_FIELDS:
+            fields.add(line.label.field)
+    return len(fields) >= 2
 
 
 def merge_bodiless_blocks(lines: list[Line], blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:

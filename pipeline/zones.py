@@ -9,7 +9,10 @@ from pipeline.lexicon import HEADER_FIELDS, VALUE_FIELDS
 from pipeline.normalise import find_websites
 
 SHORT_VALUE_FIELDS = set(HEADER_FIELDS) | set(VALUE_FIELDS)
+LIST_ONLY_FIELDS = ("organisations_info",)  # a partner list: it ends where its bullets end
 MAX_WEBSITE_VALUE_WORDS = 12
+MAX_VALUE_LINES = 2        # a title value may wrap onto a second line, not more
+MAX_TITLE_VALUE_WORDS = 20
 
 
 @dataclass
@@ -48,6 +51,8 @@ def cut_zones(text: str, lines: list[Line], first: int, last: int,
             i += 1
             continue
         if label is None:
+            if open_zone is not None and list_has_ended(lines, open_zone, line):
+                open_zone = _close(zones, open_zone)  # prose after a partner list is not in it
             if open_zone is None:
                 open_zone = Zone(None, i, i + 1, line.start, line.end)
             _extend(open_zone, line)
@@ -62,8 +67,27 @@ def cut_zones(text: str, lines: list[Line], first: int, last: int,
         i += 1
     _close(zones, open_zone)
     for zone in zones:
+        if zone.field is not None and zone.field not in SHORT_VALUE_FIELDS:
+            drop_trailing_furniture(lines, zone)
         zone.start, zone.end = trim_span(text, zone.start, zone.end)
     return zones
+
+
+def drop_trailing_furniture(lines: list[Line], zone: Zone) -> None:
+    """A section does not end with a page's share links, banners or sign-up lines."""
+    last = zone.last - 1
+    while last > zone.first and (lines[last].blank or lines[last].boilerplate):
+        last -= 1
+    if last < zone.last - 1 and lines[last].end >= zone.start:
+        zone.end = min(zone.end, lines[last].end)
+
+
+def list_has_ended(lines: list[Line], zone: Zone, line: Line) -> bool:
+    """True at the first plain line after the list that makes up a list-only section."""
+    if zone.field not in LIST_ONLY_FIELDS or line.blank or line.is_list_item:
+        return False
+    body = [lines[i] for i in range(zone.first + 1, line.index) if not lines[i].blank]
+    return bool(body) and all(item.is_list_item for item in body)
 
 
 def start_section(lines: list[Line], index: int) -> Zone:
@@ -94,8 +118,16 @@ def read_value(text: str, lines: list[Line], index: int, last: int) -> tuple[Zon
     if following is None:
         return Zone(field, index, index + 1, line.end, line.end, label_line=index), index + 1
     first, final = following
+    if field == "title" and runs_on(lines, first, final):
+        final = first  # a title is a line; the rest of a glued block is not its value
     zone = Zone(field, index, final + 1, lines[first].start, lines[final].end, label_line=index)
     return zone, final + 1
+
+
+def runs_on(lines: list[Line], first: int, final: int) -> bool:
+    """True when a paragraph is too long to be one short value wrapped over lines."""
+    words = sum(lines[i].words for i in range(first, final + 1))
+    return final - first >= MAX_VALUE_LINES or words > MAX_TITLE_VALUE_WORDS
 
 
 def next_paragraph(lines: list[Line], start: int, last: int) -> tuple[int, int] | None:

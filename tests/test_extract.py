@@ -110,3 +110,13 @@ def test_a_short_note_without_labels_describes_no_initiative(make_document):
     document = make_document("Hej! Här kommer vår ansökan till expertmötet.\n\nMvh Anna\n")
     assert extract_document(document) == []
     assert document.issues[-1].code == "no_initiative"
+
+
+def test_prose_after_a_partner_list_is_the_description(records_of):
+    text = ("Facebook Twitter Hvis du deler indholdet, sætter udbyderen cookies på din computer.\n\n"
+            "Partnere:\n\n • Aarhus Kommune\n • Dansk Røde Kors\n\nProjektresumé\n\n"
+            "Projekt Sprogbroen hjælper nyankomne familier med at lære dansk gennem ugentlige "
+            "møder med frivillige i bydelen.\n")
+    [record] = records_of(text)
+    assert record.title == "Sprogbroen"
+    assert record.description.text.startswith("Projekt Sprogbroen hjælper")

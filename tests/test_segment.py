@@ -60,3 +60,77 @@ def test_bullets_with_text_on_the_same_line_are_not_examples(lexicon):
             "arbetsmarknaden:\n\n- **Mobilisera.** Att börja relatera till andra människor igen.\n"
             "- **Rusta.** Att våga börja göra saker och känna tilltro.\n")
     assert segments_of(text, lexicon)[0].children == []
+
+
+HEADED_COMPILATIONS = {
+    "en": ("Our programmes for newcomers",
+           [("Language Café", "The Language Café meets on Tuesdays so that newcomers can practise "
+             "English with volunteers over coffee."),
+            ("Job Buddies", "Job Buddies pairs each jobseeker with a working volunteer who helps "
+             "with applications and interviews."),
+            ("Family Walks", "Family Walks take parents and children to parks and forests near "
+             "the town every other Sunday.")]),
+    "sv": ("Våra verksamheter för nyanlända",
+           [("Språkcafé Norr", "Språkcafé Norr träffas på tisdagar så att nyanlända kan öva "
+             "svenska med volontärer över en kopp kaffe."),
+            ("Jobbkompis", "Jobbkompis ger varje arbetssökande en volontär som hjälper till med "
+             "ansökningar och intervjuer."),
+            ("Familjepromenader", "Familjepromenader tar föräldrar och barn till parker och skogar "
+             "nära staden varannan söndag.")]),
+    "fi": ("Toimintamme maahan muuttaneille",
+           [("Kielikahvila Pohjoinen", "Kielikahvila Pohjoinen kokoontuu tiistaisin, jotta "
+             "maahan muuttaneet voivat harjoitella suomea vapaaehtoisten kanssa."),
+            ("Työkaveri", "Työkaveri antaa jokaiselle työnhakijalle vapaaehtoisen, joka auttaa "
+             "hakemusten ja haastattelujen kanssa."),
+            ("Perhekävelyt", "Perhekävelyt vievät vanhemmat ja lapset puistoihin ja metsiin "
+             "kaupungin lähelle joka toinen sunnuntai.")]),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(HEADED_COMPILATIONS))
+def test_headings_echoed_by_their_prose_split_into_one_record_each(lexicon, lang):
+    intro, items = HEADED_COMPILATIONS[lang]
+    text = intro + "\n\n" + "".join(f"{name}\n\n{prose}\n\n" for name, prose in items)
+    segments = segments_of(text, lexicon)
+    assert [s.kind for s in segments] == ["item"] * len(items)
+    assert [segments_of(text, lexicon)[n].title_line for n in range(len(items))] == \
+        [text.split("\n").index(name) for name, _ in items]
+
+
+@pytest.mark.parametrize("lead, bullets", [
+    ("Rahoitettavat hankkeet:", ["Kotiin – Helsingin kaupunki", "Puistotreffit – Espoon seurakunta"]),
+    ("Projekterne i år:", ["Sprog i hverdagen - Aarhus Kommune", "Madklubben - Dansk Røde Kors"]),
+    ("The projects funded this year:", ["Bridges - Leeds City Council", "Open Doors - Refugee Action"]),
+])
+def test_bullets_under_a_plural_initiative_noun_are_one_initiative_each(records_of, lead,
+                                                                        bullets):
+    preamble = ("The fund received many applications this spring and chose the following "
+                "after a careful review by the board and the advisory group.")
+    text = preamble + "\n\n" + lead + "\n\n" + "".join(f" • {b}\n" for b in bullets)
+    records = records_of(text)
+    assert [r.title for r in records] == [b.split(" – ")[0].split(" - ")[0] for b in bullets]
+    assert all(r.parent_id is None for r in records)
+
+
+def test_subheadings_of_one_project_do_not_split_it(lexicon):
+    text = ("Mat och möten\n\nGruppen träffas varje vecka för att laga mat med nyanlända "
+            "familjer i stadsdelen.\n\nHur det började\n\nIdén kom från en förening som ville "
+            "skapa fler mötesplatser i området.\n\nVad vi har lärt oss\n\nDeltagarna vill "
+            "gärna fortsätta träffas även efter projektets slut.\n")
+    assert [s.kind for s in segments_of(text, lexicon)] == ["page"]
+
+
+@pytest.mark.parametrize("lang", sorted(HEADED_COMPILATIONS))
+def test_each_listed_initiative_is_titled_by_its_heading(records_of, lang):
+    intro, items = HEADED_COMPILATIONS[lang]
+    text = intro + "\n\n" + "".join(f"{name}\n\n{prose}\n\n" for name, prose in items)
+    records = records_of(text)
+    assert [r.title for r in records] == [name for name, _ in items]
+    assert [r.description.text for r in records] == [prose for _, prose in items]
+
+
+def test_a_phone_line_among_address_lines_does_not_start_a_new_submission(lexicon):
+    text = ("Hankkeen nimi: Kielipolku\n\nToimintalinja: Sosiaalinen osallisuus ja köyhyyden "
+            "torjunta koko maakunnassa\n\nPuhelinnumero: 0401234567\n\nPostinumero: 94100\n\n"
+            "Postitoimipaikka: Kemi\n\nYhteyshenkilön nimi: Anna Berg\n")
+    assert [s.kind for s in segments_of(text, lexicon)] == ["page"]

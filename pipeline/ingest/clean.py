@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.layout import IMAGE_NAME, PAGE_COUNTER
 from pipeline.lexicon import load_lexicon
 from pipeline.template import is_template_line
 
@@ -31,11 +32,11 @@ def normalise_text(text: str) -> str:
 
 
 def drop_noise_lines(lines: list[str]) -> list[str]:
-    """Drop bare ids (UUIDs, image hashes) and short photo-credit lines."""
+    """Drop bare ids (UUIDs, image hashes), image file names, page counters and photo credits."""
     prefixes = tuple(load_lexicon().all_phrases("noise_prefixes"))
     kept = []
     for line in lines:
-        if ID_LINE.match(line):
+        if ID_LINE.match(line) or IMAGE_NAME.match(line) or PAGE_COUNTER.match(line):
             continue
         folded = line.strip().casefold()
         if (folded.startswith(prefixes) and ":" in folded
