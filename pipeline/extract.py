@@ -13,7 +13,7 @@ from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs
 from pipeline.lexicon import load_lexicon
 from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
                              Provenance, Source, TextField)
-from pipeline.normalise import (find_countries, find_emails, find_period, find_websites,
+from pipeline.normalise import (find_countries, find_email_spans, find_emails, find_period, find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, merge_organisations)
@@ -251,7 +251,7 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
         title_lang=detect_language(title, prior=language)[0] if title else None,
         language=language,
         organisations=organisations,
-        contacts=[c for c in draft.contacts if c.email],
+        contacts=gather_contacts(text, draft, lines, segment, span),
         countries=gather_countries(text, draft, organisations, language, body, parent),
         websites=list(dict.fromkeys(draft.websites)),
         activities=[a for a in activities if a is not None],
@@ -302,6 +302,20 @@ def make_text_field(text: str, span: tuple[int, int], record_language: str,
     method = method or "untitled_text"
     return TextField(text=value, lang=lang, span=(start, end), lang_confidence=lang_confidence,
                      confidence=METHOD_CONFIDENCE[method], method=method)
+
+
+def gather_contacts(text: str, draft: Draft, lines: list[Line], segment: Segment,
+                    span: tuple[int, int]) -> list[Contact]:
+    """Labelled contacts, then the e-mails written anywhere else in the segment."""
+    contacts = [c for c in draft.contacts if c.email]
+    known = {c.email.casefold() for c in contacts}
+    children = [(lines[c.first].start, lines[c.last - 1].end) for c in segment.children]
+    for start, _, email in find_email_spans(text[span[0]:span[1]]):
+        if email.casefold() in known or any(a <= span[0] + start < b for a, b in children):
+            continue
+        known.add(email.casefold())
+        contacts.append(Contact(name=None, email=email))
+    return contacts
 
 
 def gather_organisations(text: str, draft: Draft, language: str,

@@ -64,6 +64,12 @@ class LanguageLexicon(BaseModel):
     origin_words: list[str]
     list_joiners: list[str]
     org_suffixes: list[str]
+    email_at_words: list[str]
+    email_dot_words: list[str]
+    home_country: str | None
+    org_type_words: list[str]
+    org_type_heads: list[str]
+    role_headings: dict[str, list[str]]
     period: dict[str, list[str]]
     months: dict[str, int]
     levels: dict[str, list[str]]
@@ -91,6 +97,13 @@ class LanguageLexicon(BaseModel):
     def check_roles(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         if set(value) != set(ROLES):
             raise ValueError(f"roles must be exactly {ROLES}")
+        return value
+
+    @field_validator("role_headings")
+    @classmethod
+    def check_role_headings(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if set(value) != set(ROLES):
+            raise ValueError(f"role_headings must be exactly {ROLES}")
         return value
 
     @field_validator("levels")
