@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.categorise import categorise
+from pipeline.domains import countries_from_domains, home_country
 from pipeline.language import detect_language
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
                              split_list_items, starts_capitalised, trim_span)
@@ -29,7 +30,7 @@ METHOD_CONFIDENCE = {
     "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
     "more_info_link": 0.8, "header_line": 0.75, "question_heading": 0.75, "untitled_text": 0.7,
     "role_cue": 0.7, "self_introduction": 0.6, "text_mention": 0.6, "text_pattern": 0.6,
-    "inherited": 0.5,
+    "inherited": 0.5, "web_domain": 0.6, "language_default": 0.4,
     "keywords": 0.7,  # routine: categories are not queued for review on method alone
 }
 
@@ -245,14 +246,16 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
                   for s in draft.activities]
     title = text[draft.title[0]:draft.title[1]].strip().strip("*").strip() if draft.title else None
     organisations = gather_organisations(text, draft, language, parent)
+    contacts = gather_contacts(text, draft, lines, segment, span)
     record = Initiative(
         id=make_record_id(doc.sha256, segment.index, text[span[0]:span[1]]),
         title=title or None,
         title_lang=detect_language(title, prior=language)[0] if title else None,
         language=language,
         organisations=organisations,
-        contacts=gather_contacts(text, draft, lines, segment, span),
-        countries=gather_countries(text, draft, organisations, language, body, parent),
+        contacts=contacts,
+        countries=gather_countries(text, draft, organisations, language, body, parent,
+                                   [c.email for c in contacts]),
         websites=list(dict.fromkeys(draft.websites)),
         activities=[a for a in activities if a is not None],
         implementation_level=next((parse_level(v) for v in draft.values.get("level", [])
@@ -353,21 +356,40 @@ def self_introduced(text: str, draft: Draft, language: str) -> list[Organisation
 
 
 def gather_countries(text: str, draft: Draft, organisations: list[Organisation], language: str,
-                     body: str, parent: Initiative | None) -> list[str]:
-    """Countries stated by label or organisation; else those the text names; else the parent's."""
+                     body: str, parent: Initiative | None,
+                     emails: list[str] | None = None) -> list[str]:
+    """Countries by the strongest evidence: label, organisations, text, domains, language."""
     countries: list[str] = []
     for value in draft.values.get("country", []):
         countries += find_countries(value, language) or []
     countries += [o.country for o in organisations if o.country]
     draft.methods["countries"] = "form_label"
+    loose = "\n".join(text[s:e] for s, e in draft.loose_text)
     if not countries:
-        loose = "\n".join(text[s:e] for s, e in draft.loose_text)
-        countries = find_countries(body + "\n" + loose, language)
+        countries = prefer_home_country(find_countries(body + "\n" + loose, language), language)
         draft.methods["countries"] = "text_mention"
     if not countries and parent:
         countries = list(parent.countries)
         draft.methods["countries"] = "inherited"
+    if not countries:
+        countries = countries_from_domains(draft.websites, emails or [])
+        draft.methods["countries"] = "web_domain"
+    if not countries and home_country(language) and not states_wide_scope(body + "\n" + loose):
+        countries = [home_country(language)]
+        draft.methods["countries"] = "language_default"
     return list(dict.fromkeys(countries))
+
+
+def states_wide_scope(text: str) -> bool:
+    """True when the text says the initiative spans several countries ("across the EU")."""
+    folded = " ".join(text.casefold().split())
+    return any(phrase in folded for phrase in load_lexicon().all_phrases("international_scope"))
+
+
+def prefer_home_country(named: list[str], language: str) -> list[str]:
+    """A text in the language of a country it names is about that country; others are origins."""
+    home = home_country(language)
+    return [home] if home in named else named
 
 
 def gather_period(text: str, draft: Draft, language: str) -> Period:

@@ -66,6 +66,7 @@ class LanguageLexicon(BaseModel):
     org_suffixes: list[str]
     email_at_words: list[str]
     email_dot_words: list[str]
+    international_scope: list[str]
     home_country: str | None
     org_type_words: list[str]
     org_type_heads: list[str]
