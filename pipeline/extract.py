@@ -16,8 +16,11 @@ from pipeline.models import (Contact, Document, Initiative, Issue, Organisation,
                              Provenance, Source, TextField)
 from pipeline.normalise import (find_countries, find_email_spans, find_emails, find_period, find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
+from pipeline.org_mentions import (base_forms, find_heading_organisations,
+                                   find_typed_organisations)
 from pipeline.organisations import (expand_name, find_role_mentions,
-                                    find_self_introduced_organisation, merge_organisations)
+                                    find_self_introduced_organisation, merge_organisations,
+                                    same_organisation)
 from pipeline.segment import Segment
 from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
 from pipeline.sentences import split_sentences
@@ -245,7 +248,7 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     activities = [make_text_field(text, s, language, draft.methods.get("activities"))
                   for s in draft.activities]
     title = text[draft.title[0]:draft.title[1]].strip().strip("*").strip() if draft.title else None
-    organisations = gather_organisations(text, draft, language, parent)
+    organisations = gather_organisations(text, draft, language, parent, span)
     contacts = gather_contacts(text, draft, lines, segment, span)
     record = Initiative(
         id=make_record_id(doc.sha256, segment.index, text[span[0]:span[1]]),
@@ -321,29 +324,50 @@ def gather_contacts(text: str, draft: Draft, lines: list[Line], segment: Segment
     return contacts
 
 
-def gather_organisations(text: str, draft: Draft, language: str,
-                         parent: Initiative | None) -> list[Organisation]:
-    """Labelled organisations first, then those named after role cues in the text."""
+def gather_organisations(text: str, draft: Draft, language: str, parent: Initiative | None,
+                         span: tuple[int, int] | None = None) -> list[Organisation]:
+    """Labelled organisations, then role headings, role cues, type-word names, self-introductions."""
     labelled = list(draft.organisations)
+    headed = find_heading_organisations(text[span[0]:span[1]]) if span else []
     mentioned: list[Organisation] = []
+    typed: list[str] = []
     spans = list(draft.sections.values()) + draft.activities + draft.loose_text
     for start, end in spans:
         for s, e in split_sentences(text[start:end], language):
-            mentioned += find_role_mentions(text[start + s:start + e], language)
+            sentence = text[start + s:start + e]
+            mentioned += find_role_mentions(sentence, language)
+            typed += find_typed_organisations(sentence)
     context = "\n".join(text[s:e] for s, e in spans)
     for org in mentioned:
         org.name = expand_name(org.name, context)
         if labelled and org.role == "implementing":
             org.role = "partner"  # the form names the implementer; others running it are partners
-    found = labelled + mentioned
-    draft.methods["organisations"] = "form_label" if labelled else "role_cue"
-    if parent and not any(o.role in ("implementing", "coordinator") for o in found):
+    found = labelled + headed + mentioned
+    draft.methods["organisations"] = "form_label" if labelled or headed else "role_cue"
+    if not has_implementer(found):
         introduced = self_introduced(text, draft, language)
-        draft.methods["organisations"] = "self_introduction" if introduced else "inherited"
-        found = (introduced or [o for o in parent.organisations if o.role == "implementing"]
-                 ) + found
+        if introduced or parent:
+            draft.methods["organisations"] = "self_introduction" if introduced else "inherited"
+            found = (introduced or [o for o in parent.organisations if o.role == "implementing"]
+                     ) + found
+    if not labelled and not parent:  # forms and their examples name their organisations
+        found += [Organisation(name=name, role="partner") for name in typed
+                  if not any(same_organisation(Organisation(name=name, role="partner"), o)
+                             for o in found)]
+    first = next((o for o in found if o.role == "partner" and o.name in typed), None)
+    if first and not has_implementer(found):
+        first.role = "implementing"  # the first organisation a page names is taken as its own
+        draft.methods["organisations"] = "text_mention"
+    bases = base_forms([o.name for o in found])
+    for org in found:
+        org.name = bases.get(org.name, org.name)
     draft.methods["funding"] = "role_cue"
     return merge_organisations(found)
+
+
+def has_implementer(organisations: list[Organisation]) -> bool:
+    """True when one of the organisations runs or coordinates the initiative."""
+    return any(o.role in ("implementing", "coordinator") for o in organisations)
 
 
 def self_introduced(text: str, draft: Draft, language: str) -> list[Organisation]:

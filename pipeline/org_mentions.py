@@ -1,0 +1,225 @@
+"""Find organisations without a role cue: under role headings, and by organisation-type words.
+
+Partner lists (`Partners:` then `Name, Country` bullets), glued card labels
+("ProjektägareX"), names ending in a type word ("Alvesta kommun", "Setlementti ry",
+"Sanitetsforening") and inflected mentions ("SPR:n", "Folkehjelps") are read here; the
+words themselves are lexicon data (`role_headings`, `org_type_words`, `org_type_heads`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipeline.lexicon import ROLES, load_lexicon, normalise_label
+from pipeline.models import Organisation
+from pipeline.normalise import split_trailing_country
+
+BULLET = re.compile(r"^\s*(?:[-*•▪◦–]|\d{1,2}[.)])\s+")
+# Words inside one name ("Rädda Barnen i Alvesta"); list joiners ("och", "og") end a name.
+NAME_CONNECTORS = {"i", "for", "för", "of", "af", "av", "de", "der", "des", "du", "la", "le",
+                   "für", "van", "on"}
+ARTICLES = {"the", "a", "an"}
+MAX_ITEM_WORDS = 10
+MAX_RUN = 6
+# "SPR:n", "ry:n", "EU:ssa": a Finnish case ending after a colon is never part of the name.
+COLON_CASE = re.compile(r"^(.*\w):[a-zåäö]{1,4}$")
+
+
+@lru_cache(maxsize=1)
+def role_heading_index() -> dict[str, str]:
+    """Map every language's folded role headings to their role."""
+    index: dict[str, str] = {}
+    for lang in sorted(load_lexicon().languages):
+        for role in ROLES:
+            for heading in load_lexicon().languages[lang].role_headings[role]:
+                index.setdefault(normalise_label(heading), role)
+    return index
+
+
+def find_heading_organisations(text: str) -> list[Organisation]:
+    """Read organisations under role headings: inline, glued, or as the list that follows."""
+    lines = text.split("\n")
+    found: list[Organisation] = []
+    for n, line in enumerate(lines):
+        role, value = match_role_heading(line)
+        if role is None:
+            continue
+        items = [value] if value else following_items(lines[n + 1:])
+        for item in items:
+            name, country = split_trailing_country(BULLET.sub("", item).strip())
+            name = name.split(",")[0].strip() if country is None else name
+            if looks_like_name(name):
+                found.append(Organisation(name=normalise_inflection(name), role=role,
+                                          country=country))
+    return found
+
+
+def match_role_heading(line: str) -> tuple[str | None, str]:
+    """Return (role, inline value) when a line is a role heading, else (None, "")."""
+    stripped = BULLET.sub("", line).strip().strip("*").strip()
+    if not stripped:
+        return None, ""
+    index = role_heading_index()
+    key = normalise_label(stripped)
+    if key in index:
+        return index[key], ""
+    head, sep, tail = stripped.partition(":")
+    if sep and normalise_label(head) in index and tail.strip():
+        return index[normalise_label(head)], tail.strip()
+    for heading in sorted(index, key=len, reverse=True):
+        rest = stripped[len(heading):]
+        # a card that lost its separator: "ProjektägareInstitutionen för …"
+        if (len(heading) >= 6 and stripped.casefold().startswith(heading) and rest[:1].isupper()
+                and stripped[:1].isupper()):
+            return index[heading], rest.strip()
+    return None, ""
+
+
+def following_items(lines: list[str]) -> list[str]:
+    """The bullets (or the one short line) directly after a heading."""
+    items: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if items:
+                break
+            continue
+        if BULLET.match(line):
+            items.append(line)
+            continue
+        if not items and match_role_heading(line)[0] is None:
+            return [line]
+        break
+    return items
+
+
+def looks_like_name(text: str) -> bool:
+    """A short capitalised value, not a sentence."""
+    words = text.split()
+    return (0 < len(words) <= MAX_ITEM_WORDS and text[:1].isupper() and not text.endswith(".")
+            and not re.search(r"\d{3}", text))
+
+
+@lru_cache(maxsize=1)
+def type_words() -> tuple[set[str], set[str], tuple[str, ...]]:
+    """Organisation-type words of every language: final words, leading words, compound endings."""
+    lexicon = load_lexicon()
+    endings = tuple(sorted(lexicon.all_phrases("org_suffixes"), key=len, reverse=True))
+    return lexicon.all_phrases("org_type_words"), lexicon.all_phrases("org_type_heads"), endings
+
+
+def find_typed_organisations(sentence: str) -> list[str]:
+    """Names made by an organisation-type word: "Alvesta kommun", "Stiftelsen X", "Xforeningen"."""
+    finals, heads, endings = type_words()
+    tokens = glue_compounds(sentence).split()
+    names: list[str] = []
+    n = 0
+    while n < len(tokens):
+        word = bare(tokens[n])
+        folded = word.casefold()
+        end = None
+        if folded in finals and n and is_capitalised(bare(tokens[n - 1])):
+            end = n
+            while end + 1 < len(tokens) and bare(tokens[end + 1]).casefold() in finals \
+                    and bare(tokens[end + 1]).islower() and not tokens[end].endswith((",", ".", ":")):
+                end += 1
+            start = run_start(tokens, n)
+        elif folded in heads and is_capitalised(word) and n + 1 < len(tokens) \
+                and is_capitalised(bare(tokens[n + 1])):
+            start, end = n, run_end(tokens, n + 1)
+        elif folded.endswith(endings) and folded not in endings and len(word) > 6 and (
+                is_capitalised(word) or (n and is_capitalised(bare(tokens[n - 1])))):
+            start, end = run_start(tokens, n), n
+        if end is None:
+            n += 1
+            continue
+        while start < end and bare(tokens[start]).casefold() in common_words():
+            start += 1  # a sentence-initial "I" or "Projektet" is not part of the name
+        if start == end and folded in finals:
+            n = end + 1
+            continue  # "The municipality", "kommunen": a type word alone names nobody
+        name = " ".join(bare(t) if i in (start, end) else t for i, t in
+                        enumerate(tokens[start:end + 1], start)).strip(" ,.;:")
+        if end + 1 < len(tokens) and re.fullmatch(r"\([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]{1,9}\)[.,;:]?",
+                                                  tokens[end + 1]):
+            name += " " + tokens[end + 1].rstrip(".,;:")  # "… direktoratet (IMDi)": one name
+            end += 1
+        if name and name[0].isupper():
+            names.append(normalise_inflection(name.replace("\x02", " ")))
+        n = end + 1
+    return names
+
+
+@lru_cache(maxsize=1)
+def common_words() -> set[str]:
+    """Words that open a sentence but never a name: function words, initiative nouns."""
+    lexicon = load_lexicon()
+    words = set(NAME_CONNECTORS) | ARTICLES
+    for key in ("name_stopwords", "origin_words", "kickers", "initiative_nouns",
+                "list_joiners"):
+        words |= lexicon.all_phrases(key)
+    return words
+
+
+def run_start(tokens: list[str], n: int) -> int:
+    """Walk back over the capitalised words (and inner connectors) before position n."""
+    start = n
+    while start - 1 >= 0 and n - start < MAX_RUN:
+        previous = tokens[start - 1]
+        if previous.endswith((",", ".", ":", ";")) or previous.startswith(("(", "«", '"')):
+            break
+        if is_capitalised(bare(previous)):
+            start -= 1
+        elif previous.casefold() in NAME_CONNECTORS and start - 2 >= 0 \
+                and is_capitalised(bare(tokens[start - 2])) \
+                and not tokens[start - 2].endswith((",", ".")):
+            start -= 2
+        else:
+            break
+    return start
+
+
+def run_end(tokens: list[str], n: int) -> int:
+    """Walk forward over capitalised words from position n."""
+    end = n
+    while end + 1 < len(tokens) and end - n < MAX_RUN and is_capitalised(bare(tokens[end + 1])) \
+            and not tokens[end].endswith((",", ".", ":", ";")):
+        end += 1
+    return end
+
+
+def glue_compounds(text: str) -> str:
+    """Keep "Integrerings- og mangfoldsdirektoratet" and "asyl-, migrations- och" one word."""
+    joiners = "|".join(sorted((re.escape(j) for j in load_lexicon().all_phrases("list_joiners")
+                               if " " not in j), key=len, reverse=True))
+    return re.sub(rf"(?<=\w)-(,?)\s+(?:({joiners})\s+)?(?=\w)",
+                  lambda m: "-" + m.group(1) + "\x02" + (m.group(2) + "\x02" if m.group(2) else ""),
+                  text)
+
+
+def bare(token: str) -> str:
+    """A token without punctuation around it or a colon-marked case ending."""
+    word = token.strip(".,;:!?()«»\"”“'’")
+    match = COLON_CASE.match(word)
+    return match.group(1) if match else word
+
+
+def is_capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper() and any(ch.isalpha() for ch in word)
+
+
+def normalise_inflection(name: str) -> str:
+    """Drop a case ending that a colon marks ("SPR:n" → "SPR"); other forms stay as written."""
+    words = name.split()
+    if words:
+        match = COLON_CASE.match(words[-1])
+        if match:
+            words[-1] = match.group(1)
+    return " ".join(words)
+
+
+def base_forms(names: list[str]) -> dict[str, str]:
+    """Map a Nordic -s genitive to a name the same text also gives without it."""
+    attested = {n.casefold(): n for n in names}
+    return {n: attested[n.casefold()[:-1]] for n in names
+            if n.endswith("s") and n.casefold()[:-1] in attested}
