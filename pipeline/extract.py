@@ -332,11 +332,13 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
     mentioned: list[Organisation] = []
     typed: list[str] = []
     spans = list(draft.sections.values()) + draft.activities + draft.loose_text
+    vocabulary = set(re.findall(r"(?<![\w-])[^\W\d_A-ZÅÄÖÆØ][\w-]*", text[span[0]:span[1]])
+                     ) if span else set()
     for start, end in spans:
         for s, e in split_sentences(text[start:end], language):
             sentence = text[start + s:start + e]
             mentioned += find_role_mentions(sentence, language)
-            typed += find_typed_organisations(sentence)
+            typed += find_typed_organisations(sentence, vocabulary)
     context = "\n".join(text[s:e] for s, e in spans)
     for org in mentioned:
         org.name = expand_name(org.name, context)

@@ -20,6 +20,7 @@ BULLET = re.compile(r"^\s*(?:[-*•▪◦–]|\d{1,2}[.)])\s+")
 NAME_CONNECTORS = {"i", "for", "för", "of", "af", "av", "de", "der", "des", "du", "la", "le",
                    "für", "van", "on"}
 ARTICLES = {"the", "a", "an"}
+ACRONYM = re.compile(r"\([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]{1,9}\)[.,;:]?")
 MAX_ITEM_WORDS = 10
 MAX_RUN = 6
 # "SPR:n", "ry:n", "EU:ssa": a Finnish case ending after a colon is never part of the name.
@@ -108,46 +109,74 @@ def type_words() -> tuple[set[str], set[str], tuple[str, ...]]:
     return lexicon.all_phrases("org_type_words"), lexicon.all_phrases("org_type_heads"), endings
 
 
-def find_typed_organisations(sentence: str) -> list[str]:
-    """Names made by an organisation-type word: "Alvesta kommun", "Stiftelsen X", "Xforeningen"."""
-    finals, heads, endings = type_words()
+def find_typed_organisations(sentence: str, vocabulary: set[str] | None = None) -> list[str]:
+    """Names made by an organisation-type word: "Alvesta kommun", "Stiftelsen X", "Xforeningen".
+
+    `vocabulary` holds the document's lower-case words: a capitalised word found there too
+    ("Sluttrapport") is a common noun and ends a name that a type word opens.
+    """
     tokens = glue_compounds(sentence).split()
     names: list[str] = []
     n = 0
     while n < len(tokens):
-        word = bare(tokens[n])
-        folded = word.casefold()
-        end = None
-        if folded in finals and n and is_capitalised(bare(tokens[n - 1])):
-            end = n
-            while end + 1 < len(tokens) and bare(tokens[end + 1]).casefold() in finals \
-                    and bare(tokens[end + 1]).islower() and not tokens[end].endswith((",", ".", ":")):
-                end += 1
-            start = run_start(tokens, n)
-        elif folded in heads and is_capitalised(word) and n + 1 < len(tokens) \
-                and is_capitalised(bare(tokens[n + 1])):
-            start, end = n, run_end(tokens, n + 1)
-        elif folded.endswith(endings) and folded not in endings and len(word) > 6 and (
-                is_capitalised(word) or (n and is_capitalised(bare(tokens[n - 1])))):
-            start, end = run_start(tokens, n), n
-        if end is None:
+        found = match_type_word(tokens, n, vocabulary or set())
+        if found is None:
             n += 1
             continue
+        start, end = found
         while start < end and bare(tokens[start]).casefold() in common_words():
             start += 1  # a sentence-initial "I" or "Projektet" is not part of the name
-        if start == end and folded in finals:
+        if start == end and bare(tokens[end]).casefold() in type_words()[0]:
             n = end + 1
-            continue  # "The municipality", "kommunen": a type word alone names nobody
-        name = " ".join(bare(t) if i in (start, end) else t for i, t in
-                        enumerate(tokens[start:end + 1], start)).strip(" ,.;:")
-        if end + 1 < len(tokens) and re.fullmatch(r"\([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]{1,9}\)[.,;:]?",
-                                                  tokens[end + 1]):
+            continue  # "The municipality", "Kommunen": a type word alone names nobody
+        words = [bare(t) if i in (start, end) else t for i, t in
+                 enumerate(tokens[start:end + 1], start)]
+        words[-1] = base_of_genitive(words[-1])
+        name = " ".join(words).strip(" ,.;:")
+        if end + 1 < len(tokens) and ACRONYM.fullmatch(tokens[end + 1]):
             name += " " + tokens[end + 1].rstrip(".,;:")  # "… direktoratet (IMDi)": one name
             end += 1
         if name and name[0].isupper():
             names.append(normalise_inflection(name.replace("\x02", " ")))
         n = end + 1
     return names
+
+
+def match_type_word(tokens: list[str], n: int, vocabulary: set[str]) -> tuple[int, int] | None:
+    """Return the (first, last) token of a name that the type word at position n makes."""
+    finals, heads, endings = type_words()
+    word = bare(tokens[n])
+    folded = base_of_genitive(word).casefold()
+    previous_capitalised = n > 0 and is_capitalised(bare(tokens[n - 1])) and not tokens[
+        n - 1].endswith((",", ".", ":", ";", "/"))
+    following = bare(tokens[n + 1]) if n + 1 < len(tokens) else ""
+    if folded in finals and previous_capitalised:
+        end = n
+        while end + 1 < len(tokens) and bare(tokens[end + 1]).casefold() in finals \
+                and bare(tokens[end + 1]).islower() and not tokens[end].endswith((",", ".", ":")):
+            end += 1  # "Setlementti ry", "Verein e.V."
+        return run_start(tokens, n), end
+    if folded in heads and is_capitalised(word) and is_capitalised(following) \
+            and not tokens[n].endswith((",", ".", ":")):
+        return n, run_end(tokens, n + 1, vocabulary)
+    compound = folded.endswith(endings) and folded not in endings and len(word) > 6
+    if compound and (is_capitalised(word) or previous_capitalised):
+        return run_start(tokens, n), n
+    if (compound or folded in finals or folded in heads) and word.islower() \
+            and not tokens[n].endswith((",", ".", ":", ";")) and is_capitalised(following) \
+            and following.casefold() not in common_words():
+        return n + 1, run_end(tokens, n + 1, vocabulary)  # "selskabet KAB", "föreningen X"
+    return None
+
+
+def base_of_genitive(word: str) -> str:
+    """Drop the Nordic genitive -s of a type word ("kommuns", "Frivilligsentrals")."""
+    finals, heads, endings = type_words()
+    folded = word.casefold()
+    if len(word) > 3 and folded.endswith("s") and folded not in finals and (
+            folded[:-1] in finals or folded[:-1].endswith(endings)):
+        return word[:-1]
+    return word
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +195,8 @@ def run_start(tokens: list[str], n: int) -> int:
     start = n
     while start - 1 >= 0 and n - start < MAX_RUN:
         previous = tokens[start - 1]
-        if previous.endswith((",", ".", ":", ";")) or previous.startswith(("(", "«", '"')):
+        if previous.endswith((",", ".", ":", ";", "/")) or previous.startswith(("(", "«", '"')) \
+                or tokens[start].startswith((",", ";")):
             break
         if is_capitalised(bare(previous)):
             start -= 1
@@ -179,10 +209,11 @@ def run_start(tokens: list[str], n: int) -> int:
     return start
 
 
-def run_end(tokens: list[str], n: int) -> int:
-    """Walk forward over capitalised words from position n."""
+def run_end(tokens: list[str], n: int, vocabulary: set[str]) -> int:
+    """Walk forward over capitalised words from position n, stopping at common nouns."""
     end = n
     while end + 1 < len(tokens) and end - n < MAX_RUN and is_capitalised(bare(tokens[end + 1])) \
+            and bare(tokens[end + 1]).casefold() not in vocabulary \
             and not tokens[end].endswith((",", ".", ":", ";")):
         end += 1
     return end

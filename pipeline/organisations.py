@@ -16,6 +16,7 @@ from spacy.matcher import PhraseMatcher
 from pipeline.lexicon import LANGUAGES, ROLES, load_lexicon
 from pipeline.models import Organisation
 from pipeline.normalise import country_code
+from pipeline.org_mentions import glue_compounds
 from pipeline.sentences import load_pipeline
 
 CONNECTORS = {"i", "och", "og", "of", "on", "for", "för", "af", "av", "de", "la", "by", "and",
@@ -78,7 +79,7 @@ def find_funded_compounds(sentence: str, lang: str) -> list[Organisation]:
     """Read funders written into a compound: "EU-finansierat", "ESF-funded"."""
     suffixes = load_lexicon().languages.get(lang, load_lexicon().languages["en"]).funded_suffixes
     alternatives = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
-    pattern = rf"\b([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]*)(?:-|\s)(?:{alternatives})\b"
+    pattern = rf"\b([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]*)(?:-|\s)(?:{alternatives})(?![^\W\d_])"
     found = []
     for match in re.finditer(pattern, sentence):
         name = match.group(1)
@@ -93,13 +94,18 @@ def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
     text = re.split(r"(?<=[^\s.A-ZÅÄÖ])\.(?:\s|$)|;", text, maxsplit=1)[0]
     joiners = sorted(lexicon.list_joiners, key=len, reverse=True)
     pattern = r",|\s(?:" + "|".join(re.escape(j) for j in joiners) + r")\s"
-    parts = [p.strip() for p in re.split(pattern, protect_parentheses(text))]
+    parts = [p.strip().replace("\x02", " ") for p in
+             re.split(pattern, glue_compounds(protect_parentheses(text)))]
     names: list[tuple[str, str | None]] = []
     for n, part in enumerate(parts):
         part = restore_parentheses(part)
         part = drop_descriptor(part)
         if not part:
             continue
+        if names and not starts_upper(part) and not read_origin(part) and not (
+                len(part.split()) == 1 and part.casefold().rstrip(".,").endswith(
+                    tuple(s.casefold() for s in lexicon.org_suffixes))):
+            break  # "Med midler fra X, produserer Y …": the list ended with X
         origin = read_origin(part)
         if origin and origin[0] == "":
             if names:
