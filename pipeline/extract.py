@@ -16,8 +16,8 @@ from pipeline.models import (Contact, Document, Initiative, Issue, Organisation,
                              Provenance, Source, TextField)
 from pipeline.normalise import (find_countries, find_email_spans, find_emails, find_period, find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
-from pipeline.org_mentions import (base_forms, find_heading_organisations,
-                                   find_typed_organisations)
+from pipeline.org_mentions import (attested_base, base_forms, find_heading_organisations,
+                                   find_joint_organisations, find_typed_organisations)
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, merge_organisations,
                                     same_organisation)
@@ -338,6 +338,8 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
         for s, e in split_sentences(text[start:end], language):
             sentence = text[start + s:start + e]
             mentioned += find_role_mentions(sentence, language)
+            mentioned += [Organisation(name=name, role="implementing")
+                          for name in find_joint_organisations(sentence)]
             typed += find_typed_organisations(sentence, vocabulary)
     context = "\n".join(text[s:e] for s, e in spans)
     for org in mentioned:
@@ -360,9 +362,10 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
     if first and not has_implementer(found):
         first.role = "implementing"  # the first organisation a page names is taken as its own
         draft.methods["organisations"] = "text_mention"
+    page = text[span[0]:span[1]] if span else context
     bases = base_forms([o.name for o in found])
     for org in found:
-        org.name = bases.get(org.name, org.name)
+        org.name = attested_base(bases.get(org.name, org.name), page, language)
     draft.methods["funding"] = "role_cue"
     return merge_organisations(found)
 

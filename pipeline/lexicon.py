@@ -70,6 +70,8 @@ class LanguageLexicon(BaseModel):
     home_country: str | None
     org_type_words: list[str]
     org_type_heads: list[str]
+    genitive_endings: list[str]
+    joint_cues: list[str]
     role_headings: dict[str, list[str]]
     period: dict[str, list[str]]
     months: dict[str, int]

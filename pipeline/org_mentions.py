@@ -18,7 +18,7 @@ from pipeline.normalise import split_trailing_country
 BULLET = re.compile(r"^\s*(?:[-*•▪◦–]|\d{1,2}[.)])\s+")
 # Words inside one name ("Rädda Barnen i Alvesta"); list joiners ("och", "og") end a name.
 NAME_CONNECTORS = {"i", "for", "för", "of", "af", "av", "de", "der", "des", "du", "la", "le",
-                   "für", "van", "on"}
+                   "für", "van"}
 ARTICLES = {"the", "a", "an"}
 ACRONYM = re.compile(r"\([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]{1,9}\)[.,;:]?")
 MAX_ITEM_WORDS = 10
@@ -254,3 +254,49 @@ def base_forms(names: list[str]) -> dict[str, str]:
     attested = {n.casefold(): n for n in names}
     return {n: attested[n.casefold()[:-1]] for n in names
             if n.endswith("s") and n.casefold()[:-1] in attested}
+
+
+def find_joint_organisations(sentence: str) -> list[str]:
+    """Read the names before a joint cue: "X:n ja Y:n yhteinen hanke", "X och Y:s gemensamma projekt"."""
+    lexicon = load_lexicon()
+    cues = "|".join(sorted(map(re.escape, lexicon.all_phrases("joint_cues")), key=len,
+                           reverse=True))
+    match = re.search(rf"(?<!\w)(?:{cues})(?!\w)", sentence, re.IGNORECASE)
+    if not match:
+        return []
+    joiners = "|".join(sorted((re.escape(j) for j in lexicon.all_phrases("list_joiners")),
+                              key=len, reverse=True))
+    parts = re.split(rf",\s*|\s+(?:{joiners})\s+", glue_compounds(sentence[:match.start()]))
+    names: list[str] = []
+    for part in reversed(parts):
+        tokens = part.split()
+        last = len(tokens) - 1
+        if last >= 1 and not is_capitalised(bare(tokens[last])):
+            last -= 1  # a lower-case type word closes the name: "Töölön seurakunnan"
+        if not tokens or not is_capitalised(bare(tokens[last])):
+            break
+        start = run_start(tokens, last)
+        while start < len(tokens) - 1 and bare(tokens[start]).casefold() in common_words():
+            start += 1
+        name = " ".join(tokens[start:]).strip(" ,.;:").replace("\x02", " ")
+        names.insert(0, normalise_inflection(re.sub(r"['’]s$", "", name)))
+        if start > 0:
+            break  # the list began inside this part
+    return names
+
+
+def attested_base(name: str, text: str, lang: str) -> str:
+    """The base form the text also uses for a genitive name ("Töölön seurakunnan" → "…kunta")."""
+    lexicon = load_lexicon().languages.get(lang)
+    words = name.split()
+    last = words[-1] if words else ""
+    endings = [e for e in (lexicon.genitive_endings if lexicon else []) if last.endswith(e)]
+    if len(last) < 5 or not endings:
+        return name
+    lead = re.escape(" ".join(words[:-1]) + " ") if len(words) > 1 else ""
+    stem = re.escape(last[:max(3, len(last) - 3)])  # Finnish stems alternate: kunta, kunnan
+    forms = {m.group(1) for m in re.finditer(rf"(?<![\w-]){lead}({stem}[\w:'’]*)", text)}
+    bases = sorted((f for f in forms if f != last and not f.endswith(endings[0])
+                    and len(last) - len(endings[0]) - 1 <= len(f) <= len(last) + 1),
+                   key=lambda f: (len(f), f))
+    return " ".join(words[:-1] + [bases[0]]) if bases else name

@@ -61,7 +61,8 @@ def find_role_mentions(sentence: str, lang: str) -> list[Organisation]:
         following = [m[1] for m in matches[n + 1:] if m[1] >= end]
         stop = min(following) if following else len(doc)
         tail = doc[end:stop]
-        if following and len(tail) <= 4 and not any(t.is_punct for t in tail):
+        if following and len(tail) <= 4 and not any(t.is_punct for t in tail) and not \
+                starts_upper(tail.text):  # "coordinated by X in partnership with Y": X is named
             carried.append(role)  # "finansieras genom ett partnerskap med X": X has both roles
             taken_until = end
             continue
