@@ -355,13 +355,12 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
             found = (introduced or [o for o in parent.organisations if o.role == "implementing"]
                      ) + found
     if not labelled and not parent:  # forms and their examples name their organisations
-        found += [Organisation(name=name, role="partner") for name in typed
-                  if not any(same_organisation(Organisation(name=name, role="partner"), o)
-                             for o in found)]
-    first = next((o for o in found if o.role == "partner" and o.name in typed), None)
-    if first and not has_implementer(found):
-        first.role = "implementing"  # the first organisation a page names is taken as its own
-        draft.methods["organisations"] = "text_mention"
+        named = [Organisation(name=name, role="partner") for name in typed]
+        named = [o for o in named if not any(same_organisation(o, other) for other in found)]
+        if named and not has_implementer(found):
+            named[0].role = "implementing"  # the first organisation a page names is its own
+            draft.methods["organisations"] = "text_mention"
+        found += named
     page = text[span[0]:span[1]] if span else context
     bases = base_forms([o.name for o in found])
     for org in found:
