@@ -66,8 +66,12 @@ def match_role_heading(line: str) -> tuple[str | None, str]:
     if key in index:
         return index[key], ""
     head, sep, tail = stripped.partition(":")
+    head = re.sub(r"\s*\([^()]*\)", "", head)  # "Prosjektansvarlig (etat, avdeling):"
     if sep and normalise_label(head) in index and tail.strip():
         return index[normalise_label(head)], tail.strip()
+    inline = inline_heading(stripped)
+    if inline:
+        return inline
     for heading in sorted(index, key=len, reverse=True):
         rest = stripped[len(heading):]
         # a card that lost its separator: "ProjektägareInstitutionen för …"
@@ -75,6 +79,35 @@ def match_role_heading(line: str) -> tuple[str | None, str]:
                 and stripped[:1].isupper()):
             return index[heading], rest.strip()
     return None, ""
+
+
+@lru_cache(maxsize=1)
+def inline_heading_pattern() -> re.Pattern[str]:
+    """Role headings followed by a colon anywhere in a line (transcribed one-line forms)."""
+    alternatives = "|".join(re.escape(h) for h in sorted(role_heading_index(), key=len,
+                                                          reverse=True) if len(h) >= 6)
+    return re.compile(rf"(?<![\w/])({alternatives})\s*(?:\([^()]*\))?:\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def label_pattern() -> re.Pattern[str]:
+    """Any known label with a colon: where an inline value ends."""
+    labels = {normalise_label(p) for lexicon in load_lexicon().languages.values()
+              for phrases in lexicon.labels.values() for p in phrases} | set(role_heading_index())
+    alternatives = "|".join(re.escape(p) for p in sorted(labels, key=len, reverse=True) if p)
+    return re.compile(rf"\s(?:{alternatives})\s*(?:\([^()]*\))?:", re.IGNORECASE)
+
+
+def inline_heading(line: str) -> tuple[str, str] | None:
+    """Read "… Prosjektansvarlig: Bydel X, Avdeling Y …" out of a one-line form."""
+    match = inline_heading_pattern().search(line)
+    if not match:
+        return None
+    value = line[match.end():]
+    stop = label_pattern().search(value)
+    value = value[:stop.start()] if stop else value
+    value = re.split(r"[,;]|\.\s", value)[0].strip()
+    return role_heading_index()[normalise_label(match.group(1))], value
 
 
 def following_items(lines: list[str]) -> list[str]:

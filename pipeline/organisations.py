@@ -95,8 +95,8 @@ def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
     text = re.split(r"(?<=[^\s.A-ZÅÄÖ])\.(?:\s|$)|;", text, maxsplit=1)[0]
     joiners = sorted(lexicon.list_joiners, key=len, reverse=True)
     pattern = r",|\s(?:" + "|".join(re.escape(j) for j in joiners) + r")\s"
-    parts = [p.strip().replace("\x02", " ") for p in
-             re.split(pattern, glue_compounds(protect_parentheses(text)))]
+    glued = glue_compounds(protect_parentheses(text)).replace("-,\x02", "-\x03\x02")
+    parts = [p.strip() for p in re.split(pattern, glued)]
     names: list[tuple[str, str | None]] = []
     for n, part in enumerate(parts):
         part = restore_parentheses(part)
@@ -115,7 +115,7 @@ def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
         name, country = origin if origin else (part, None)
         cleaned, stopped = clean_name(name, lexicon)
         if cleaned:
-            names.append((cleaned, country))
+            names.append((cleaned.replace("\x03", ",").replace("\x02", " "), country))
         if stopped or (not cleaned and n > 0):
             break
     return names
@@ -185,7 +185,7 @@ def drop_lowercase_tail(tokens: list[str]) -> list[str]:
     """Cut "Grønn Fremtid i samarbeid" after the name: a connector followed only by lower case."""
     for i, token in enumerate(tokens):
         if i and token.casefold() in CONNECTORS and tokens[i + 1:] and not any(
-                starts_upper(t) for t in tokens[i + 1:]):
+                starts_upper(t) or "\x02" in t for t in tokens[i + 1:]):  # "ungdoms- och …"
             return tokens[:i]
     return tokens
 
@@ -247,6 +247,16 @@ def find_self_introduced_organisation(sentence: str, lang: str) -> str | None:
                                                    reverse=True))
     match = re.match(rf"^(.{{2,80}}?)\s+(?:{verbs})\s+(?:\w+\s+){{0,2}}?(?:{nouns})\b",
                      sentence.strip(), re.IGNORECASE)
-    if match and starts_upper(match.group(1)) and len(match.group(1).split()) <= MAX_NAME_TOKENS:
+    if match and starts_upper(match.group(1)) and len(match.group(1).split()) <= MAX_NAME_TOKENS \
+            and not names_a_kind(match.group(1)):
         return match.group(1).strip()
     return None
+
+
+def names_a_kind(text: str) -> bool:
+    """True for "Föreningen", "L'association", "The organisation": a kind, not a name."""
+    word = re.sub(r"^\w{1,2}['’]", "", text.strip().split()[-1]).casefold()
+    kinds = load_lexicon().all_phrases("organisation_nouns") | load_lexicon().all_phrases(
+        "initiative_nouns")
+    return len(text.split()) <= 2 and (word in kinds or any(
+        word.startswith(kind) and len(word) - len(kind) <= 3 for kind in kinds))

@@ -6,7 +6,7 @@ from pipeline.domains import countries_from_domains, domain_country, home_countr
 from pipeline.models import Initiative, Organisation, Source
 from pipeline.org_mentions import (attested_base, find_heading_organisations,
                                    find_joint_organisations, find_typed_organisations)
-from pipeline.organisations import find_role_mentions
+from pipeline.organisations import find_role_mentions, names_a_kind
 from pipeline.review import review_record
 
 
@@ -33,6 +33,18 @@ def test_card_labels_inline_glued_or_on_the_next_line(line, role, name):
     assert names(find_heading_organisations(line + "\n")) == [(name, role)]
 
 
+def test_a_role_heading_inside_a_one_line_transcript():
+    line = ("1 Sluttrapport Navn på prosjektet: Ny vei Prosjektansvarlig (etat, avdeling): "
+            "Bydel Nordvik, Sosialtjenesten. Beskrivelse av prosjektet: Kurs.")
+    assert names(find_heading_organisations(line)) == [("Bydel Nordvik", "implementing")]
+
+
+@pytest.mark.parametrize("name, kind", [("L’association", True), ("Föreningen", True),
+                                        ("Läsglädje!", False), ("Friends of Harbour", False)])
+def test_a_self_introduction_by_kind_names_no_organisation(name, kind):
+    assert names_a_kind(name) is kind
+
+
 def test_coordinator_and_partners_in_one_sentence():
     sentence = ("The project is coordinated by Harbour Network in partnership with "
                 "Delta Foundation and Mira Institute.")
@@ -56,6 +68,10 @@ def test_a_lists_last_item_after_the_joiner_is_kept(sentence, lang, expected):
      "Integrerings- og mangfoldsdirektoratet (IMDi)"),
     ("Hanketta rahoittaa Sosiaali- ja terveysalan tukikeskus (STK).", "fi",
      "Sosiaali- ja terveysalan tukikeskus (STK)"),
+    ("Projektet finansieras av Myndigheten för ungdoms- och civilsamhällesfrågor.", "sv",
+     "Myndigheten för ungdoms- och civilsamhällesfrågor"),
+    ("Projektet har fått stöd från Europeiska unionens asyl-, migrations- och integrationsfond.",
+     "sv", "Europeiska unionens asyl-, migrations- och integrationsfond"),
 ])
 def test_compound_names_with_a_hyphen_and_a_joiner_are_one_organisation(sentence, lang, name):
     assert names(find_role_mentions(sentence, lang)) == [(name, "funder")]
