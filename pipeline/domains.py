@@ -1,4 +1,4 @@
-"""Weak country evidence: the country-code domains of a record's addresses, and its language."""
+"""Country evidence beyond labels: named countries, address domains, the record's language."""
 
 from __future__ import annotations
 
@@ -47,3 +47,15 @@ def home_country(lang: str) -> str | None:
     territory = likely.rsplit("_", 1)[-1] if likely.count("_") == 2 else ""
     return territory if len(territory) == 2 and pycountry.countries.get(alpha_2=territory) \
         else None
+
+
+def states_wide_scope(text: str) -> bool:
+    """True when the text says the initiative spans several countries ("across the EU")."""
+    folded = " ".join(text.casefold().split())
+    return any(phrase in folded for phrase in load_lexicon().all_phrases("international_scope"))
+
+
+def prefer_home_country(named: list[str], language: str) -> list[str]:
+    """A text in the language of a country it names is about that country; others are origins."""
+    home = home_country(language)
+    return [home] if home in named else named

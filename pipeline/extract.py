@@ -7,20 +7,22 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.categorise import categorise
-from pipeline.domains import countries_from_domains, home_country
+from pipeline.domains import (countries_from_domains, home_country, prefer_home_country,
+                              states_wide_scope)
 from pipeline.language import detect_language
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
                              split_list_items, starts_capitalised, trim_span)
 from pipeline.lexicon import load_lexicon
 from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
                              Provenance, Source, TextField)
-from pipeline.normalise import (find_countries, find_email_spans, find_emails, find_period, find_websites,
+from pipeline.normalise import (find_countries, find_email_spans, find_emails, find_period,
+                                find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
 from pipeline.org_mentions import (attested_base, base_forms, find_heading_organisations,
                                    find_joint_organisations, find_typed_organisations)
 from pipeline.organisations import (expand_name, find_role_mentions,
-                                    find_self_introduced_organisation, merge_organisations,
-                                    same_organisation)
+                                    find_self_introduced_organisation, has_implementer,
+                                    merge_organisations, same_organisation)
 from pipeline.segment import Segment
 from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
 from pipeline.sentences import split_sentences
@@ -326,7 +328,7 @@ def gather_contacts(text: str, draft: Draft, lines: list[Line], segment: Segment
 
 def gather_organisations(text: str, draft: Draft, language: str, parent: Initiative | None,
                          span: tuple[int, int] | None = None) -> list[Organisation]:
-    """Labelled organisations, then role headings, role cues, type-word names, self-introductions."""
+    """Labelled organisations, then role headings, role cues, type words, self-introductions."""
     labelled = list(draft.organisations)
     headed = find_heading_organisations(text[span[0]:span[1]]) if span else []
     mentioned: list[Organisation] = []
@@ -369,11 +371,6 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
     return merge_organisations(found)
 
 
-def has_implementer(organisations: list[Organisation]) -> bool:
-    """True when one of the organisations runs or coordinates the initiative."""
-    return any(o.role in ("implementing", "coordinator") for o in organisations)
-
-
 def self_introduced(text: str, draft: Draft, language: str) -> list[Organisation]:
     """An example that opens "X är en ideell förening" is run by X."""
     if "description" not in draft.sections:
@@ -406,18 +403,6 @@ def gather_countries(text: str, draft: Draft, organisations: list[Organisation],
         countries = [home_country(language)]
         draft.methods["countries"] = "language_default"
     return list(dict.fromkeys(countries))
-
-
-def states_wide_scope(text: str) -> bool:
-    """True when the text says the initiative spans several countries ("across the EU")."""
-    folded = " ".join(text.casefold().split())
-    return any(phrase in folded for phrase in load_lexicon().all_phrases("international_scope"))
-
-
-def prefer_home_country(named: list[str], language: str) -> list[str]:
-    """A text in the language of a country it names is about that country; others are origins."""
-    home = home_country(language)
-    return [home] if home in named else named
 
 
 def gather_period(text: str, draft: Draft, language: str) -> Period:

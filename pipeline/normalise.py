@@ -154,7 +154,7 @@ def find_emails(text: str) -> list[str]:
 
 
 def find_email_spans(text: str) -> list[tuple[int, int, str]]:
-    """Find e-mails written plainly or as `name(at)domain`, `name [ät] domain`, `a at b dot se`."""
+    """Find e-mails written plainly or as `name(at)domain`, `name [ät] domain`, `a at b dot c`."""
     found = []
     for match in email_pattern().finditer(text):
         spelled = re.search(r"[\s(\[{<]", match.group("domain"))

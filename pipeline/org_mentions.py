@@ -257,7 +257,8 @@ def glue_compounds(text: str) -> str:
     joiners = "|".join(sorted((re.escape(j) for j in load_lexicon().all_phrases("list_joiners")
                                if " " not in j), key=len, reverse=True))
     return re.sub(rf"(?<=\w)-(,?)\s+(?:({joiners})\s+)?(?=\w)",
-                  lambda m: "-" + m.group(1) + "\x02" + (m.group(2) + "\x02" if m.group(2) else ""),
+                  lambda m: "-" + m.group(1) + "\x02" + (m.group(2) + "\x02" if m.group(2)
+                                                          else ""),
                   text)
 
 
@@ -290,7 +291,7 @@ def base_forms(names: list[str]) -> dict[str, str]:
 
 
 def find_joint_organisations(sentence: str) -> list[str]:
-    """Read the names before a joint cue: "X:n ja Y:n yhteinen hanke", "X och Y:s gemensamma projekt"."""
+    """Read the names before a joint cue: "X:n ja Y:n yhteinen hanke"."""
     lexicon = load_lexicon()
     cues = "|".join(sorted(map(re.escape, lexicon.all_phrases("joint_cues")), key=len,
                            reverse=True))
@@ -319,7 +320,7 @@ def find_joint_organisations(sentence: str) -> list[str]:
 
 
 def attested_base(name: str, text: str, lang: str) -> str:
-    """The base form the text also uses for a genitive name ("Töölön seurakunnan" → "…kunta")."""
+    """The base form the text also uses for a genitive ("Töölön seurakunnan" → "…kunta")."""
     lexicon = load_lexicon().languages.get(lang)
     words = name.split()
     last = words[-1] if words else ""

@@ -80,7 +80,9 @@ def find_funded_compounds(sentence: str, lang: str) -> list[Organisation]:
     """Read funders written into a compound: "EU-finansierat", "ESF-funded"."""
     suffixes = load_lexicon().languages.get(lang, load_lexicon().languages["en"]).funded_suffixes
     alternatives = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
-    pattern = rf"\b([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]*)(?:-|\s)(?:{alternatives})(?![^\W\d_])"
+    # "ESF-stöd4 356 kr": a glued amount may follow the compound, a letter may not
+    pattern = (rf"\b([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]*)(?:-|\s)(?:{alternatives})"
+               rf"(?![^\W\d_])")
     found = []
     for match in re.finditer(pattern, sentence):
         name = match.group(1)
@@ -220,6 +222,11 @@ def merge_organisations(organisations: list[Organisation]) -> list[Organisation]
             continue
         merged.append(org)
     return merged
+
+
+def has_implementer(organisations: list[Organisation]) -> bool:
+    """True when one of the organisations runs or coordinates the initiative."""
+    return any(o.role in ("implementing", "coordinator") for o in organisations)
 
 
 def same_organisation(a: Organisation, b: Organisation) -> bool:
