@@ -148,7 +148,7 @@ def find_typed_organisations(sentence: str, vocabulary: set[str] | None = None) 
     `vocabulary` holds the document's lower-case words: a capitalised word found there too
     ("Sluttrapport") is a common noun and ends a name that a type word opens.
     """
-    tokens = glue_compounds(sentence).split()
+    tokens = glue_legal_forms(glue_compounds(sentence)).split()
     names: list[str] = []
     n = 0
     while n < len(tokens):
@@ -164,8 +164,11 @@ def find_typed_organisations(sentence: str, vocabulary: set[str] | None = None) 
             continue  # "The municipality", "Kommunen": a type word alone names nobody
         words = [bare(t) if i in (start, end) else t for i, t in
                  enumerate(tokens[start:end + 1], start)]
-        words[-1] = base_of_genitive(words[-1])
-        name = " ".join(words).strip(" ,.;:")
+        words[-1] = tokens[end].rstrip(",;:") if is_legal_form(tokens[end]) else \
+            base_of_genitive(words[-1])  # "e. V." keeps its dots
+        name = " ".join(words).strip(" ,;:")
+        dotted = bare(tokens[end]).replace("\x02", " ").casefold() + "." in type_words()[0]
+        name = name if dotted else name.rstrip(".")  # "e. V." is written with its dot
         if end + 1 < len(tokens) and ACRONYM.fullmatch(tokens[end + 1]):
             name += " " + tokens[end + 1].rstrip(".,;:")  # "… direktoratet (IMDi)": one name
             end += 1
@@ -179,19 +182,23 @@ def match_type_word(tokens: list[str], n: int, vocabulary: set[str]) -> tuple[in
     """Return the (first, last) token of a name that the type word at position n makes."""
     finals, heads, endings = type_words()
     word = bare(tokens[n])
-    folded = base_of_genitive(word).casefold()
+    folded = base_of_genitive(word).casefold().replace("\x02", " ")
     previous_capitalised = n > 0 and is_capitalised(bare(tokens[n - 1])) and not tokens[
         n - 1].endswith((",", ".", ":", ";", "/"))
     following = bare(tokens[n + 1]) if n + 1 < len(tokens) else ""
     if folded in finals and previous_capitalised:
         end = n
-        while end + 1 < len(tokens) and bare(tokens[end + 1]).casefold() in finals \
-                and bare(tokens[end + 1]).islower() and not tokens[end].endswith((",", ".", ":")):
-            end += 1  # "Setlementti ry", "Verein e.V."
+        while end + 1 < len(tokens) and is_legal_form(tokens[end + 1]) \
+                and not tokens[end].endswith((",", ":")):
+            end += 1  # "Setlementti ry", "Verein e. V."
         return run_start(tokens, n), end
-    if folded in heads and is_capitalised(word) and is_capitalised(following) \
-            and not tokens[n].endswith((",", ".", ":")):
-        return n, run_end(tokens, n + 1, vocabulary)
+    if folded in heads and is_capitalised(word) and not tokens[n].endswith((",", ".", ":")) and (
+            is_capitalised(following) or (following.casefold() in NAME_CONNECTORS and n + 2 < len(
+                tokens) and is_capitalised(bare(tokens[n + 2])))):
+        end = run_end(tokens, n + 1, vocabulary)
+        while end + 1 < len(tokens) and is_legal_form(tokens[end + 1]):
+            end += 1
+        return n, end
     compound = folded.endswith(endings) and folded not in endings and len(word) > 6
     if compound and (is_capitalised(word) or previous_capitalised):
         return run_start(tokens, n), n
@@ -200,6 +207,16 @@ def match_type_word(tokens: list[str], n: int, vocabulary: set[str]) -> tuple[in
             and following.casefold() not in common_words():
         return n + 1, run_end(tokens, n + 1, vocabulary)  # "selskabet KAB", "föreningen X"
     return None
+
+
+def glue_legal_forms(text: str) -> str:
+    """Keep type words written with spaces ("e. V.", "ek. för.") one token."""
+    spaced = sorted((w for w in type_words()[0] if " " in w), key=len, reverse=True)
+    for words in spaced:
+        pattern = r"\s+".join(re.escape(part) for part in words.split())
+        text = re.sub(rf"(?<!\w){pattern}(?!\w)", lambda m: "\x02".join(m.group(0).split()),
+                      text, flags=re.IGNORECASE)
+    return text
 
 
 def base_of_genitive(word: str) -> str:
@@ -243,13 +260,26 @@ def run_start(tokens: list[str], n: int) -> int:
 
 
 def run_end(tokens: list[str], n: int, vocabulary: set[str]) -> int:
-    """Walk forward over capitalised words from position n, stopping at common nouns."""
+    """Walk forward over capitalised words (and inner connectors) from n, stopping at nouns."""
     end = n
-    while end + 1 < len(tokens) and end - n < MAX_RUN and is_capitalised(bare(tokens[end + 1])) \
-            and bare(tokens[end + 1]).casefold() not in vocabulary \
+    while end + 1 < len(tokens) and end - n < MAX_RUN \
             and not tokens[end].endswith((",", ".", ":", ";")):
-        end += 1
+        following = bare(tokens[end + 1])
+        if is_capitalised(following) and following.casefold() not in vocabulary:
+            end += 1
+        elif following.casefold() in NAME_CONNECTORS and end + 2 < len(tokens) \
+                and is_capitalised(bare(tokens[end + 2])) and not tokens[end + 1].endswith(","):
+            end += 2
+        else:
+            break
     return end
+
+
+def is_legal_form(token: str) -> bool:
+    """A lower-case type word or legal form closing a name: "ry", "e. V.", "gGmbH"."""
+    word = bare(token).replace("\x02", " ")
+    finals = {w.strip(".,;:") for w in type_words()[0]}
+    return word.casefold() in finals and (word.islower() or "." in word or word[-1].isupper())
 
 
 def glue_compounds(text: str) -> str:

@@ -85,6 +85,9 @@ def test_compound_names_with_a_hyphen_and_a_joiner_are_one_organisation(sentence
     ("Midlerne kom fra Nordlysfonden, og arbejdet gik i gang.", ["Nordlysfonden"]),
     ("Pengene gik til boligselskabet ABK og beboerne.", ["ABK"]),
     ("Tilskudd ble gitt av Velferdsdirektoratet (VFD) i fjor.", ["Velferdsdirektoratet (VFD)"]),
+    ("Der Landesverband der Lernhäuser Nordheide e. V. erhielt Mittel.",
+     ["Landesverband der Lernhäuser Nordheide e. V."]),
+    ("Het project liep samen met de Gemeente Sterrenburg.", ["Gemeente Sterrenburg"]),
     ("The municipality helps.", []),
 ])
 def test_names_made_by_an_organisation_type_word(sentence, expected):
