@@ -250,7 +250,8 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     activities = [make_text_field(text, s, language, draft.methods.get("activities"))
                   for s in draft.activities]
     title = text[draft.title[0]:draft.title[1]].strip().strip("*").strip() if draft.title else None
-    organisations = gather_organisations(text, draft, language, parent, span)
+    own_text = blank_children(text, lines, segment, span)
+    organisations = gather_organisations(text, draft, language, parent, own_text)
     contacts = gather_contacts(text, draft, lines, segment, span)
     record = Initiative(
         id=make_record_id(doc.sha256, segment.index, text[span[0]:span[1]]),
@@ -312,6 +313,15 @@ def make_text_field(text: str, span: tuple[int, int], record_language: str,
                      confidence=METHOD_CONFIDENCE[method], method=method)
 
 
+def blank_children(text: str, lines: list[Line], segment: Segment, span: tuple[int, int]) -> str:
+    """The segment's own text: its nested examples blanked out, so their parties stay theirs."""
+    own = text[span[0]:span[1]]
+    for child in segment.children:
+        start, end = lines[child.first].start - span[0], lines[child.last - 1].end - span[0]
+        own = own[:start] + re.sub(r"[^\n]", " ", own[start:end]) + own[end:]
+    return own
+
+
 def gather_contacts(text: str, draft: Draft, lines: list[Line], segment: Segment,
                     span: tuple[int, int]) -> list[Contact]:
     """Labelled contacts, then the e-mails written anywhere else in the segment."""
@@ -327,15 +337,14 @@ def gather_contacts(text: str, draft: Draft, lines: list[Line], segment: Segment
 
 
 def gather_organisations(text: str, draft: Draft, language: str, parent: Initiative | None,
-                         span: tuple[int, int] | None = None) -> list[Organisation]:
+                         own_text: str = "") -> list[Organisation]:
     """Labelled organisations, then role headings, role cues, type words, self-introductions."""
     labelled = list(draft.organisations)
-    headed = find_heading_organisations(text[span[0]:span[1]]) if span else []
+    headed = find_heading_organisations(own_text)
     mentioned: list[Organisation] = []
     typed: list[str] = []
     spans = list(draft.sections.values()) + draft.activities + draft.loose_text
-    vocabulary = set(re.findall(r"(?<![\w-])[^\W\d_A-ZÅÄÖÆØ][\w-]*", text[span[0]:span[1]])
-                     ) if span else set()
+    vocabulary = set(re.findall(r"(?<![\w-])[^\W\d_A-ZÅÄÖÆØ][\w-]*", own_text))
     for start, end in spans:
         for s, e in split_sentences(text[start:end], language):
             sentence = text[start + s:start + e]
@@ -363,7 +372,7 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
             named[0].role = "implementing"  # the first organisation a page names is its own
             draft.methods["organisations"] = "text_mention"
         found += named
-    page = text[span[0]:span[1]] if span else context
+    page = own_text or context
     bases = base_forms([o.name for o in found])
     for org in found:
         org.name = attested_base(bases.get(org.name, org.name), page, language)
