@@ -19,7 +19,8 @@ from pipeline.normalise import (find_countries, find_email_spans, find_emails, f
                                 find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
 from pipeline.org_mentions import (attested_base, base_forms, find_heading_organisations,
-                                   find_joint_organisations, find_typed_organisations)
+                                   find_joint_organisations, find_subject_roles,
+                                   find_typed_organisations)
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, has_implementer,
                                     merge_organisations, same_organisation)
@@ -349,6 +350,7 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
         for s, e in split_sentences(text[start:end], language):
             sentence = text[start + s:start + e]
             mentioned += find_role_mentions(sentence, language)
+            mentioned += find_subject_roles(sentence, language)
             mentioned += [Organisation(name=name, role="implementing")
                           for name in find_joint_organisations(sentence)]
             typed += find_typed_organisations(sentence, vocabulary)
@@ -377,6 +379,8 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
     for org in found:
         org.name = attested_base(bases.get(org.name, org.name), page, language)
     draft.methods["funding"] = "role_cue"
+    # runners first, so a later partner mention of the same body merges into its runner
+    found.sort(key=lambda org: not has_implementer([org]))
     return merge_organisations(found)
 
 

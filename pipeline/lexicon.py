@@ -72,6 +72,7 @@ class LanguageLexicon(BaseModel):
     org_type_heads: list[str]
     genitive_endings: list[str]
     joint_cues: list[str]
+    roles_after: dict[str, list[str]]
     role_headings: dict[str, list[str]]
     period: dict[str, list[str]]
     months: dict[str, int]
@@ -102,7 +103,7 @@ class LanguageLexicon(BaseModel):
             raise ValueError(f"roles must be exactly {ROLES}")
         return value
 
-    @field_validator("role_headings")
+    @field_validator("role_headings", "roles_after")
     @classmethod
     def check_role_headings(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         if set(value) != set(ROLES):

@@ -364,3 +364,42 @@ def attested_base(name: str, text: str, lang: str) -> str:
                     and len(last) - len(endings[0]) - 1 <= len(f) <= len(last) + 1),
                    key=lambda f: (len(f), f))
     return " ".join(words[:-1] + [bases[0]]) if bases else name
+
+
+def find_subject_roles(sentence: str, lang: str) -> list[Organisation]:
+    """Read the name just before a role verb: "Sjöstad kommun driver projektet", "X has funded"."""
+    lexicon = load_lexicon().languages
+    found: list[Organisation] = []
+    for role in ROLES:
+        cues = {c.casefold() for code in sorted({lang if lang in lexicon else "en", "en"})
+                for c in lexicon[code].roles_after[role]}
+        alternatives = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
+        for match in re.finditer(rf"(?<=\s)(?:{alternatives})(?!\w)", sentence, re.IGNORECASE):
+            name = trailing_name(sentence[:match.start()])
+            if name:
+                found.append(Organisation(name=name, role=role))
+    return found
+
+
+def trailing_name(text: str) -> str | None:
+    """The capitalised name a text ends with ("… i höstas Sjöstad kommun"), or None."""
+    tokens = glue_compounds(text).split()
+    if not tokens or tokens[-1].endswith((".", ":", ";")):
+        return None
+    last = len(tokens) - 1
+    if last >= 1 and bare(tokens[last]).islower() and bare(tokens[last]).casefold() in \
+            type_words()[0]:
+        last -= 1  # "Sjöstad kommun": a lower-case type word closes the name
+    if last != len(tokens) - 1 and not is_capitalised(bare(tokens[last])):
+        return None
+    if not is_capitalised(bare(tokens[last])):
+        return None
+    start = run_start(tokens, last)
+    while start < last and bare(tokens[start]).casefold() in common_words():
+        start += 1
+    name = " ".join(tokens[start:]).strip(" ,;:").replace("\x02", " ")
+    single = len(name.split()) == 1
+    if single and (name.casefold() in common_words() or name.casefold() in load_lexicon(
+            ).all_phrases("cue_words") or len(name) < 3):
+        return None  # "Vi driver projektet", "De har bevilget"
+    return normalise_inflection(name)

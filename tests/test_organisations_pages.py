@@ -5,7 +5,8 @@ import pytest
 from pipeline.domains import countries_from_domains, domain_country, home_country
 from pipeline.models import Initiative, Organisation, Source
 from pipeline.org_mentions import (attested_base, find_heading_organisations,
-                                   find_joint_organisations, find_typed_organisations)
+                                   find_joint_organisations, find_subject_roles,
+                                   find_typed_organisations)
 from pipeline.organisations import find_role_mentions, names_a_kind
 from pipeline.review import review_record
 
@@ -43,6 +44,18 @@ def test_a_role_heading_inside_a_one_line_transcript():
                                         ("Läsglädje!", False), ("Friends of Harbour", False)])
 def test_a_self_introduction_by_kind_names_no_organisation(name, kind):
     assert names_a_kind(name) is kind
+
+
+@pytest.mark.parametrize("sentence, lang, expected", [
+    ("Sjöstad kommun driver projektet sedan 2020.", "sv", [("Sjöstad kommun", "implementing")]),
+    ("Nordlysfonden har bevilget 2 mio. kr. til caféen.", "da", [("Nordlysfonden", "funder")]),
+    ("Boligselskabet ABK har modtaget penge til et projekt.", "da",
+     [("Boligselskabet ABK", "implementing")]),
+    ("The Harbour Trust has funded the project.", "en", [("Harbour Trust", "funder")]),
+    ("Vi driver projektet tillsammans.", "sv", []),
+])
+def test_the_name_before_a_role_verb_takes_its_role(sentence, lang, expected):
+    assert names(find_subject_roles(sentence, lang)) == expected
 
 
 def test_coordinator_and_partners_in_one_sentence():
