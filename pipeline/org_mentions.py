@@ -38,6 +38,11 @@ def role_heading_index() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=1)
+def headings_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(role_heading_index(), key=lambda h: (-len(h), h)))
+
+
 def find_heading_organisations(text: str) -> list[Organisation]:
     """Read organisations under role headings: inline, glued, or as the list that follows."""
     lines = text.split("\n")
@@ -72,7 +77,7 @@ def match_role_heading(line: str) -> tuple[str | None, str]:
     inline = inline_heading(stripped)
     if inline:
         return inline
-    for heading in sorted(index, key=len, reverse=True):
+    for heading in headings_longest_first():
         rest = stripped[len(heading):]
         # a card that lost its separator: "ProjektägareInstitutionen för …"
         if (len(heading) >= 6 and stripped.casefold().startswith(heading) and rest[:1].isupper()
