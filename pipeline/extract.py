@@ -18,9 +18,9 @@ from pipeline.models import (Contact, Document, Initiative, Issue, Organisation,
 from pipeline.normalise import (find_countries, find_email_spans, find_emails, find_period,
                                 find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
-from pipeline.org_mentions import (attested_base, base_forms, find_heading_organisations,
-                                   find_joint_organisations, find_subject_roles,
-                                   find_typed_organisations)
+from pipeline.org_mentions import (attested_base, base_forms, base_of_type_genitive,
+                                   find_heading_organisations, find_joint_organisations,
+                                   find_subject_roles, find_typed_organisations)
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, has_implementer,
                                     merge_organisations, same_organisation)
@@ -377,7 +377,8 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
     page = own_text or context
     bases = base_forms([o.name for o in found])
     for org in found:
-        org.name = attested_base(bases.get(org.name, org.name), page, language)
+        org.name = base_of_type_genitive(
+            attested_base(bases.get(org.name, org.name), page, language), language)
     draft.methods["funding"] = "role_cue"
     # runners first, so a later partner mention of the same body merges into its runner
     found.sort(key=lambda org: not has_implementer([org]))

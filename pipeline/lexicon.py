@@ -71,6 +71,7 @@ class LanguageLexicon(BaseModel):
     org_type_words: list[str]
     org_type_heads: list[str]
     genitive_endings: list[str]
+    type_word_genitives: dict[str, str]
     joint_cues: list[str]
     roles_after: dict[str, list[str]]
     role_headings: dict[str, list[str]]

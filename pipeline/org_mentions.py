@@ -354,6 +354,20 @@ def find_joint_organisations(sentence: str) -> list[str]:
     return names
 
 
+def base_of_type_genitive(name: str, lang: str) -> str:
+    """Undo the genitive of a closing type word: "Itälän kaupungin" → "Itälän kaupunki"."""
+    lexicon = load_lexicon().languages.get(lang)
+    words = name.split()
+    if not lexicon or len(words) < 2:
+        return name
+    base = {k.casefold(): v for k, v in lexicon.type_word_genitives.items()}.get(
+        words[-1].casefold())
+    if base is None:
+        return name
+    base = base[0].upper() + base[1:] if words[-1][0].isupper() else base
+    return " ".join(words[:-1] + [base])
+
+
 def attested_base(name: str, text: str, lang: str) -> str:
     """The base form the text also uses for a genitive ("Töölön seurakunnan" → "…kunta")."""
     lexicon = load_lexicon().languages.get(lang)
@@ -372,7 +386,7 @@ def attested_base(name: str, text: str, lang: str) -> str:
 
 
 def find_subject_roles(sentence: str, lang: str) -> list[Organisation]:
-    """Read the name just before a role verb: "Sjöstad kommun driver projektet", "X has funded"."""
+    """Read the name just before a role verb: "Sjöstad kommun driver projektet"."""
     lexicon = load_lexicon().languages
     found: list[Organisation] = []
     for role in ROLES:

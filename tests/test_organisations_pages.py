@@ -4,9 +4,9 @@ import pytest
 
 from pipeline.domains import countries_from_domains, domain_country, home_country
 from pipeline.models import Initiative, Organisation, Source
-from pipeline.org_mentions import (attested_base, find_heading_organisations,
-                                   find_joint_organisations, find_subject_roles,
-                                   find_typed_organisations)
+from pipeline.org_mentions import (attested_base, base_of_type_genitive,
+                                   find_heading_organisations, find_joint_organisations,
+                                   find_subject_roles, find_typed_organisations)
 from pipeline.organisations import find_role_mentions, names_a_kind
 from pipeline.review import review_record
 
@@ -114,6 +114,14 @@ def test_finnish_joint_project_names_both_organisations_in_their_base_form():
     assert joint == ["Kaislarannan seurakunnan", "Itä-Lahden SPR"]
     assert [attested_base(name, text, "fi") for name in joint] == [
         "Kaislarannan seurakunta", "Itä-Lahden SPR"]
+
+
+@pytest.mark.parametrize("name, lang, base", [
+    ("Itälän kaupungin", "fi", "Itälän kaupunki"), ("Kotikulma ry", "fi", "Kotikulma ry"),
+    ("Norrby kommuns", "sv", "Norrby kommun"), ("Fjordby kommunes", "nb", "Fjordby kommune"),
+])
+def test_a_closing_type_word_loses_its_genitive(name, lang, base):
+    assert base_of_type_genitive(name, lang) == base
 
 
 def test_a_genitive_without_an_attested_base_stays_as_written():
