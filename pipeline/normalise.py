@@ -158,8 +158,10 @@ def find_email_spans(text: str) -> list[tuple[int, int, str]]:
     found = []
     for match in email_pattern().finditer(text):
         spelled = re.search(r"[\s(\[{<]", match.group("domain"))
-        if match.group("bare") and not (spelled or re.search(r"[._\d-]", match.group("local"))):
-            continue  # "look at example.se" is prose; "anna.berg at example.se" an address
+        local = match.group("local")
+        if match.group("bare") and (not (spelled or re.search(r"[._\d-]", local))
+                                    or not local[:1].isalpha()):
+            continue  # "look at example.se", "10.30 at cafe.se": prose, not addresses
         address = normalise_email(match)
         if address:
             found.append((match.start(), match.end(), address))

@@ -95,4 +95,5 @@ def test_an_email_never_becomes_a_website(text):
 
 def test_prose_with_at_is_not_an_email():
     assert find_emails("Look at walks.dk for the dates.") == []
+    assert find_emails("We meet at 10.30 at cafe.se on Fridays.") == []
     assert find_websites("Look at walks.dk for the dates.") == ["https://walks.dk"]
