@@ -23,7 +23,7 @@ from pipeline.org_mentions import (attested_base, base_forms, base_of_type_genit
                                    find_subject_roles, find_typed_organisations)
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, has_implementer,
-                                    merge_organisations, same_organisation)
+                                    merge_organisations, names_a_kind, same_organisation)
 from pipeline.segment import Segment
 from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
 from pipeline.sentences import split_sentences
@@ -368,7 +368,8 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
             found = (introduced or [o for o in parent.organisations if o.role == "implementing"]
                      ) + found
     if not labelled and not parent:  # forms and their examples name their organisations
-        named = [Organisation(name=name, role="partner") for name in typed]
+        named = [Organisation(name=name, role="partner") for name in typed
+                 if not names_a_kind(name)]
         named = [o for o in named if not any(same_organisation(o, other) for other in found)]
         if named and not has_implementer(found):
             named[0].role = "implementing"  # the first organisation a page names is its own

@@ -16,7 +16,7 @@ from spacy.matcher import PhraseMatcher
 from pipeline.lexicon import LANGUAGES, ROLES, load_lexicon
 from pipeline.models import Organisation
 from pipeline.normalise import country_code
-from pipeline.org_mentions import glue_compounds
+from pipeline.org_mentions import common_words, glue_compounds
 from pipeline.sentences import load_pipeline
 
 CONNECTORS = {"i", "och", "og", "of", "on", "for", "för", "af", "av", "de", "la", "by", "and",
@@ -262,8 +262,10 @@ def find_self_introduced_organisation(sentence: str, lang: str) -> str | None:
 
 def names_a_kind(text: str) -> bool:
     """True for "Föreningen", "L'association", "The organisation": a kind, not a name."""
-    word = re.sub(r"^\w{1,2}['’]", "", text.strip().split()[-1]).casefold()
+    words = [re.sub(r"^\w{1,2}['’]", "", w).casefold() for w in text.split()]
+    while len(words) > 1 and words[0] in common_words():
+        words.pop(0)  # "The organisation"
     kinds = load_lexicon().all_phrases("organisation_nouns") | load_lexicon().all_phrases(
         "initiative_nouns")
-    return len(text.split()) <= 2 and (word in kinds or any(
-        word.startswith(kind) and len(word) - len(kind) <= 3 for kind in kinds))
+    return len(words) == 1 and (words[0] in kinds or any(
+        words[0].startswith(kind) and len(words[0]) - len(kind) <= 3 for kind in kinds))

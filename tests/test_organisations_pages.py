@@ -40,8 +40,9 @@ def test_a_role_heading_inside_a_one_line_transcript():
     assert names(find_heading_organisations(line)) == [("Bydel Nordvik", "implementing")]
 
 
-@pytest.mark.parametrize("name, kind", [("L’association", True), ("Föreningen", True),
-                                        ("Läsglädje!", False), ("Friends of Harbour", False)])
+@pytest.mark.parametrize("name, kind", [
+    ("L’association", True), ("Föreningen", True), ("The organisation", True),
+    ("Läsglädje!", False), ("Friends of Harbour", False), ("Sjöstad kommun", False)])
 def test_a_self_introduction_by_kind_names_no_organisation(name, kind):
     assert names_a_kind(name) is kind
 
