@@ -18,8 +18,8 @@ from pipeline.models import (Contact, Document, Initiative, Issue, Organisation,
 from pipeline.normalise import (find_countries, find_email_spans, find_emails, find_period,
                                 find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
-from pipeline.org_mentions import (attested_base, base_forms, base_of_type_genitive,
-                                   find_heading_organisations, find_joint_organisations,
+from pipeline.org_forms import attested_base, base_forms, base_of_type_genitive
+from pipeline.org_mentions import (find_heading_organisations, find_joint_organisations,
                                    find_subject_roles, find_typed_organisations)
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, has_implementer,
