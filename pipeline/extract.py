@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.categorise import categorise
+from pipeline.domains import (countries_from_domains, home_country, prefer_home_country,
+                              states_wide_scope)
 from pipeline.language import detect_language, lexicon_issues
 from pipeline.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
                              split_list_items, starts_capitalised, strip_list_marker, trim_span)
@@ -14,11 +16,16 @@ from pipeline.lead import collect_tags, end_before_furniture, first_prose_line
 from pipeline.lexicon import load_lexicon
 from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
                              Provenance, Source, TextField)
-from pipeline.normalise import (find_countries, find_emails, find_period, find_websites,
+from pipeline.normalise import (find_countries, find_email_spans, find_emails, find_period,
+                                find_websites,
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
+from pipeline.org_forms import attested_base, base_forms, base_of_type_genitive
+from pipeline.org_mentions import (find_heading_organisations, find_joint_organisations,
+                                   find_subject_roles, find_typed_organisations)
 from pipeline.organisations import (expand_name, find_role_mentions,
-                                    find_self_introduced_organisation, merge_organisations,
-                                    read_name_list)
+                                    find_self_introduced_organisation, has_implementer,
+                                    merge_organisations, names_a_kind, read_name_list,
+                                    same_organisation)
 from pipeline.outcomes import record_outcomes
 from pipeline.segment import Segment
 from pipeline.titles import choose_title
@@ -32,7 +39,7 @@ METHOD_CONFIDENCE = {
     "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
     "more_info_link": 0.8, "header_line": 0.75, "question_heading": 0.75, "untitled_text": 0.7,
     "role_cue": 0.7, "self_introduction": 0.6, "text_mention": 0.6, "text_pattern": 0.6,
-    "inherited": 0.5,
+    "inherited": 0.5, "web_domain": 0.6, "language_default": 0.4,
     "keywords": 0.7,  # routine: categories are not queued for review on method alone
 }
 
@@ -268,15 +275,18 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     activities = [make_text_field(text, s, language, draft.methods.get("activities"))
                   for s in draft.activities]
     title = text[draft.title[0]:draft.title[1]].strip().strip("*").strip() if draft.title else None
-    organisations = gather_organisations(text, draft, language, parent)
+    own_text = blank_children(text, lines, segment, span)
+    organisations = gather_organisations(text, draft, language, parent, own_text)
+    contacts = gather_contacts(text, draft, lines, segment, span)
     record = Initiative(
         id=make_record_id(doc.file, segment.index, title),
         title=title or None,
         title_lang=detect_language(title, prior=language)[0] if title else None,
         language=language,
         organisations=organisations,
-        contacts=[c for c in draft.contacts if c.email],
-        countries=gather_countries(text, draft, organisations, language, body, parent),
+        contacts=contacts,
+        countries=gather_countries(text, draft, organisations, language, body, parent,
+                                   [c.email for c in contacts]),
         websites=list(dict.fromkeys(draft.websites)),
         activities=[a for a in activities if a is not None],
         implementation_level=next((parse_level(v) for v in draft.values.get("level", [])
@@ -329,28 +339,75 @@ def make_text_field(text: str, span: tuple[int, int], record_language: str,
                      confidence=METHOD_CONFIDENCE[method], method=method)
 
 
-def gather_organisations(text: str, draft: Draft, language: str,
-                         parent: Initiative | None) -> list[Organisation]:
-    """Labelled organisations first, then those named after role cues in the text."""
+def blank_children(text: str, lines: list[Line], segment: Segment, span: tuple[int, int]) -> str:
+    """The segment's own text: its nested examples blanked out, so their parties stay theirs."""
+    own = text[span[0]:span[1]]
+    for child in segment.children:
+        start, end = lines[child.first].start - span[0], lines[child.last - 1].end - span[0]
+        own = own[:start] + re.sub(r"[^\n]", " ", own[start:end]) + own[end:]
+    return own
+
+
+def gather_contacts(text: str, draft: Draft, lines: list[Line], segment: Segment,
+                    span: tuple[int, int]) -> list[Contact]:
+    """Labelled contacts, then the e-mails written anywhere else in the segment."""
+    contacts = [c for c in draft.contacts if c.email]
+    known = {c.email.casefold() for c in contacts}
+    children = [(lines[c.first].start, lines[c.last - 1].end) for c in segment.children]
+    for start, _, email in find_email_spans(text[span[0]:span[1]]):
+        if email.casefold() in known or any(a <= span[0] + start < b for a, b in children):
+            continue
+        known.add(email.casefold())
+        contacts.append(Contact(name=None, email=email))
+    return contacts
+
+
+def gather_organisations(text: str, draft: Draft, language: str, parent: Initiative | None,
+                         own_text: str = "") -> list[Organisation]:
+    """Labelled organisations, then role headings, role cues, type words, self-introductions."""
     labelled = list(draft.organisations) + labelled_funders(draft, language)
+    headed = find_heading_organisations(own_text)
     mentioned: list[Organisation] = []
+    typed: list[str] = []
     spans = list(draft.sections.values()) + draft.activities + draft.loose_text
+    vocabulary = set(re.findall(r"(?<![\w-])[^\W\d_A-ZÅÄÖÆØ][\w-]*", own_text))
     for start, end in spans:
         for s, e in split_sentences(text[start:end], language):
-            mentioned += find_role_mentions(text[start + s:start + e], language)
+            sentence = text[start + s:start + e]
+            mentioned += find_role_mentions(sentence, language)
+            mentioned += find_subject_roles(sentence, language)
+            mentioned += [Organisation(name=name, role="implementing")
+                          for name in find_joint_organisations(sentence)]
+            typed += find_typed_organisations(sentence, vocabulary)
     context = "\n".join(text[s:e] for s, e in spans)
     for org in mentioned:
         org.name = expand_name(org.name, context)
         if labelled and org.role == "implementing":
             org.role = "partner"  # the form names the implementer; others running it are partners
-    found = labelled + mentioned
-    draft.methods["organisations"] = "form_label" if labelled else "role_cue"
-    if parent and not any(o.role in ("implementing", "coordinator") for o in found):
+    found = labelled + headed + mentioned
+    draft.methods["organisations"] = "form_label" if labelled or headed else "role_cue"
+    if not has_implementer(found):
         introduced = self_introduced(text, draft, language)
-        draft.methods["organisations"] = "self_introduction" if introduced else "inherited"
-        found = (introduced or [o for o in parent.organisations if o.role == "implementing"]
-                 ) + found
+        if introduced or parent:
+            draft.methods["organisations"] = "self_introduction" if introduced else "inherited"
+            found = (introduced or [o for o in parent.organisations if o.role == "implementing"]
+                     ) + found
+    if not labelled and not parent:  # forms and their examples name their organisations
+        named = [Organisation(name=name, role="partner") for name in typed
+                 if not names_a_kind(name)]
+        named = [o for o in named if not any(same_organisation(o, other) for other in found)]
+        if named and not has_implementer(found):
+            named[0].role = "implementing"  # the first organisation a page names is its own
+            draft.methods["organisations"] = "text_mention"
+        found += named
+    page = own_text or context
+    bases = base_forms([o.name for o in found])
+    for org in found:
+        org.name = base_of_type_genitive(
+            attested_base(bases.get(org.name, org.name), page, language), language)
     draft.methods["funding"] = "role_cue"
+    # runners first, so a later partner mention of the same body merges into its runner
+    found.sort(key=lambda org: not has_implementer([org]))
     return merge_organisations(found)
 
 
@@ -371,20 +428,27 @@ def self_introduced(text: str, draft: Draft, language: str) -> list[Organisation
 
 
 def gather_countries(text: str, draft: Draft, organisations: list[Organisation], language: str,
-                     body: str, parent: Initiative | None) -> list[str]:
-    """Countries stated by label or organisation; else those the text names; else the parent's."""
+                     body: str, parent: Initiative | None,
+                     emails: list[str] | None = None) -> list[str]:
+    """Countries by the strongest evidence: label, organisations, text, domains, language."""
     countries: list[str] = []
     for value in draft.values.get("country", []):
         countries += find_countries(value, language) or []
     countries += [o.country for o in organisations if o.country]
     draft.methods["countries"] = "form_label"
+    loose = "\n".join(text[s:e] for s, e in draft.loose_text)
     if not countries:
-        loose = "\n".join(text[s:e] for s, e in draft.loose_text)
-        countries = find_countries(body + "\n" + loose, language)
+        countries = prefer_home_country(find_countries(body + "\n" + loose, language), language)
         draft.methods["countries"] = "text_mention"
     if not countries and parent:
         countries = list(parent.countries)
         draft.methods["countries"] = "inherited"
+    if not countries:
+        countries = countries_from_domains(draft.websites, emails or [])
+        draft.methods["countries"] = "web_domain"
+    if not countries and home_country(language) and not states_wide_scope(body + "\n" + loose):
+        countries = [home_country(language)]
+        draft.methods["countries"] = "language_default"
     return list(dict.fromkeys(countries))
 
 

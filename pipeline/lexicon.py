@@ -139,6 +139,17 @@ class LanguageLexicon(BaseModel):
     origin_words: list[str]
     list_joiners: list[str]
     org_suffixes: list[str]
+    email_at_words: list[str]
+    email_dot_words: list[str]
+    international_scope: list[str]
+    home_country: str | None
+    org_type_words: list[str]
+    org_type_heads: list[str]
+    genitive_endings: list[str]
+    type_word_genitives: dict[str, str]
+    joint_cues: list[str]
+    roles_after: dict[str, list[str]]
+    role_headings: dict[str, list[str]]
     period: dict[str, list[str]]
     months: dict[str, int]
     levels: dict[str, list[str]]
@@ -181,6 +192,13 @@ class LanguageLexicon(BaseModel):
     def check_roles(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         if set(value) != set(ROLES):
             raise ValueError(f"roles must be exactly {ROLES}")
+        return value
+
+    @field_validator("role_headings", "roles_after")
+    @classmethod
+    def check_role_headings(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if set(value) != set(ROLES):
+            raise ValueError(f"role_headings must be exactly {ROLES}")
         return value
 
     @field_validator("levels")

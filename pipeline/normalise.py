@@ -136,11 +136,14 @@ def split_trailing_country(value: str) -> tuple[str, str | None]:
 
 def find_websites(text: str) -> list[str]:
     """Return absolute URLs for the addresses and bare domains in a website value."""
+    taken = [(start, end) for start, end, _ in find_email_spans(text)]
     urls: list[str] = []
     for match in URL_OR_DOMAIN.finditer(text):
         raw = match.group(0)
         if "@" in text[max(0, match.start() - 1):match.start() + 1]:
             continue
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue  # part of an e-mail address, written plainly or obfuscated
         url = normalise_url(raw)
         if url and url not in urls:
             urls.append(url)
@@ -161,17 +164,75 @@ def normalise_url(raw: str) -> str | None:
 
 
 def find_emails(text: str) -> list[str]:
-    """Return the syntactically valid e-mail addresses in text, as written."""
+    """Return the valid e-mail addresses in text as `name@domain`, obfuscated forms included."""
     found = []
-    for candidate in EMAIL.findall(text):
-        candidate = candidate.rstrip(".")
-        try:
-            validate_email(candidate, check_deliverability=False)
-        except EmailNotValidError:
-            continue
-        if candidate not in found:
-            found.append(candidate)
+    for _, _, address in find_email_spans(text):
+        if address not in found:
+            found.append(address)
     return found
+
+
+def find_email_spans(text: str) -> list[tuple[int, int, str]]:
+    """Find e-mails written plainly or as `name(at)domain`, `name [ät] domain`, `a at b dot c`."""
+    found = []
+    for match in email_pattern().finditer(text):
+        spelled = re.search(r"[\s(\[{<]", match.group("domain"))
+        local = match.group("local")
+        if match.group("bare") and (not (spelled or re.search(r"[._\d-]", local))
+                                    or not local[:1].isalpha()):
+            continue  # "look at example.se", "10.30 at cafe.se": prose, not addresses
+        address = normalise_email(match)
+        if address:
+            found.append((match.start(), match.end(), address))
+    return found
+
+
+@lru_cache(maxsize=1)
+def email_pattern() -> re.Pattern[str]:
+    """A regex for e-mail addresses with the at- and dot-words of every language spelled out."""
+    lexicon = load_lexicon()
+    at_words = "|".join(sorted(map(re.escape, lexicon.all_phrases("email_at_words")), key=len,
+                               reverse=True))
+    dot_words = "|".join(sorted(map(re.escape, lexicon.all_phrases("email_dot_words")),
+                                key=len, reverse=True))
+    at = (rf"(?:\s*[@\uff20]\s*|\s*[(\[{{<]\s*(?:{at_words}|@)\s*[)\]}}>]\s*"
+          rf"|(?P<bare>\s+(?:{at_words})\s+))")
+    dot = (rf"(?:[.\uff0e]|\s*[(\[{{<]\s*(?:{dot_words})\s*[)\]}}>]\s*"
+           rf"|\s+(?:{dot_words})\s+)")
+    label = r"[^\W_](?:[\w-]*[^\W_])?"
+    return re.compile(rf"(?<![\w.+-])(?P<local>[\w+-]+(?:\.[\w+-]+)*){at}"
+                      rf"(?P<domain>{label}(?:{dot}{label})*(?:\.|{dot})[^\W\d_]{{2,24}})"
+                      rf"(?![\w-])", re.IGNORECASE)
+
+
+def normalise_email(match: re.Match[str]) -> str | None:
+    """Rebuild a matched address as `name@domain` and validate it; drop a glued label."""
+    local = match.group("local")
+    dots = "|".join(re.escape(w) for w in load_lexicon().all_phrases("email_dot_words"))
+    domain = re.sub(rf"\s*[(\[{{<]\s*(?:{dots})\s*[)\]}}>]\s*|\s+(?:{dots})\s+", ".",
+                    match.group("domain"), flags=re.IGNORECASE)
+    domain = re.sub(r"\s+", "", domain).replace("\uff0e", ".")
+    local = drop_glued_label(local)
+    candidate = unicodedata.normalize("NFKC", f"{local}@{domain}").rstrip(".")
+    try:
+        validate_email(candidate, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return candidate
+
+
+def drop_glued_label(local: str) -> str:
+    """Cut a label run into the address ("E-postanna.berg" → "anna.berg")."""
+    if not local[:1].isupper():
+        return local
+    labels = {label.casefold() for lexicon in load_lexicon().languages.values()
+              for label in lexicon.labels["email"]}
+    for label in sorted(labels, key=len, reverse=True):
+        rest = local[len(label):]
+        if (len(label) >= 5 and local.casefold().startswith(label) and len(rest) >= 2
+                and rest[0].islower()):
+            return rest
+    return local
 
 
 # ---- small controlled values -----------------------------------------------------------

@@ -16,6 +16,7 @@ from spacy.matcher import PhraseMatcher
 from pipeline.lexicon import FALLBACK_LANGUAGE, ROLES, UPPER, UPPER_LETTERS, Lexicon, load_lexicon
 from pipeline.models import Organisation
 from pipeline.normalise import country_code
+from pipeline.org_mentions import common_words, glue_compounds
 from pipeline.sentences import load_pipeline
 
 CONNECTORS = {"i", "och", "og", "of", "on", "for", "för", "af", "av", "de", "la", "by", "and",
@@ -67,7 +68,8 @@ def find_role_mentions(sentence: str, lang: str) -> list[Organisation]:
         following = [m[1] for m in matches[n + 1:] if m[1] >= end]
         stop = min(following) if following else len(doc)
         tail = doc[end:stop]
-        if following and len(tail) <= 4 and not any(t.is_punct for t in tail):
+        if following and len(tail) <= 4 and not any(t.is_punct for t in tail) and not \
+                starts_upper(tail.text):  # "coordinated by X in partnership with Y": X is named
             carried.append(role)  # "finansieras genom ett partnerskap med X": X has both roles
             taken_until = end
             continue
@@ -85,7 +87,8 @@ def find_funded_compounds(sentence: str, lang: str) -> list[Organisation]:
     """Read funders written into a compound: "EU-finansierat", "ESF-funded"."""
     suffixes = load_lexicon().languages.get(lang, load_lexicon().languages["en"]).funded_suffixes
     alternatives = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
-    pattern = rf"\b({UPPER}[^\W\d_]*)(?:-|\s)(?:{alternatives})\b"
+    # "ESF-stöd4 356 kr": a glued amount may follow the compound, a letter may not
+    pattern = rf"\b({UPPER}[^\W\d_]*)(?:-|\s)(?:{alternatives})(?![^\W\d_])"
     found = []
     for match in re.finditer(pattern, sentence):
         name = match.group(1)
@@ -100,13 +103,18 @@ def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
     text = re.split(rf"(?<=[^\s.{UPPER_LETTERS}])\.(?:\s|$)|;", text, maxsplit=1)[0]
     joiners = sorted(lexicon.list_joiners, key=len, reverse=True)
     pattern = r",|\s(?:" + "|".join(re.escape(j) for j in joiners) + r")\s"
-    parts = [p.strip() for p in re.split(pattern, protect_parentheses(text))]
+    glued = glue_compounds(protect_parentheses(text)).replace("-,\x02", "-\x03\x02")
+    parts = [p.strip() for p in re.split(pattern, glued)]
     names: list[tuple[str, str | None]] = []
     for n, part in enumerate(parts):
         part = restore_parentheses(part)
         part = drop_descriptor(part)
         if not part:
             continue
+        if names and not starts_upper(part) and not read_origin(part) and not (
+                len(part.split()) == 1 and part.casefold().rstrip(".,").endswith(
+                    tuple(s.casefold() for s in lexicon.org_suffixes))):
+            break  # "Med midler fra X, produserer Y …": the list ended with X
         origin = read_origin(part)
         if origin and origin[0] == "":
             if names:
@@ -115,7 +123,7 @@ def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
         name, country = origin if origin else (part, None)
         cleaned, stopped = clean_name(name, lexicon)
         if cleaned:
-            names.append((cleaned, country))
+            names.append((cleaned.replace("\x03", ",").replace("\x02", " "), country))
         if stopped or (not cleaned and n > 0):
             break
     return names
@@ -185,7 +193,7 @@ def drop_lowercase_tail(tokens: list[str]) -> list[str]:
     """Cut "Grønn Fremtid i samarbeid" after the name: a connector followed only by lower case."""
     for i, token in enumerate(tokens):
         if i and token.casefold() in CONNECTORS and tokens[i + 1:] and not any(
-                starts_upper(t) for t in tokens[i + 1:]):
+                starts_upper(t) or "\x02" in t for t in tokens[i + 1:]):  # "ungdoms- och …"
             return tokens[:i]
     return tokens
 
@@ -249,6 +257,11 @@ def similar_names(key: str, names: list[str]) -> list[str]:
     return [name for name, _score, _ in matches if len(name) >= 5]
 
 
+def has_implementer(organisations: list[Organisation]) -> bool:
+    """True when one of the organisations runs or coordinates the initiative."""
+    return any(o.role in ("implementing", "coordinator") for o in organisations)
+
+
 def same_organisation(a: Organisation, b: Organisation) -> bool:
     """Fuzzy name identity: equal, or one name a clear part of the other."""
     x, y = a.name.casefold(), b.name.casefold()
@@ -274,6 +287,18 @@ def find_self_introduced_organisation(sentence: str, lang: str) -> str | None:
                                                    reverse=True))
     match = re.match(rf"^(.{{2,80}}?)\s+(?:{verbs})\s+(?:\w+\s+){{0,2}}?(?:{nouns})\b",
                      sentence.strip(), re.IGNORECASE)
-    if match and starts_upper(match.group(1)) and len(match.group(1).split()) <= MAX_NAME_TOKENS:
+    if match and starts_upper(match.group(1)) and len(match.group(1).split()) <= MAX_NAME_TOKENS \
+            and not names_a_kind(match.group(1)):
         return match.group(1).strip()
     return None
+
+
+def names_a_kind(text: str) -> bool:
+    """True for "Föreningen", "L'association", "The organisation": a kind, not a name."""
+    words = [re.sub(r"^\w{1,2}['’]", "", w).casefold() for w in text.split()]
+    while len(words) > 1 and words[0] in common_words():
+        words.pop(0)  # "The organisation"
+    kinds = load_lexicon().all_phrases("organisation_nouns") | load_lexicon().all_phrases(
+        "initiative_nouns")
+    return len(words) == 1 and (words[0] in kinds or any(
+        words[0].startswith(kind) and len(words[0]) - len(kind) <= 3 for kind in kinds))

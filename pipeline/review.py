@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.models import Initiative
 
 REQUIRED_FIELDS = ("title", "organisations", "target_group")
+IMPLEMENTING_ROLES = ("implementing", "coordinator")  # a record needs one who runs it
 CONFIDENCE_THRESHOLD = 0.7   # fields found by weaker methods than this are queued
 LANGUAGE_THRESHOLD = 0.25    # a record language decided by a narrower margin is queued
 SNIPPET_CHARS = 200
@@ -19,6 +20,10 @@ def review_record(record: Initiative, document_text: str | None) -> list[dict[st
         if not getattr(record, field):
             rows.append(make_row(record, field, "", f"required field '{field}' is missing",
                                  snippet))
+    runs = any(org.role in IMPLEMENTING_ROLES for org in record.organisations)
+    if record.organisations and not runs:
+        rows.append(make_row(record, "organisations", show_value(record, "organisations"),
+                             "no implementing organisation", snippet))
     for field, provenance in record.provenance.items():
         if field == "language" or provenance.method == "steward":
             continue

@@ -70,3 +70,30 @@ def test_sdgs_and_levels():
     assert parse_sdgs("18") == []
     assert parse_level("Lokalt") == "local"
     assert parse_level("Nasjonalt") == "national"
+
+
+@pytest.mark.parametrize("text, email", [
+    ("Sähköposti: aino.virtanen(at)kunta.fi", "aino.virtanen@kunta.fi"),
+    ("Mejl: sara.lind[at]stad.se", "sara.lind@stad.se"),
+    ("Sähköposti: aino.virtanen [ät] kunta.fi", "aino.virtanen@kunta.fi"),
+    ("Write to mira at walks dot dk today", "mira@walks.dk"),
+    ("Skriv til ola.hansen at kommune.no", "ola.hansen@kommune.no"),
+    ("Kontakt: anna＠example．se", "anna@example.se"),
+    ("E-postanna.berg@stad.se", "anna.berg@stad.se"),
+])
+def test_emails_written_as_people_write_them_are_normalised(text, email):
+    assert find_emails(text) == [email]
+
+
+@pytest.mark.parametrize("text", [
+    "Sähköposti: aino.virtanen(at)kunta.fi", "Mejl: sara.lind [ät] stad.se",
+    "Write to mira at walks dot dk", "Kontakt: ola.hansen@kommune.no",
+])
+def test_an_email_never_becomes_a_website(text):
+    assert find_websites(text) == []
+
+
+def test_prose_with_at_is_not_an_email():
+    assert find_emails("Look at walks.dk for the dates.") == []
+    assert find_emails("We meet at 10.30 at cafe.se on Fridays.") == []
+    assert find_websites("Look at walks.dk for the dates.") == ["https://walks.dk"]
