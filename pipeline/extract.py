@@ -17,6 +17,7 @@ from pipeline.normalise import (find_countries, find_emails, find_period, find_w
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, merge_organisations)
+from pipeline.prose import classify_prose
 from pipeline.segment import Segment
 from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
 from pipeline.sentences import split_sentences
@@ -29,7 +30,7 @@ METHOD_CONFIDENCE = {
     "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
     "more_info_link": 0.8, "header_line": 0.75, "question_heading": 0.75, "untitled_text": 0.7,
     "role_cue": 0.7, "self_introduction": 0.6, "text_mention": 0.6, "text_pattern": 0.6,
-    "inherited": 0.5,
+    "inherited": 0.5, "prose_cue": 0.55,
     "keywords": 0.7,  # routine: categories are not queued for review on method alone
 }
 
@@ -40,6 +41,7 @@ class Draft:
 
     title: tuple[int, int] | None = None
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)
+    section_parts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     activities: list[tuple[int, int]] = field(default_factory=list)
     values: dict[str, list[str]] = field(default_factory=dict)
     loose_text: list[tuple[int, int]] = field(default_factory=list)
@@ -239,7 +241,9 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     body = "\n".join(text[s:e] for s, e in list(draft.sections.values()) + draft.activities)
     language, lang_confidence = detect_language(body or text[span[0]:span[1]],
                                                 prior=doc.language)
-    fields = {name: make_text_field(text, span_, language, draft.methods.get(name))
+    add_prose_fields(text, draft, language)
+    fields = {name: make_text_field(text, span_, language, draft.methods.get(name),
+                                    draft.section_parts.get(name))
               for name, span_ in draft.sections.items() if name in PUBLISHED_SECTIONS}
     activities = [make_text_field(text, s, language, draft.methods.get("activities"))
                   for s in draft.activities]
@@ -292,8 +296,12 @@ def describe_provenance(record: Initiative, draft: Draft,
 
 
 def make_text_field(text: str, span: tuple[int, int], record_language: str,
-                    method: str | None) -> TextField | None:
-    """A text field for a span, or None when the span holds only a placeholder."""
+                    method: str | None,
+                    parts: list[tuple[int, int]] | None = None) -> TextField | None:
+    """A text field for a span, or None when the span holds only a placeholder.
+
+    `parts` are the sentences a field was assembled from; `span` covers them all.
+    """
     start, end = trim_span(text, *span)
     value = text[start:end]
     if is_placeholder(value):
@@ -301,7 +309,32 @@ def make_text_field(text: str, span: tuple[int, int], record_language: str,
     lang, lang_confidence = detect_language(value, prior=record_language)
     method = method or "untitled_text"
     return TextField(text=value, lang=lang, span=(start, end), lang_confidence=lang_confidence,
-                     confidence=METHOD_CONFIDENCE[method], method=method)
+                     confidence=METHOD_CONFIDENCE[method], method=method,
+                     spans=[tuple(part) for part in parts] if parts else None)
+
+
+# ---- prose → fields --------------------------------------------------------------------
+
+def add_prose_fields(text: str, draft: Draft, language: str) -> None:
+    """Fill the fields no label or heading gave from the sentences of unlabelled prose."""
+    found = classify_prose(text, prose_spans(draft), language)
+    for name, parts in found.items():
+        if name == "activities":
+            if not draft.activities:
+                draft.activities = parts
+                draft.methods["activities"] = "prose_cue"
+        elif name not in draft.sections:
+            draft.sections[name] = (parts[0][0], parts[-1][1])
+            draft.section_parts[name] = parts
+            draft.methods[name] = "prose_cue"
+
+
+def prose_spans(draft: Draft) -> list[tuple[int, int]]:
+    """The unlabelled prose of a segment: its description and loose text."""
+    spans = list(draft.loose_text)
+    if "description" in draft.sections:
+        spans.append(draft.sections["description"])
+    return sorted(set(spans))
 
 
 def gather_organisations(text: str, draft: Draft, language: str,

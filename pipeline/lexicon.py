@@ -36,6 +36,11 @@ ALL_FIELDS = HEADER_FIELDS + SECTION_FIELDS + VALUE_FIELDS + INFO_FIELDS
 ROLES = ("implementing", "coordinator", "partner", "funder")
 LEVELS = ("local", "regional", "national", "international")
 PERIOD_KEYS = ("since", "start", "end", "duration")
+# Fields that sentences of unlabelled prose are classified into (pipeline/prose.py), and the
+# `prose_cues` keys: whole-sentence cues per field plus phrase cues for two of them.
+PROSE_FIELDS = ("purpose", "target_group", "activities", "expected_results", "evaluation",
+                "background")
+PROSE_CUE_KEYS = PROSE_FIELDS + ("purpose_phrase", "target_group_phrase")
 
 FUZZY_MIN_LENGTH = 8  # shorter labels must match exactly
 LONG_LABEL = 16      # long labels may differ by two edits, others by one
@@ -68,6 +73,7 @@ class LanguageLexicon(BaseModel):
     months: dict[str, int]
     levels: dict[str, list[str]]
     cue_words: list[str]
+    prose_cues: dict[str, list[str]]
 
     @field_validator("labels")
     @classmethod
@@ -105,6 +111,13 @@ class LanguageLexicon(BaseModel):
     def check_period(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         if set(value) != set(PERIOD_KEYS):
             raise ValueError(f"period must define exactly {PERIOD_KEYS}")
+        return value
+
+    @field_validator("prose_cues")
+    @classmethod
+    def check_prose_cues(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if set(value) != set(PROSE_CUE_KEYS):
+            raise ValueError(f"prose_cues must define exactly {PROSE_CUE_KEYS}")
         return value
 
     @field_validator("months")

@@ -1,0 +1,249 @@
+"""Classify sentences of unlabelled prose into purpose, target group, activities and the like.
+
+Pages written as prose state their aims in sentences ("Syftet med projektet är att …",
+"Hankkeen tavoitteena on …") rather than under labels. This stage splits the unlabelled text
+into sentences and gives each the field its cue phrases name (`prose_cues` in every
+`pipeline/lexicon/<lang>.yaml`). A cue word ending in `*` is a stem taking any ending, which
+Finnish needs. Two kinds of cue:
+
+- `<field>` cues make the whole sentence part of the field; neighbouring sentences of the same
+  field (at most one other sentence of the same paragraph between them) form one run. The first
+  run that opens with its cue ("Målet er …") is the field, else the first run; a cue after a
+  comma starts the field there ("…, med syftet att …").
+- `purpose_phrase` and `target_group_phrase` cues make only the sentence's tail the field, for
+  aims and target groups named inside a sentence about something else ("… a befriending
+  scheme for asylum seekers in London."). A target-group tail must open with a target-group
+  keyword (`target_groups.yaml`), so "for" alone never makes one.
+
+Activities are returned one span per sentence; every other field as the spans of its run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import categorise
+from pipeline.lexicon import PROSE_FIELDS, load_lexicon
+from pipeline.sentences import split_sentences
+
+MAX_GAP = 1             # sentences of other fields allowed inside one run
+HEADING_WORDS = 4       # a line this short without end punctuation is a heading
+LEADING_WORDS = 6       # a cue among a sentence's first words opens it ("Hankkeen tavoitteena")
+TARGET_WORDS_AHEAD = 3  # a target-group keyword must open the tail within this many words
+LIST_ITEM = re.compile(r"^(?:[-*•▪◦–]|\(?\d{1,2}[.)])\s+")
+TRAILING = " \t\n,;:–-"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue phrase compiled: the field it names and whether it takes a whole sentence."""
+
+    field: str
+    phrase: bool
+    pattern: re.Pattern
+
+
+@dataclass
+class Sentence:
+    """A sentence of prose: its span, the zone it stands in, and the field its cues name."""
+
+    start: int
+    end: int
+    zone: int
+    field: str | None = None
+    cue: int = 0  # where the field's cue starts, relative to start
+
+
+def classify_prose(text: str, spans: list[tuple[int, int]],
+                   lang: str) -> dict[str, list[tuple[int, int]]]:
+    """Return, per prose field, the spans of `text` that state it (sentences or phrases)."""
+    sentences = list_sentences(text, spans, lang)
+    for sentence in sentences:
+        sentence.field, sentence.cue = classify_sentence(text[sentence.start:sentence.end])
+    carry_list_items(text, sentences)
+    found: dict[str, list[tuple[int, int]]] = {}
+    for field in PROSE_FIELDS:
+        run = choose_run(text, find_runs(text, sentences, field))
+        if run:
+            found[field] = run
+    if "activities" in found:
+        found["activities"] = [(s.start, s.end) for s in sentences if s.field == "activities"]
+    if "purpose" not in found:
+        found.update(find_phrase(text, sentences, "purpose", lang))
+    if "target_group" not in found:
+        found.update(find_phrase(text, sentences, "target_group", lang))
+    return {field: found[field] for field in PROSE_FIELDS if found.get(field)}
+
+
+def list_sentences(text: str, spans: list[tuple[int, int]], lang: str) -> list[Sentence]:
+    """Split each prose span into sentences, in document order."""
+    sentences = []
+    for zone, (start, end) in enumerate(sorted(spans)):
+        for s, e in split_sentences(text[start:end], lang):
+            sentences.append(Sentence(start + s, start + e, zone))
+    return sentences
+
+
+def classify_sentence(sentence: str) -> tuple[str | None, int]:
+    """The field of the sentence's earliest whole-sentence cue (the longer cue on a tie)."""
+    best: tuple[int, int, str] | None = None
+    for cue in load_cues():
+        if cue.phrase:
+            continue
+        match = cue.pattern.search(sentence)
+        if match:
+            rank = (match.start(), -(match.end() - match.start()), cue.field)
+            best = rank if best is None or rank < best else best
+    return (best[2], best[0]) if best else (None, 0)
+
+
+def carry_list_items(text: str, sentences: list[Sentence]) -> None:
+    """Lines after a classified heading, and list items after a colon, belong to its field."""
+    field, heading = None, None
+    for sentence in sentences:
+        body = text[sentence.start:sentence.end]
+        if heading is not None and sentence.field is None and not is_heading(body):
+            sentence.field = field
+            continue
+        if field and heading is None and LIST_ITEM.match(body) and sentence.field is None:
+            sentence.field = field
+            continue
+        field, heading = None, None
+        if sentence.field and is_heading(body):
+            field, heading = sentence.field, sentence
+            sentence.field = None  # the heading itself is no part of the field's text
+        elif sentence.field and body.rstrip().endswith(":"):
+            field = sentence.field
+
+
+def is_heading(body: str) -> bool:
+    """A short line without sentence punctuation stands as a heading over what follows."""
+    return len(body.split()) <= HEADING_WORDS and not body.rstrip()[-1:] in ".!,;" and \
+        not LIST_ITEM.match(body)
+
+
+def find_runs(text: str, sentences: list[Sentence], field: str) -> list[list[Sentence]]:
+    """Group a field's sentences into runs: same zone, at most MAX_GAP others of one paragraph."""
+    runs: list[list[Sentence]] = []
+    position = None
+    for n, sentence in enumerate(sentences):
+        if sentence.field != field:
+            continue
+        previous = runs[-1][-1] if runs else None
+        joined = previous is not None and sentence.zone == previous.zone and (
+            n - position == 1 or (n - position - 1 <= MAX_GAP
+                                  and "\n\n" not in text[previous.end:sentence.start]))
+        if joined:
+            runs[-1].append(sentence)
+        else:
+            runs.append([sentence])
+        position = n
+    return runs
+
+
+def choose_run(text: str, runs: list[list[Sentence]]) -> list[tuple[int, int]]:
+    """The first run that opens with its cue, else the first; a cue inside a sentence starts it."""
+    if not runs:
+        return []
+    runs = [drop_weak_head(text, run) for run in runs]
+    leading = [run for run in runs if opens_with_cue(text, run[0])]
+    run = (leading or runs)[0]
+    spans = [(s.start, s.end) for s in run]
+    head = run[0]
+    if not opens_with_cue(text, head):
+        spans[0] = (head.start + tail_start(text, head), head.end)
+    return spans
+
+
+def drop_weak_head(text: str, run: list[Sentence]) -> list[Sentence]:
+    """Start a run at its first sentence that opens with its cue, when one does."""
+    first = next((n for n, s in enumerate(run) if opens_with_cue(text, s)), 0)
+    return run[first:]
+
+
+def tail_start(text: str, sentence: Sentence) -> int:
+    """Where a field stated inside a sentence begins: its phrase cue, or its cue after a comma."""
+    body = text[sentence.start:sentence.end]
+    phrases = [s for s, _ in phrase_matches(body, sentence.field) if s <= sentence.cue]
+    if phrases:
+        return phrases[0]
+    return sentence.cue if body[:sentence.cue].rstrip().endswith(",") else 0
+
+
+def opens_with_cue(text: str, sentence: Sentence) -> bool:
+    """True when the sentence's cue stands among its first LEADING_WORDS words."""
+    return len(text[sentence.start:sentence.start + sentence.cue].split()) < LEADING_WORDS
+
+
+def find_phrase(text: str, sentences: list[Sentence], field: str,
+                lang: str) -> dict[str, list[tuple[int, int]]]:
+    """The first tail of a sentence that a phrase cue of the field opens."""
+    for sentence in sentences:
+        body = text[sentence.start:sentence.end]
+        for cue_start, cue_end in phrase_matches(body, field):
+            start = cue_start if field == "purpose" else cue_end
+            if field == "target_group" and not opens_with_target_group(body[start:], lang):
+                continue
+            end = cut_at_purpose(body, start)
+            span = trim(text, sentence.start + start, sentence.start + end)
+            if span[1] > span[0]:
+                return {field: [span]}
+    return {}
+
+
+def phrase_matches(body: str, field: str) -> list[tuple[int, int]]:
+    """Where the field's phrase cues occur in a sentence, earliest (then longest) first."""
+    hits = set()
+    for cue in load_cues():
+        if cue.phrase and cue.field == field:
+            hits.update((m.start(), m.end()) for m in cue.pattern.finditer(body))
+    return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
+
+
+def opens_with_target_group(tail: str, lang: str) -> bool:
+    """True when a target-group keyword stands among the tail's first few words."""
+    words = list(re.finditer(r"\w[\w-]*", tail))[:TARGET_WORDS_AHEAD]
+    if not words:
+        return False
+    window = tail[:words[-1].end()]
+    lexicon = categorise.load_lexicon("target_groups")
+    known = categorise.resolve_language(lang, lexicon)
+    langs = (known,) if known else tuple(sorted(lexicon.stemmers))
+    return bool(categorise.find_matches(window, langs, lexicon))
+
+
+def cut_at_purpose(body: str, start: int) -> int:
+    """End a target-group tail where a purpose phrase begins ("…, to empower them")."""
+    ends = [s for s, _ in phrase_matches(body, "purpose") if s > start]
+    return min(ends) if ends else len(body)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim whitespace and dangling commas or dashes from both ends of a span."""
+    while start < end and text[start] in TRAILING:
+        start += 1
+    while end > start and text[end - 1] in TRAILING:
+        end -= 1
+    return start, end
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> tuple[Cue, ...]:
+    """Compile every language's prose cues once, in a fixed order."""
+    cues = []
+    for lang, language in sorted(load_lexicon().languages.items()):
+        for key, phrases in sorted(language.prose_cues.items()):
+            field, phrase = (key[:-len("_phrase")], True) if key.endswith("_phrase") else (key, False)
+            cues += [Cue(field, phrase, compile_cue(p)) for p in phrases]
+    return tuple(cues)
+
+
+def compile_cue(phrase: str) -> re.Pattern:
+    """A cue phrase as a regex: words in order, `stem*` taking any ending, whole words only."""
+    words = []
+    for word in phrase.casefold().split():
+        stem = word.endswith("*")
+        words.append(re.escape(word.rstrip("*")) + (r"\w*" if stem else ""))
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
