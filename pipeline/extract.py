@@ -25,6 +25,10 @@ from pipeline.zones import Zone, cut_zones
 
 PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
                       "evaluation", "background", "challenges", "impact", "replicability")
+# Sections whose sentences may state other fields; forms have this many labelled sections.
+PROSE_SECTIONS = ("description", "background")
+LABEL_METHODS = ("form_label", "section_heading", "question_heading")
+FORM_SECTIONS = 1
 # How far each way of finding a value is trusted; the review queue reads these.
 METHOD_CONFIDENCE = {
     "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
@@ -241,7 +245,7 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     body = "\n".join(text[s:e] for s, e in list(draft.sections.values()) + draft.activities)
     language, lang_confidence = detect_language(body or text[span[0]:span[1]],
                                                 prior=doc.language)
-    add_prose_fields(text, draft, language)
+    add_prose_fields(text, draft, language, segment.kind)
     fields = {name: make_text_field(text, span_, language, draft.methods.get(name),
                                     draft.section_parts.get(name))
               for name, span_ in draft.sections.items() if name in PUBLISHED_SECTIONS}
@@ -272,7 +276,8 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     )
     extra = [(tag, language) for tag in draft.tags] + [
         (v, language) for v in draft.values.get("themes", [])]
-    record.target_group_categories, record.themes = categorise(record, extra)
+    record.target_group_categories, record.themes = categorise(categorised_view(record, draft),
+                                                               extra)
     record.provenance = describe_provenance(record, draft, lang_confidence)
     return record
 
@@ -315,12 +320,15 @@ def make_text_field(text: str, span: tuple[int, int], record_language: str,
 
 # ---- prose → fields --------------------------------------------------------------------
 
-def add_prose_fields(text: str, draft: Draft, language: str) -> None:
+def add_prose_fields(text: str, draft: Draft, language: str, kind: str) -> None:
     """Fill the fields no label or heading gave from the sentences of unlabelled prose."""
-    found = classify_prose(text, prose_spans(draft), language)
+    form = kind != "page" or is_form_like(draft)
+    found = classify_prose(text, prose_spans(draft), language, phrases=not form)
+    if form:  # a form labels what it states: only aims written out in sentences are added
+        found = {name: parts for name, parts in found.items() if name == "purpose"}
     for name, parts in found.items():
         if name == "activities":
-            if not draft.activities:
+            if not draft.activities and not form:
                 draft.activities = parts
                 draft.methods["activities"] = "prose_cue"
         elif name not in draft.sections:
@@ -330,11 +338,24 @@ def add_prose_fields(text: str, draft: Draft, language: str) -> None:
 
 
 def prose_spans(draft: Draft) -> list[tuple[int, int]]:
-    """The unlabelled prose of a segment: its description and loose text."""
-    spans = list(draft.loose_text)
-    if "description" in draft.sections:
-        spans.append(draft.sections["description"])
-    return sorted(set(spans))
+    """The narrative of a segment: loose text, description and background."""
+    narrative = [span for name, span in draft.sections.items() if name in PROSE_SECTIONS]
+    return sorted(set(draft.loose_text) | set(narrative))
+
+
+def is_form_like(draft: Draft) -> bool:
+    """A segment with several labelled sections is a form: what it leaves out it lacks."""
+    labelled = [name for name, method in draft.methods.items()
+                if name in PUBLISHED_SECTIONS and method in LABEL_METHODS]
+    return len(labelled) >= FORM_SECTIONS
+
+
+def categorised_view(record: Initiative, draft: Draft) -> Initiative:
+    """The record as categorisation reads it: a target group from prose is only a phrase of
+    the description, not a stated section that should silence the rest."""
+    if draft.methods.get("target_group") != "prose_cue":
+        return record
+    return record.model_copy(update={"target_group": None})
 
 
 def gather_organisations(text: str, draft: Draft, language: str,

@@ -40,7 +40,8 @@ PERIOD_KEYS = ("since", "start", "end", "duration")
 # `prose_cues` keys: whole-sentence cues per field plus phrase cues for two of them.
 PROSE_FIELDS = ("purpose", "target_group", "activities", "expected_results", "evaluation",
                 "background")
-PROSE_CUE_KEYS = PROSE_FIELDS + ("purpose_phrase", "target_group_phrase")
+PROSE_CUE_KEYS = PROSE_FIELDS + ("purpose_phrase", "target_group_phrase",
+                                 "target_group_preposition")
 
 FUZZY_MIN_LENGTH = 8  # shorter labels must match exactly
 LONG_LABEL = 16      # long labels may differ by two edits, others by one

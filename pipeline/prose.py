@@ -34,6 +34,9 @@ LEADING_WORDS = 6       # a cue among a sentence's first words opens it ("Hankke
 TARGET_WORDS_AHEAD = 3  # a target-group keyword must open the tail within this many words
 LIST_ITEM = re.compile(r"^(?:[-*•▪◦–]|\(?\d{1,2}[.)])\s+")
 TRAILING = " \t\n,;:–-"
+# Fields whose cue must open the sentence ("the target group was consulted" names none), and
+# which one sentence states.
+LEADING_ONLY = ("target_group",)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Cue:
     field: str
     phrase: bool
     pattern: re.Pattern
+    preposition: bool = False  # a bare preposition: the keyword must follow at once
 
 
 @dataclass
@@ -56,24 +60,27 @@ class Sentence:
     cue: int = 0  # where the field's cue starts, relative to start
 
 
-def classify_prose(text: str, spans: list[tuple[int, int]],
-                   lang: str) -> dict[str, list[tuple[int, int]]]:
-    """Return, per prose field, the spans of `text` that state it (sentences or phrases)."""
+def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
+                   phrases: bool = True) -> dict[str, list[tuple[int, int]]]:
+    """Return, per prose field, the spans of `text` that state it (sentences or phrases).
+
+    `phrases=False` leaves out the weaker phrase cues (for forms, which label what they state).
+    """
     sentences = list_sentences(text, spans, lang)
     for sentence in sentences:
         sentence.field, sentence.cue = classify_sentence(text[sentence.start:sentence.end])
     carry_list_items(text, sentences)
     found: dict[str, list[tuple[int, int]]] = {}
     for field in PROSE_FIELDS:
-        run = choose_run(text, find_runs(text, sentences, field))
+        runs = find_runs(text, sentences, field)
+        if field in LEADING_ONLY:
+            runs = [run for run in runs if opens_with_cue(text, run[0])]
+        run = choose_run(text, runs)
         if run:
-            found[field] = run
-    if "activities" in found:
-        found["activities"] = [(s.start, s.end) for s in sentences if s.field == "activities"]
-    if "purpose" not in found:
-        found.update(find_phrase(text, sentences, "purpose", lang))
-    if "target_group" not in found:
-        found.update(find_phrase(text, sentences, "target_group", lang))
+            found[field] = run[:1] if field in LEADING_ONLY else run
+    for field in ("purpose", "target_group"):
+        if phrases and field not in found:
+            found.update(find_phrase(text, sentences, field, lang))
     return {field: found[field] for field in PROSE_FIELDS if found.get(field)}
 
 
@@ -100,27 +107,30 @@ def classify_sentence(sentence: str) -> tuple[str | None, int]:
 
 
 def carry_list_items(text: str, sentences: list[Sentence]) -> None:
-    """Lines after a classified heading, and list items after a colon, belong to its field."""
-    field, heading = None, None
+    """A classified heading, or a line ending in a colon, gives its field to what it introduces.
+
+    List items below either take its field; under a heading, unclassified lines do too.
+    """
+    field, heading = None, False
     for sentence in sentences:
         body = text[sentence.start:sentence.end]
-        if heading is not None and sentence.field is None and not is_heading(body):
+        if field and LIST_ITEM.match(body):
             sentence.field = field
             continue
-        if field and heading is None and LIST_ITEM.match(body) and sentence.field is None:
+        if field and heading and sentence.field is None and not is_heading(body):
             sentence.field = field
             continue
-        field, heading = None, None
-        if sentence.field and is_heading(body):
-            field, heading = sentence.field, sentence
-            sentence.field = None  # the heading itself is no part of the field's text
-        elif sentence.field and body.rstrip().endswith(":"):
+        field, heading = None, False
+        if sentence.field and body.rstrip().endswith(":"):
             field = sentence.field
+        elif sentence.field and is_heading(body):
+            field, heading = sentence.field, True
+            sentence.field = None  # the heading itself is no part of the field's text
 
 
 def is_heading(body: str) -> bool:
     """A short line without sentence punctuation stands as a heading over what follows."""
-    return len(body.split()) <= HEADING_WORDS and not body.rstrip()[-1:] in ".!,;" and \
+    return len(body.split()) <= HEADING_WORDS and not body.rstrip()[-1:] in ".!,;:" and \
         not LIST_ITEM.match(body)
 
 
@@ -166,7 +176,7 @@ def drop_weak_head(text: str, run: list[Sentence]) -> list[Sentence]:
 def tail_start(text: str, sentence: Sentence) -> int:
     """Where a field stated inside a sentence begins: its phrase cue, or its cue after a comma."""
     body = text[sentence.start:sentence.end]
-    phrases = [s for s, _ in phrase_matches(body, sentence.field) if s <= sentence.cue]
+    phrases = [s for s, _, _ in phrase_matches(body, sentence.field) if s <= sentence.cue]
     if phrases:
         return phrases[0]
     return sentence.cue if body[:sentence.cue].rstrip().endswith(",") else 0
@@ -179,12 +189,16 @@ def opens_with_cue(text: str, sentence: Sentence) -> bool:
 
 def find_phrase(text: str, sentences: list[Sentence], field: str,
                 lang: str) -> dict[str, list[tuple[int, int]]]:
-    """The first tail of a sentence that a phrase cue of the field opens."""
-    for sentence in sentences:
+    """The first tail of a sentence that a phrase cue of the field opens (headings last)."""
+    ordered = sorted(sentences, key=lambda s: not text[s.start:s.end].rstrip()[-1:] in ".!?")
+    for sentence in ordered:
         body = text[sentence.start:sentence.end]
-        for cue_start, cue_end in phrase_matches(body, field):
+        for cue_start, cue_end, preposition in phrase_matches(body, field):
             start = cue_start if field == "purpose" else cue_end
-            if field == "target_group" and not opens_with_target_group(body[start:], lang):
+            if preposition and sentence.field == "purpose":
+                continue  # "… integration för nyanlända" in an aims sentence names no group
+            ahead = 1 if preposition else TARGET_WORDS_AHEAD
+            if field == "target_group" and not opens_with_target_group(body[start:], lang, ahead):
                 continue
             end = cut_at_purpose(body, start)
             span = trim(text, sentence.start + start, sentence.start + end)
@@ -193,30 +207,31 @@ def find_phrase(text: str, sentences: list[Sentence], field: str,
     return {}
 
 
-def phrase_matches(body: str, field: str) -> list[tuple[int, int]]:
+def phrase_matches(body: str, field: str) -> list[tuple[int, int, bool]]:
     """Where the field's phrase cues occur in a sentence, earliest (then longest) first."""
     hits = set()
     for cue in load_cues():
         if cue.phrase and cue.field == field:
-            hits.update((m.start(), m.end()) for m in cue.pattern.finditer(body))
-    return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
+            hits.update((m.start(), m.end(), cue.preposition) for m in cue.pattern.finditer(body))
+    return sorted(hits, key=lambda hit: (hit[0], -hit[1], hit[2]))
 
 
-def opens_with_target_group(tail: str, lang: str) -> bool:
-    """True when a target-group keyword stands among the tail's first few words."""
-    words = list(re.finditer(r"\w[\w-]*", tail))[:TARGET_WORDS_AHEAD]
+def opens_with_target_group(tail: str, lang: str, ahead: int) -> bool:
+    """True when a keyword of a served group stands among the tail's first `ahead` words."""
+    words = list(re.finditer(r"\w[\w-]*", tail))[:ahead]
     if not words:
         return False
     window = tail[:words[-1].end()]
     lexicon = categorise.load_lexicon("target_groups")
     known = categorise.resolve_language(lang, lexicon)
     langs = (known,) if known else tuple(sorted(lexicon.stemmers))
-    return bool(categorise.find_matches(window, langs, lexicon))
+    matches = categorise.find_matches(window, langs, lexicon)
+    return any(code not in lexicon.actor_codes for code, _, _ in matches)
 
 
 def cut_at_purpose(body: str, start: int) -> int:
     """End a target-group tail where a purpose phrase begins ("…, to empower them")."""
-    ends = [s for s, _ in phrase_matches(body, "purpose") if s > start]
+    ends = [s for s, _, _ in phrase_matches(body, "purpose") if s > start]
     return min(ends) if ends else len(body)
 
 
@@ -235,9 +250,18 @@ def load_cues() -> tuple[Cue, ...]:
     cues = []
     for lang, language in sorted(load_lexicon().languages.items()):
         for key, phrases in sorted(language.prose_cues.items()):
-            field, phrase = (key[:-len("_phrase")], True) if key.endswith("_phrase") else (key, False)
-            cues += [Cue(field, phrase, compile_cue(p)) for p in phrases]
+            field, kind = read_cue_key(key)
+            cues += [Cue(field, kind != "sentence", compile_cue(p), kind == "preposition")
+                     for p in phrases]
     return tuple(cues)
+
+
+def read_cue_key(key: str) -> tuple[str, str]:
+    """Split a `prose_cues` key into its field and kind: sentence, phrase or preposition."""
+    for kind in ("phrase", "preposition"):
+        if key.endswith(f"_{kind}"):
+            return key[:-len(kind) - 1], kind
+    return key, "sentence"
 
 
 def compile_cue(phrase: str) -> re.Pattern:
