@@ -37,6 +37,9 @@ TRAILING = " \t\n,;:–-"
 # Fields whose cue must open the sentence ("the target group was consulted" names none), and
 # which one sentence states.
 LEADING_ONLY = ("target_group",)
+# Fields whose first cued sentence opens a description of how it is done: the rest of its
+# paragraph, up to a sentence of another field, belongs to it too.
+WHOLE_PARAGRAPH = ("activities",)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,9 @@ def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
         runs = find_runs(text, sentences, field)
         if field in LEADING_ONLY:
             runs = [run for run in runs if opens_with_cue(text, run[0])]
+        if field in WHOLE_PARAGRAPH:
+            runs = [extend_to_paragraph(text, sentences, run) for run in runs]
+            runs = sorted(runs, key=lambda run: -len(run))
         run = choose_run(text, runs)
         if run:
             found[field] = run[:1] if field in LEADING_ONLY else run
@@ -151,6 +157,20 @@ def find_runs(text: str, sentences: list[Sentence], field: str) -> list[list[Sen
             runs.append([sentence])
         position = n
     return runs
+
+
+def extend_to_paragraph(text: str, sentences: list[Sentence],
+                        run: list[Sentence]) -> list[Sentence]:
+    """Add to a run the unclassified sentences that follow it in the same paragraph."""
+    extended = list(run)
+    for sentence in sentences[sentences.index(run[-1]) + 1:]:
+        if sentence.field is not None or sentence.zone != run[-1].zone:
+            break
+        if "\n\n" in text[extended[-1].end:sentence.start] or LIST_ITEM.match(
+                text[sentence.start:sentence.end]) or is_heading(text[sentence.start:sentence.end]):
+            break
+        extended.append(sentence)
+    return extended
 
 
 def choose_run(text: str, runs: list[list[Sentence]]) -> list[tuple[int, int]]:
