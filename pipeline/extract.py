@@ -25,10 +25,11 @@ from pipeline.zones import Zone, cut_zones
 
 PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
                       "evaluation", "background", "challenges", "impact", "replicability")
-# Sections whose sentences may state other fields; forms have this many labelled sections.
+# Sections whose sentences may state other fields; a page labelling any of the form fields
+# is a form, stating under its labels what it has.
 PROSE_SECTIONS = ("description", "background")
 LABEL_METHODS = ("form_label", "section_heading", "question_heading")
-FORM_SECTIONS = 1
+FORM_FIELDS = ("target_group", "purpose", "activities")
 # How far each way of finding a value is trusted; the review queue reads these.
 METHOD_CONFIDENCE = {
     "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
@@ -344,10 +345,8 @@ def prose_spans(draft: Draft) -> list[tuple[int, int]]:
 
 
 def is_form_like(draft: Draft) -> bool:
-    """A segment with several labelled sections is a form: what it leaves out it lacks."""
-    labelled = [name for name, method in draft.methods.items()
-                if name in PUBLISHED_SECTIONS and method in LABEL_METHODS]
-    return len(labelled) >= FORM_SECTIONS
+    """A segment labelling its aims, group or activities is a form: what it leaves out it lacks."""
+    return any(draft.methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
 
 
 def categorised_view(record: Initiative, draft: Draft) -> Initiative:

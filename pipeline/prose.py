@@ -31,7 +31,9 @@ from pipeline.sentences import split_sentences
 MAX_GAP = 1             # sentences of other fields allowed inside one run
 HEADING_WORDS = 4       # a line this short without end punctuation is a heading
 LEADING_WORDS = 6       # a cue among a sentence's first words opens it ("Hankkeen tavoitteena")
-TARGET_WORDS_AHEAD = 3  # a target-group keyword must open the tail within this many words
+TARGET_WORDS_AHEAD = 4  # a target-group keyword must open the tail within this many words,
+PREPOSITION_WORDS_AHEAD = 2  # or this many after a bare preposition ("till alla nyanlända")
+MIN_PHRASE_SENTENCE = 5  # shorter lines are headlines, not sentences naming a group
 LIST_ITEM = re.compile(r"^(?:[-*•▪◦–]|\(?\d{1,2}[.)])\s+")
 TRAILING = " \t\n,;:–-"
 # Fields whose cue must open the sentence ("the target group was consulted" names none), and
@@ -210,15 +212,17 @@ def opens_with_cue(text: str, sentence: Sentence) -> bool:
 def find_phrase(text: str, sentences: list[Sentence], field: str,
                 lang: str) -> dict[str, list[tuple[int, int]]]:
     """The first tail of a sentence that a phrase cue of the field opens (headings last)."""
-    ordered = sorted(sentences, key=lambda s: not text[s.start:s.end].rstrip()[-1:] in ".!?")
+    ordered = [s for s in sentences if len(text[s.start:s.end].split()) >= MIN_PHRASE_SENTENCE]
+    ordered.sort(key=lambda s: not text[s.start:s.end].rstrip()[-1:] in ".!?")
     for sentence in ordered:
         body = text[sentence.start:sentence.end]
         for cue_start, cue_end, preposition in phrase_matches(body, field):
             start = cue_start if field == "purpose" else cue_end
             if preposition and sentence.field == "purpose":
                 continue  # "… integration för nyanlända" in an aims sentence names no group
-            ahead = 1 if preposition else TARGET_WORDS_AHEAD
-            if field == "target_group" and not opens_with_target_group(body[start:], lang, ahead):
+            ahead = PREPOSITION_WORDS_AHEAD if preposition else TARGET_WORDS_AHEAD
+            if field == "target_group" and not opens_with_target_group(
+                    body[start:], lang, ahead, actors=not preposition):
                 continue
             end = cut_at_purpose(body, start)
             span = trim(text, sentence.start + start, sentence.start + end)
@@ -236,17 +240,21 @@ def phrase_matches(body: str, field: str) -> list[tuple[int, int, bool]]:
     return sorted(hits, key=lambda hit: (hit[0], -hit[1], hit[2]))
 
 
-def opens_with_target_group(tail: str, lang: str, ahead: int) -> bool:
-    """True when a keyword of a served group stands among the tail's first `ahead` words."""
+def opens_with_target_group(tail: str, lang: str, ahead: int, actors: bool) -> bool:
+    """True when a target-group keyword starts among the tail's first `ahead` words.
+
+    Organisations and staff count only after a strong cue ("targeted at teachers"): after a
+    bare preposition they are mostly who runs it ("in cooperation with the municipality").
+    """
     words = list(re.finditer(r"\w[\w-]*", tail))[:ahead]
     if not words:
         return False
-    window = tail[:words[-1].end()]
     lexicon = categorise.load_lexicon("target_groups")
     known = categorise.resolve_language(lang, lexicon)
     langs = (known,) if known else tuple(sorted(lexicon.stemmers))
-    matches = categorise.find_matches(window, langs, lexicon)
-    return any(code not in lexicon.actor_codes for code, _, _ in matches)
+    matches = categorise.find_matches(tail, langs, lexicon)
+    return any(start < words[-1].end() and (actors or code not in lexicon.actor_codes)
+               for code, start, _ in matches)
 
 
 def cut_at_purpose(body: str, start: int) -> int:
