@@ -73,7 +73,9 @@ def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
     """
     sentences = list_sentences(text, spans, lang)
     for sentence in sentences:
-        sentence.field, sentence.cue = classify_sentence(text[sentence.start:sentence.end])
+        body = text[sentence.start:sentence.end]
+        if not body.rstrip().endswith("?"):  # a question asks, it states nothing
+            sentence.field, sentence.cue = classify_sentence(body)
     carry_list_items(text, sentences)
     found: dict[str, list[tuple[int, int]]] = {}
     for field in PROSE_FIELDS:
@@ -191,7 +193,7 @@ def choose_run(text: str, runs: list[list[Sentence]]) -> list[tuple[int, int]]:
 
 def drop_weak_head(text: str, run: list[Sentence]) -> list[Sentence]:
     """Start a run at its first sentence that opens with its cue, when one does."""
-    first = next((n for n, s in enumerate(run) if opens_with_cue(text, s)), 0)
+    first = next((n for n, s in enumerate(run) if s.field and opens_with_cue(text, s)), 0)
     return run[first:]
 
 
