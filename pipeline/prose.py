@@ -213,24 +213,42 @@ def opens_with_cue(text: str, sentence: Sentence) -> bool:
 
 def find_phrase(text: str, sentences: list[Sentence], field: str,
                 lang: str) -> dict[str, list[tuple[int, int]]]:
-    """The first tail of a sentence that a phrase cue of the field opens (headings last)."""
+    """The first tail of a sentence that a phrase cue of the field opens.
+
+    Phrase cues are tried before bare prepositions, full sentences before headline lines.
+    """
     ordered = [s for s in sentences if len(text[s.start:s.end].split()) >= MIN_PHRASE_SENTENCE]
     ordered.sort(key=lambda s: not text[s.start:s.end].rstrip()[-1:] in ".!?")
-    for sentence in ordered:
-        body = text[sentence.start:sentence.end]
-        for cue_start, cue_end, preposition in phrase_matches(body, field):
-            start = cue_start if field == "purpose" else cue_end
-            if preposition and sentence.field == "purpose":
-                continue  # "… integration för nyanlända" in an aims sentence names no group
-            ahead = PREPOSITION_WORDS_AHEAD if preposition else TARGET_WORDS_AHEAD
-            if field == "target_group" and not opens_with_target_group(
-                    body[start:], lang, ahead, actors=not preposition):
-                continue
-            end = cut_at_purpose(body, start)
-            span = trim(text, sentence.start + start, sentence.start + end)
-            if span[1] > span[0]:
+    for prepositions in (False, True):
+        for sentence in ordered:
+            span = find_tail(text, sentence, field, lang, prepositions)
+            if span is not None:
                 return {field: [span]}
     return {}
+
+
+def find_tail(text: str, sentence: Sentence, field: str, lang: str,
+              prepositions: bool) -> tuple[int, int] | None:
+    """The tail a phrase cue opens in one sentence; of several cues, the nearest to the group."""
+    body = text[sentence.start:sentence.end]
+    candidates: list[tuple[int, int]] = []  # (characters from cue to group, tail start)
+    for cue_start, cue_end, preposition in phrase_matches(body, field):
+        if preposition != prepositions:
+            continue
+        if preposition and sentence.field == "purpose":
+            continue  # "… integration för nyanlända" in an aims sentence names no group
+        if field == "purpose":
+            candidates.append((0, cue_start))
+            break
+        ahead = PREPOSITION_WORDS_AHEAD if preposition else TARGET_WORDS_AHEAD
+        gap = find_target_group(body[cue_end:], lang, ahead, actors=not preposition)
+        if gap is not None:
+            candidates.append((gap, cue_end))
+    if not candidates:
+        return None
+    start = min(candidates)[1]
+    span = trim(text, sentence.start + start, sentence.start + cut_at_purpose(body, start))
+    return span if span[1] > span[0] else None
 
 
 def phrase_matches(body: str, field: str) -> list[tuple[int, int, bool]]:
@@ -242,21 +260,21 @@ def phrase_matches(body: str, field: str) -> list[tuple[int, int, bool]]:
     return sorted(hits, key=lambda hit: (hit[0], -hit[1], hit[2]))
 
 
-def opens_with_target_group(tail: str, lang: str, ahead: int, actors: bool) -> bool:
-    """True when a target-group keyword starts among the tail's first `ahead` words.
+def find_target_group(tail: str, lang: str, ahead: int, actors: bool) -> int | None:
+    """Where a target-group keyword starts among the tail's first `ahead` words, if one does.
 
     Organisations and staff count only after a strong cue ("targeted at teachers"): after a
     bare preposition they are mostly who runs it ("in cooperation with the municipality").
     """
     words = list(re.finditer(r"\w[\w-]*", tail))[:ahead]
     if not words:
-        return False
+        return None
     lexicon = categorise.load_lexicon("target_groups")
     known = categorise.resolve_language(lang, lexicon)
     langs = (known,) if known else tuple(sorted(lexicon.stemmers))
-    matches = categorise.find_matches(tail, langs, lexicon)
-    return any(start < words[-1].end() and (actors or code not in lexicon.actor_codes)
-               for code, start, _ in matches)
+    starts = [start for code, start, _ in categorise.find_matches(tail, langs, lexicon)
+              if start < words[-1].end() and (actors or code not in lexicon.actor_codes)]
+    return min(starts) if starts else None
 
 
 def cut_at_purpose(body: str, start: int) -> int:
