@@ -17,7 +17,7 @@ from pipeline.normalise import (find_countries, find_emails, find_period, find_w
                                 is_placeholder, parse_level, parse_sdgs, split_trailing_country)
 from pipeline.organisations import (expand_name, find_role_mentions,
                                     find_self_introduced_organisation, merge_organisations)
-from pipeline.prose import classify_prose
+from pipeline.prose import classify_segment_prose
 from pipeline.segment import Segment
 from pipeline.titles import collect_tags, first_prose_line, pick_title, title_from_self_introduction
 from pipeline.sentences import split_sentences
@@ -25,11 +25,6 @@ from pipeline.zones import Zone, cut_zones
 
 PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
                       "evaluation", "background", "challenges", "impact", "replicability")
-# Sections whose sentences may state other fields; a page labelling any of the form fields
-# is a form, stating under its labels what it has.
-PROSE_SECTIONS = ("description", "background")
-LABEL_METHODS = ("form_label", "section_heading", "question_heading")
-FORM_FIELDS = ("target_group", "purpose", "activities")
 # How far each way of finding a value is trusted; the review queue reads these.
 METHOD_CONFIDENCE = {
     "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
@@ -323,13 +318,11 @@ def make_text_field(text: str, span: tuple[int, int], record_language: str,
 
 def add_prose_fields(text: str, draft: Draft, language: str, kind: str) -> None:
     """Fill the fields no label or heading gave from the sentences of unlabelled prose."""
-    form = kind != "page" or is_form_like(draft)
-    found = classify_prose(text, prose_spans(draft), language, phrases=not form)
-    if form:  # a form labels what it states: only aims written out in sentences are added
-        found = {name: parts for name, parts in found.items() if name == "purpose"}
+    found = classify_segment_prose(text, draft.sections, draft.methods, draft.loose_text,
+                                   kind, language)
     for name, parts in found.items():
         if name == "activities":
-            if not draft.activities and not form:
+            if not draft.activities:
                 draft.activities = parts
                 draft.methods["activities"] = "prose_cue"
         elif name not in draft.sections:
@@ -338,20 +331,8 @@ def add_prose_fields(text: str, draft: Draft, language: str, kind: str) -> None:
             draft.methods[name] = "prose_cue"
 
 
-def prose_spans(draft: Draft) -> list[tuple[int, int]]:
-    """The narrative of a segment: loose text, description and background."""
-    narrative = [span for name, span in draft.sections.items() if name in PROSE_SECTIONS]
-    return sorted(set(draft.loose_text) | set(narrative))
-
-
-def is_form_like(draft: Draft) -> bool:
-    """A segment labelling its aims, group or activities is a form: what it leaves out it lacks."""
-    return any(draft.methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
-
-
 def categorised_view(record: Initiative, draft: Draft) -> Initiative:
-    """The record as categorisation reads it: a target group from prose is only a phrase of
-    the description, not a stated section that should silence the rest."""
+    """The record as categorised: a target group from prose is a phrase, not a section."""
     if draft.methods.get("target_group") != "prose_cue":
         return record
     return record.model_copy(update={"target_group": None})

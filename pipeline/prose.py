@@ -1,21 +1,25 @@
 """Classify sentences of unlabelled prose into purpose, target group, activities and the like.
 
 Pages written as prose state their aims in sentences ("Syftet med projektet är att …",
-"Hankkeen tavoitteena on …") rather than under labels. This stage splits the unlabelled text
-into sentences and gives each the field its cue phrases name (`prose_cues` in every
-`pipeline/lexicon/<lang>.yaml`). A cue word ending in `*` is a stem taking any ending, which
-Finnish needs. Two kinds of cue:
+"Hankkeen tavoitteena on …") rather than under labels. This stage splits the prose into
+sentences (spaCy's sentencizer) and gives each the field its cue phrases name: `prose_cues` in
+every `pipeline/lexicon/<lang>.yaml`, where a word ending in `*` is a stem taking any ending
+(Finnish needs it). Three kinds of cue:
 
-- `<field>` cues make the whole sentence part of the field; neighbouring sentences of the same
-  field (at most one other sentence of the same paragraph between them) form one run. The first
-  run that opens with its cue ("Målet er …") is the field, else the first run; a cue after a
-  comma starts the field there ("…, med syftet att …").
-- `purpose_phrase` and `target_group_phrase` cues make only the sentence's tail the field, for
-  aims and target groups named inside a sentence about something else ("… a befriending
-  scheme for asylum seekers in London."). A target-group tail must open with a target-group
-  keyword (`target_groups.yaml`), so "for" alone never makes one.
+- `<field>`: the whole sentence states the field. Sentences of one field standing together
+  (at most one other sentence of the same paragraph between them) form a run; the first run
+  whose cue opens its sentence ("Målet er …") is the field, else the first run, starting at the
+  cue when the cue stands inside the sentence ("…, med syftet att …"). A cue heading, or a cue
+  line ending in a colon, gives its field to the list items (and, a heading, the lines) below.
+  A target group is one sentence its cue opens; activities run on to the end of the paragraph.
+- `<field>_phrase` (purpose, target group): the field is the sentence's tail, from the cue
+  (purpose) or after it (target group), for aims and groups named in a sentence about
+  something else ("… a befriending scheme for asylum seekers in London.").
+- `target_group_preposition`: a bare "för"/"for", tried after the phrase cues, outside aims
+  sentences. A target-group tail must open with a keyword of `target_groups.yaml`.
 
-Activities are returned one span per sentence; every other field as the spans of its run.
+`classify_prose` returns, per field, spans of the text: activities one per sentence, every
+other field the sentences (or the one phrase) that state it, in order.
 """
 
 from __future__ import annotations
@@ -42,6 +46,11 @@ LEADING_ONLY = ("target_group",)
 # Fields whose first cued sentence opens a description of how it is done: the rest of its
 # paragraph, up to a sentence of another field, belongs to it too.
 WHOLE_PARAGRAPH = ("activities",)
+# Sections whose sentences may state other fields, and the labelling methods that make a
+# page labelling one of FORM_FIELDS a form.
+PROSE_SECTIONS = ("description", "background")
+LABEL_METHODS = ("form_label", "section_heading", "question_heading")
+FORM_FIELDS = ("target_group", "purpose", "activities")
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,21 @@ def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
         if phrases and field not in found:
             found.update(find_phrase(text, sentences, field, lang))
     return {field: found[field] for field in PROSE_FIELDS if found.get(field)}
+
+
+def classify_segment_prose(text: str, sections: dict[str, tuple[int, int]],
+                           methods: dict[str, str], loose_text: list[tuple[int, int]],
+                           kind: str, lang: str) -> dict[str, list[tuple[int, int]]]:
+    """The prose fields of one segment, read from its loose text, description and background.
+
+    A form (a submission or example of a compilation, or a page labelling its aims, group or
+    activities) states under its labels what it has: prose adds only its aims sentences.
+    """
+    narrative = [span for name, span in sections.items() if name in PROSE_SECTIONS]
+    spans = sorted(set(loose_text) | set(narrative))
+    form = kind != "page" or any(methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
+    found = classify_prose(text, spans, lang, phrases=not form)
+    return {name: parts for name, parts in found.items() if not form or name == "purpose"}
 
 
 def list_sentences(text: str, spans: list[tuple[int, int]], lang: str) -> list[Sentence]:

@@ -145,3 +145,30 @@ def test_every_language_file_defines_every_prose_cue_key(lexicon):
     for lang, language in lexicon.languages.items():
         assert set(language.prose_cues) == set(PROSE_CUE_KEYS), lang
         assert all(language.prose_cues[key] for key in ("purpose", "target_group")), lang
+
+
+@pytest.mark.parametrize("lang, text, group", [
+    ("sv", "Varje vecka ger föreningen läxhjälp till alla nyanlända barn i staden.",
+     "alla nyanlända barn i staden."),
+    ("en", "A new scheme has been launched to pair local volunteers with refugees in the city.",
+     "refugees in the city."),
+])
+def test_target_group_after_a_bare_preposition_needs_the_group_at_once(lang, text, group):
+    [(start, end)] = classify_prose(text, whole(text), lang)["target_group"]
+    assert text[start:end] == group
+
+
+def test_target_group_starts_after_the_cue_nearest_the_group():
+    text = "The charity runs a support programme for asylum seekers in the region."
+    [(start, end)] = classify_prose(text, whole(text), "en")["target_group"]
+    assert text[start:end] == "asylum seekers in the region."
+
+
+def test_a_preposition_in_an_aims_sentence_names_no_target_group():
+    text = "Syftet med projektet är att främja integrationen i samhället för nyanlända."
+    assert "target_group" not in classify_prose(text, whole(text), "sv")
+
+
+def test_a_question_states_no_field():
+    text = "Vad är syftet med projektet?\n\nVi ses i parken varje tisdag."
+    assert "purpose" not in classify_prose(text, whole(text), "sv")
