@@ -61,10 +61,10 @@ class TextField(_Model):
 
     `span` is null only for a value a steward wrote in a correction (method `steward`),
     which does not stand in the document. Always `doc_text[span[0]:span[1]] == text`.
-    `spans` is set when the field was assembled from sentences of prose (method `prose_cue`):
-    each `[start, end)` is one sentence or phrase stating the field, in order, inside `span`;
+    `spans` is set on a section assembled from sentences of prose (method `prose_cue`): each
+    `[start, end)` is one sentence or phrase stating the field, in order, inside `span`;
     `span` runs from the first to the end of the last, so `text` may also hold a sentence
-    between them. Null for a field that is one section body.
+    between them. Null for a section body, and for an activity (always one span).
     """
 
     text: str
