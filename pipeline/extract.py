@@ -27,6 +27,7 @@ from pipeline.organisations import (expand_name, find_role_mentions,
                                     merge_organisations, names_a_kind, read_name_list,
                                     same_organisation)
 from pipeline.outcomes import record_outcomes
+from pipeline.prose import classify_segment_prose
 from pipeline.segment import Segment
 from pipeline.titles import choose_title
 from pipeline.sentences import split_sentences
@@ -39,7 +40,7 @@ METHOD_CONFIDENCE = {
     "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
     "more_info_link": 0.8, "header_line": 0.75, "question_heading": 0.75, "untitled_text": 0.7,
     "role_cue": 0.7, "self_introduction": 0.6, "text_mention": 0.6, "text_pattern": 0.6,
-    "inherited": 0.5, "web_domain": 0.6, "language_default": 0.4,
+    "inherited": 0.5, "web_domain": 0.6, "language_default": 0.4, "prose_cue": 0.55,
     "keywords": 0.7,  # routine: categories are not queued for review on method alone
 }
 
@@ -50,6 +51,7 @@ class Draft:
 
     title: tuple[int, int] | None = None
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)
+    section_parts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     activities: list[tuple[int, int]] = field(default_factory=list)
     values: dict[str, list[str]] = field(default_factory=dict)
     loose_text: list[tuple[int, int]] = field(default_factory=list)
@@ -270,7 +272,9 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     body = "\n".join(text[s:e] for s, e in list(draft.sections.values()) + draft.activities)
     language, lang_confidence = detect_language(body or text[span[0]:span[1]],
                                                 prior=doc.language)
-    fields = {name: make_text_field(text, span_, language, draft.methods.get(name))
+    add_prose_fields(text, draft, language, segment.kind)
+    fields = {name: make_text_field(text, span_, language, draft.methods.get(name),
+                                    draft.section_parts.get(name))
               for name, span_ in draft.sections.items() if name in PUBLISHED_SECTIONS}
     activities = [make_text_field(text, s, language, draft.methods.get("activities"))
                   for s in draft.activities]
@@ -302,7 +306,8 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     )
     extra = [(tag, language) for tag in draft.tags] + [
         (v, language) for v in draft.values.get("themes", [])]
-    record.target_group_categories, record.themes = categorise(record, extra)
+    record.target_group_categories, record.themes = categorise(categorised_view(record, draft),
+                                                               extra)
     record.outcomes = record_outcomes(record)
     record.provenance = describe_provenance(record, draft, lang_confidence)
     return record
@@ -327,8 +332,12 @@ def describe_provenance(record: Initiative, draft: Draft,
 
 
 def make_text_field(text: str, span: tuple[int, int], record_language: str,
-                    method: str | None) -> TextField | None:
-    """A text field for a span, or None when the span holds only a placeholder."""
+                    method: str | None,
+                    parts: list[tuple[int, int]] | None = None) -> TextField | None:
+    """A text field for a span, or None when the span holds only a placeholder.
+
+    `parts` are the sentences a field was assembled from; `span` covers them all.
+    """
     start, end = trim_span(text, *span)
     value = text[start:end]
     if is_placeholder(value):
@@ -336,7 +345,32 @@ def make_text_field(text: str, span: tuple[int, int], record_language: str,
     lang, lang_confidence = detect_language(value, prior=record_language)
     method = method or "untitled_text"
     return TextField(text=value, lang=lang, span=(start, end), lang_confidence=lang_confidence,
-                     confidence=METHOD_CONFIDENCE[method], method=method)
+                     confidence=METHOD_CONFIDENCE[method], method=method,
+                     spans=[tuple(part) for part in parts] if parts else None)
+
+
+# ---- prose → fields --------------------------------------------------------------------
+
+def add_prose_fields(text: str, draft: Draft, language: str, kind: str) -> None:
+    """Fill the fields no label or heading gave from the sentences of unlabelled prose."""
+    found = classify_segment_prose(text, draft.sections, draft.methods, draft.loose_text,
+                                   kind, language)
+    for name, parts in found.items():
+        if name == "activities":
+            if not draft.activities:
+                draft.activities = parts
+                draft.methods["activities"] = "prose_cue"
+        elif name not in draft.sections:
+            draft.sections[name] = (parts[0][0], parts[-1][1])
+            draft.section_parts[name] = parts
+            draft.methods[name] = "prose_cue"
+
+
+def categorised_view(record: Initiative, draft: Draft) -> Initiative:
+    """The record as categorised: a target group from prose is a phrase, not a section."""
+    if draft.methods.get("target_group") != "prose_cue":
+        return record
+    return record.model_copy(update={"target_group": None})
 
 
 def blank_children(text: str, lines: list[Line], segment: Segment, span: tuple[int, int]) -> str:

@@ -49,6 +49,12 @@ DOCX_STYLE_KINDS = ("heading", "title")
 # for any alphabet, with no language's letters written into code.
 UPPER_LETTERS = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Lu")
 UPPER = f"[{UPPER_LETTERS}]"
+# Fields that sentences of unlabelled prose are classified into (pipeline/prose.py), and the
+# `prose_cues` keys: whole-sentence cues per field plus phrase cues for two of them.
+PROSE_FIELDS = ("purpose", "target_group", "activities", "expected_results", "evaluation",
+                "background")
+PROSE_CUE_KEYS = PROSE_FIELDS + ("purpose_phrase", "target_group_phrase",
+                                 "target_group_preposition")
 
 FUZZY_MIN_LENGTH = 8  # shorter labels must match exactly
 LONG_LABEL = 16      # long labels may differ by two edits, others by one
@@ -169,6 +175,7 @@ class LanguageLexicon(BaseModel):
     boilerplate_words: list[str]  # words that mark a line as consent or script notice
     name_nouns: list[str]         # noun forms that stand next to a name ("projektet X")
     initiative_plurals: list[str]  # plural nouns that introduce a list of initiatives
+    prose_cues: dict[str, list[str]]
 
     @field_validator("labels")
     @classmethod
@@ -220,6 +227,13 @@ class LanguageLexicon(BaseModel):
     def check_docx_styles(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         if set(value) != set(DOCX_STYLE_KINDS):
             raise ValueError(f"docx_styles must define exactly {DOCX_STYLE_KINDS}")
+        return value
+
+    @field_validator("prose_cues")
+    @classmethod
+    def check_prose_cues(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if set(value) != set(PROSE_CUE_KEYS):
+            raise ValueError(f"prose_cues must define exactly {PROSE_CUE_KEYS}")
         return value
 
     @field_validator("months")

@@ -77,13 +77,18 @@ class TextField(_Model):
     """A section body as it stands in the document's normalised text.
 
     `span` is null only for a value a steward wrote in a correction (method `steward`),
-    which does not stand in the document.
+    which does not stand in the document. Always `doc_text[span[0]:span[1]] == text`.
+    `spans` is set on a section assembled from sentences of prose (method `prose_cue`): each
+    `[start, end)` is one sentence or phrase stating the field, in order, inside `span`;
+    `span` runs from the first to the end of the last, so `text` may also hold a sentence
+    between them. Null for a section body, and for an activity (always one span).
     """
 
     text: str
     lang: str
     text_en: str | None = None
     span: tuple[int, int] | None
+    spans: list[tuple[int, int]] | None = None
     translation: Translation | None = None
     lang_confidence: float | None = None
     confidence: float | None = None

@@ -1,0 +1,174 @@
+"""Fields from prose: aims, target groups and activities stated in sentences, not labels."""
+
+import pytest
+
+from pipeline.extract import METHOD_CONFIDENCE
+from pipeline.lexicon import PROSE_CUE_KEYS
+from pipeline.prose import classify_prose, compile_cue
+from pipeline.review import review_record
+
+# Tiny prose pages, one per language: a title, then a paragraph stating aims, group and work.
+PAGES = {
+    "sv": ("Språkbron\n\nSpråkbron är ett projekt i en liten kommun. Syftet med projektet är att "
+           "nyanlända ska lära sig svenska snabbare. Projektet riktar sig till nyanlända kvinnor "
+           "i kommunen. Vi erbjuder språkcaféer och läxhjälp varje vecka.\n",
+           "Syftet med projektet är", "nyanlända kvinnor", "Vi erbjuder språkcaféer"),
+    "da": ("Sprogbroen\n\nSprogbroen er et projekt i en lille kommune. Formålet er at hjælpe "
+           "nyankomne med at lære dansk hurtigere. Målgruppen er nyankomne kvinder i kommunen. "
+           "Vi tilbyder sprogcaféer og lektiehjælp hver uge.\n",
+           "Formålet er", "Målgruppen er nyankomne", "Vi tilbyder sprogcaféer"),
+    "nb": ("Språkbroen\n\nSpråkbroen er et prosjekt i en liten kommune. Målet med prosjektet er "
+           "at nyankomne skal lære norsk raskere. Prosjektet er rettet mot nyankomne kvinner i "
+           "kommunen. Vi tilbyr språkkafeer og leksehjelp hver uke.\n",
+           "Målet med prosjektet er", "nyankomne kvinner", "Vi tilbyr språkkafeer"),
+    "fi": ("Kielisilta\n\nKielisilta on hanke pienessä kunnassa. Hankkeen tavoitteena on "
+           "auttaa maahanmuuttajia oppimaan suomea nopeammin. Hankkeen kohderyhmänä ovat "
+           "maahanmuuttajanaiset kunnassa. Hanke järjestää kielikahviloita joka viikko. Toiminta "
+           "on maksutonta ja avointa kaikille kunnan asukkaille ja heidän perheilleen.\n",
+           "Hankkeen tavoitteena on", "kohderyhmänä ovat", "järjestää kielikahviloita"),
+    "en": ("Language Bridge\n\nLanguage Bridge is a project in a small town. The project aims "
+           "to help newly arrived people learn English faster. It is a project for newly "
+           "arrived women in the town. We offer language cafés and homework help every week.\n",
+           "The project aims", "newly arrived women", "We offer language cafés"),
+}
+
+
+def whole(text):
+    return [(0, len(text))]
+
+
+@pytest.mark.parametrize("lang", sorted(PAGES))
+def test_prose_aims_group_and_activities_are_classified(lang):
+    text, purpose, group, activity = PAGES[lang]
+    found = classify_prose(text, whole(text), lang)
+    assert purpose in text[slice(*found["purpose"][0])]
+    assert group in text[slice(*found["target_group"][0])]
+    assert activity in text[slice(*found["activities"][0])]
+
+
+@pytest.mark.parametrize("lang", sorted(PAGES))
+def test_prose_fields_of_a_page_round_trip_into_the_document(records_of, lang):
+    text, purpose, group, activity = PAGES[lang]
+    [record] = records_of(text)
+    doc_text = record_text(text)
+    for field in (record.purpose, record.target_group, *record.activities):
+        assert field.method == "prose_cue"
+        assert doc_text[field.span[0]:field.span[1]] == field.text
+        for start, end in field.spans or []:
+            assert field.span[0] <= start < end <= field.span[1]
+    assert purpose in record.purpose.text and group in record.target_group.text
+    assert record.description is not None  # the aims stay part of the description too
+
+
+def record_text(text):
+    from pipeline.ingest.clean import normalise_text
+
+    return normalise_text(text)
+
+
+def test_purpose_of_several_sentences_carries_each_span(records_of):
+    text = ("Bygdeträff\n\nBygdeträff är en verksamhet i en by. Syftet med verksamheten är att "
+            "skapa möten mellan gamla och nya invånare. Det långsiktiga syftet är att fler ska "
+            "delta i föreningslivet. Träffarna hålls i bygdegården.\n")
+    [record] = records_of(text)
+    doc_text = record_text(text)
+    assert len(record.purpose.spans) == 2
+    assert [doc_text[s:e] for s, e in record.purpose.spans] == [
+        "Syftet med verksamheten är att skapa möten mellan gamla och nya invånare.",
+        "Det långsiktiga syftet är att fler ska delta i föreningslivet."]
+    assert record.purpose.span == (record.purpose.spans[0][0], record.purpose.spans[-1][1])
+
+
+def test_labelled_section_wins_over_prose(records_of):
+    text = ("Språkbron\n\nSpråkbron är ett projekt i en liten kommun. Syftet med projektet är att "
+            "nyanlända ska lära sig svenska snabbare, och vi arbetar med det varje vecka i "
+            "kommunens bibliotek.\n\nSyfte\n\nAtt ge nyanlända ett språk att leva på.\n")
+    [record] = records_of(text)
+    assert record.purpose.text == "Att ge nyanlända ett språk att leva på."
+    assert record.purpose.method != "prose_cue"
+
+
+def test_prose_fields_are_queued_for_review_by_their_confidence(records_of):
+    text, *_ = PAGES["sv"]
+    [record] = records_of(text)
+    assert record.provenance["purpose"].method == "prose_cue"
+    assert record.provenance["purpose"].confidence == METHOD_CONFIDENCE["prose_cue"]
+    reviewed = {row["field"] for row in review_record(record, record_text(text))}
+    assert {"purpose", "target_group", "activities"} <= reviewed
+
+
+@pytest.mark.parametrize("cue, sentence", [
+    ("tavoit*", "Tavoitteena on tukea perheitä."),
+    ("tavoit*", "Hankkeen tavoitteet ovat selkeät."),
+    ("kohderyhmä*", "Kohderyhmänä ovat nuoret."),
+    ("syft*", "Projektet syftar till att stödja familjer."),
+])
+def test_cue_stems_match_inflected_words(cue, sentence):
+    assert compile_cue(cue).search(sentence)
+
+
+def test_cue_without_a_star_matches_whole_words_only():
+    assert not compile_cue("mål").search("Målgruppen är unga.")
+
+
+def test_target_group_phrase_needs_a_group_keyword_after_the_cue():
+    text = "Caféet är en mötesplats för samtal om böcker. Det är öppet varje dag."
+    assert "target_group" not in classify_prose(text, whole(text), "sv")
+
+
+def test_aims_in_a_sentence_about_something_else_start_at_their_cue():
+    text = "Kommunen har sedan 2017 drivit projektet Bron, med syftet att utveckla arbetet."
+    [(start, end)] = classify_prose(text, whole(text), "sv")["purpose"]
+    assert text[start:end] == "med syftet att utveckla arbetet."
+
+
+def test_list_after_an_aims_line_belongs_to_the_purpose():
+    text = "Målen är:\n• Fler ska lära sig språket.\n• Fler ska få arbete.\n\nVi ses i parken."
+    found = classify_prose(text, whole(text), "sv")
+    assert [text[s:e] for s, e in found["purpose"]] == [
+        "Målen är:", "• Fler ska lära sig språket.", "• Fler ska få arbete."]
+
+
+def test_form_submission_adds_only_aims_from_prose(records_of):
+    text = ("Organisation: Föreningen Bron\nKontaktperson: Anna Berg\nE-post: anna@bron.se\n"
+            "Projektets namn: Bron\n\nBeskrivning\n\nBron är en verksamhet för nyanlända "
+            "kvinnor. Syftet med verksamheten är att bryta isolering. Vi erbjuder promenader."
+            "\n\nMålgrupp\n\nNyanlända kvinnor.\n\nFörväntat resultat\n\nFärre känner sig "
+            "ensamma.\n")
+    [record] = records_of(text)
+    assert record.purpose.method == "prose_cue"
+    assert record.target_group.text == "Nyanlända kvinnor."
+    assert record.activities == []
+
+
+def test_every_language_file_defines_every_prose_cue_key(lexicon):
+    for lang, language in lexicon.languages.items():
+        assert set(language.prose_cues) == set(PROSE_CUE_KEYS), lang
+        assert all(language.prose_cues[key] for key in ("purpose", "target_group")), lang
+
+
+@pytest.mark.parametrize("lang, text, group", [
+    ("sv", "Varje vecka ger föreningen läxhjälp till alla nyanlända barn i staden.",
+     "alla nyanlända barn i staden."),
+    ("en", "A new scheme has been launched to pair local volunteers with refugees in the city.",
+     "refugees in the city."),
+])
+def test_target_group_after_a_bare_preposition_needs_the_group_at_once(lang, text, group):
+    [(start, end)] = classify_prose(text, whole(text), lang)["target_group"]
+    assert text[start:end] == group
+
+
+def test_target_group_starts_after_the_cue_nearest_the_group():
+    text = "The charity runs a support programme for asylum seekers in the region."
+    [(start, end)] = classify_prose(text, whole(text), "en")["target_group"]
+    assert text[start:end] == "asylum seekers in the region."
+
+
+def test_a_preposition_in_an_aims_sentence_names_no_target_group():
+    text = "Syftet med projektet är att främja integrationen i samhället för nyanlända."
+    assert "target_group" not in classify_prose(text, whole(text), "sv")
+
+
+def test_a_question_states_no_field():
+    text = "Vad är syftet med projektet?\n\nVi ses i parken varje tisdag."
+    assert "purpose" not in classify_prose(text, whole(text), "sv")
