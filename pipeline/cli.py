@@ -11,8 +11,24 @@ from pipeline.terminal import echo
 
 prepare_environment()  # before Prefect or argos are imported anywhere
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+def show_version(value: bool) -> None:
+    """Print the version and stop (the --version flag)."""
+    if value:
+        from pipeline import __version__
+        from pipeline.models import SCHEMA_VERSION
+
+        typer.echo(f"praxis {__version__} (record schema {SCHEMA_VERSION})")
+        raise typer.Exit()
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn integration-initiative write-ups into one clean dataset.")
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=show_version,
+                                      is_eager=True, help="Show the version and exit.")) -> None:
+    """Turn integration-initiative write-ups into one clean dataset."""
 
 
 def mount_translation_commands() -> None:
@@ -34,7 +50,8 @@ def run(
                                  help="Run as a Prefect flow (default) or as plain Python."),
     translate: bool = typer.Option(True, "--translate/--no-translate",
                                    help="Translate text fields to English when models exist."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any file was quarantined."),
+    strict: bool = typer.Option(False, "--strict/--no-strict",
+                                help="Exit 1 when any file was quarantined."),
 ) -> None:
     """Process the inbox and publish the dataset."""
     from pipeline.ingest import discover_files
@@ -110,7 +127,8 @@ def print_summary(result: dict, settings: Settings) -> None:
 def evaluate(
     gold: Path = typer.Option(..., "--gold", exists=True, help="Gold file (gold-v1 JSON)."),
     pred: Path = typer.Option(None, "--pred", help="initiatives.jsonl to score."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show the worst mismatches."),
+    verbose: bool = typer.Option(False, "--verbose/--brief", "-v",
+                                 help="Show the worst mismatches."),
 ) -> None:
     """Score published records against a gold annotation file."""
     from pipeline.evaluate import format_report, run_evaluation
@@ -150,7 +168,8 @@ def resolve_release(base: Path, name: str) -> Path:
 
 @app.command()
 def serve(
-    public: bool = typer.Option(False, "--public", help="Serve the public variant."),
+    public: bool = typer.Option(False, "--public/--full",
+                                help="Serve the public variant, or the full release."),
     port: int = typer.Option(8001, "--port", help="Port on 127.0.0.1."),
     out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
 ) -> None:
@@ -181,12 +200,15 @@ def publish(
     """Write the public variant of a release again (every run already writes one)."""
     from pipeline.privacy import write_public_release
 
+    if not public:
+        echo("error: only the public variant is written again by `praxis publish`; "
+             "the full release is written by `praxis run`", err=True)
+        raise typer.Exit(2)
     folder = resolve_release((out or Settings().out_dir).resolve(), release)
     if not (folder / "initiatives.jsonl").exists():
         echo(f"error: no release '{release}' in {folder}", err=True)
         raise typer.Exit(2)
-    if public:
-        echo(f"wrote {write_public_release(folder, folder / 'public')}")
+    echo(f"wrote {write_public_release(folder, folder / 'public')}")
 
 
 @app.command("serve-flow")

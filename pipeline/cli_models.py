@@ -13,7 +13,7 @@ from pipeline.terminal import echo
 
 REFERENCE_TSV = PROJECT_ROOT / "tests" / "data" / "translation_reference.tsv"
 
-models_app = typer.Typer(add_completion=False, no_args_is_help=True,
+models_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                          help="List, install, download and remove argos translation models.")
 
 ModelsDir = typer.Option(None, "--models-dir", help="Packages folder (default: PRAXIS_MODELS_DIR "
