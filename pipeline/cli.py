@@ -52,15 +52,23 @@ def run(
                                    help="Translate text fields to English when models exist."),
     strict: bool = typer.Option(False, "--strict/--no-strict",
                                 help="Exit 1 when any file was quarantined."),
+    allow_shrink: bool = typer.Option(
+        False, "--allow-shrink/--no-allow-shrink",
+        help="Publish even when the run drops more than half of the published initiatives."),
 ) -> None:
     """Process the inbox and publish the dataset."""
+    import os
+
     from pipeline.ingest import discover_files
-    from pipeline.run import RunLockedError
+    from pipeline.run import RunLockedError, ShrinkRefusedError
 
     settings = Settings()
     settings.raw_dir = (raw or settings.raw_dir).resolve()
     settings.out_dir = (out or settings.out_dir).resolve()
     settings.translate = translate
+    if allow_shrink:  # the environment carries it into a Prefect flow run too
+        os.environ["PRAXIS_ALLOW_SHRINK"] = "1"
+        settings.allow_shrink = True
     if not settings.raw_dir.is_dir():
         echo(f"error: inbox folder {settings.raw_dir} does not exist", err=True)
         raise typer.Exit(2)
@@ -70,6 +78,9 @@ def run(
     except RunLockedError as exc:
         echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
+    except ShrinkRefusedError as exc:
+        echo(f"error: {exc}", err=True)
+        raise typer.Exit(6) from None
     except Exception as exc:
         from flows.server import ServerStartError
         from pipeline.publish import disk_full_message

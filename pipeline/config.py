@@ -68,6 +68,10 @@ class Settings:
     translate: bool = field(
         default_factory=lambda: os.environ.get("PRAXIS_TRANSLATE", "1") not in ("0", "false", "no")
     )
+    # a run that would publish under half the current release's initiatives must be told to
+    allow_shrink: bool = field(
+        default_factory=lambda: os.environ.get("PRAXIS_ALLOW_SHRINK", "0") in ("1", "true", "yes")
+    )
 
     def limits(self):
         """The limits every document of this run is read and extracted under."""

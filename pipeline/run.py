@@ -7,6 +7,7 @@ so the batches can run on any executor (a Dask cluster, a plain loop).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +28,13 @@ from pipeline.publish import ReleaseWriter
 from pipeline.segment import Segment, segment_document
 from pipeline.store import ExtractionStore
 from pipeline.streams import batched
+
+
+MAX_SHRINK = 0.5  # publishing under half of the current release's initiatives needs --allow-shrink
+
+
+class ShrinkRefusedError(RuntimeError):
+    """A run would drop most of the published initiatives (an empty or wrong inbox)."""
 
 
 class RunLockedError(RuntimeError):
@@ -259,12 +267,34 @@ def run_locked(settings: Settings, stages: Stages,
         writer.link_corrections, link_problems = load_cluster_corrections(settings.corrections_dir)
         writer.tally.corrections = describe_corrections(corrections, applied,
                                                         problems + link_problems)
+        check_shrink(settings, summary)
         summary.quality = writer.finish()
         store.prune()
     except BaseException:
         writer.abort()
         raise
     return summary
+
+
+def published_initiatives(out_dir: Path) -> int:
+    """How many initiatives the current release holds (0 when there is none)."""
+    manifest = out_dir / "latest" / "manifest.json"
+    try:
+        return int(json.loads(manifest.read_text(encoding="utf-8"))["counts"]["initiatives"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def check_shrink(settings: Settings, summary: RunSummary) -> None:
+    """Refuse to publish a release that loses most initiatives, unless allowed."""
+    previous = published_initiatives(settings.out_dir)
+    if settings.allow_shrink or not previous or summary.initiatives >= previous * MAX_SHRINK:
+        return
+    found = "no files" if not summary.documents else f"{summary.initiatives} initiatives"
+    raise ShrinkRefusedError(
+        f"the inbox {settings.raw_dir} gave {found}, but the current release holds {previous} "
+        f"initiatives; nothing was published. Check --raw, or pass --allow-shrink to publish "
+        f"the smaller release")
 
 
 def describe_corrections(corrections: list, applied: dict[str, str],
