@@ -153,20 +153,61 @@ def evaluate(
 
 @app.command()
 def diff(
-    old: str = typer.Argument(..., help="Older release: a folder, or a version in releases/."),
+    old: str = typer.Argument(None, help="Older release: a folder, or a version in releases/ "
+                                         "(default: the release before the current one)."),
     new: str = typer.Argument("latest", help="Newer release (default: latest)."),
     out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
 ) -> None:
     """List initiatives added, removed and changed between two releases."""
     from pipeline.diff import diff_releases, format_diff
+    from pipeline.releases import previous_version
 
     base = (out or Settings().out_dir).resolve()
+    old = old or previous_version(base)
+    if old is None:
+        echo(f"error: {base} has no release before the current one to compare with", err=True)
+        raise typer.Exit(2)
     folders = [resolve_release(base, name) for name in (old, new)]
     for name, folder in zip((old, new), folders):
         if not (folder / "initiatives.jsonl").exists():
             echo(f"error: no release '{name}' (looked in {folder})", err=True)
             raise typer.Exit(2)
     echo(format_diff(diff_releases(*folders)), multiline=True)
+
+
+@app.command()
+def releases(
+    out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
+) -> None:
+    """List the kept releases, newest last, with their counts; * marks the current one."""
+    from pipeline.releases import list_releases
+
+    found = list_releases((out or Settings().out_dir).resolve())
+    if not found:
+        echo("no releases yet: run `praxis run` first")
+        return
+    for info in found:
+        changes = ", ".join(f"{key} {value}" for key, value in sorted(info.changes.items())
+                            if value) or "no changes"
+        echo(f"{'*' if info.current else ' '} {info.version}  {info.documents} documents, "
+             f"{info.initiatives} initiatives  ({changes})")
+
+
+@app.command()
+def rollback(
+    version: str = typer.Argument(..., help="The release to make current (see praxis releases)."),
+    out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
+) -> None:
+    """Make an older release current again, in one atomic switch."""
+    from pipeline.releases import ReleaseError
+    from pipeline.releases import rollback as roll_back
+
+    try:
+        release = roll_back((out or Settings().out_dir).resolve(), version)
+    except ReleaseError as exc:
+        echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    echo(f"release {release.name} is current again; the next `praxis run` publishes a new one")
 
 
 def resolve_release(base: Path, name: str) -> Path:

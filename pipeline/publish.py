@@ -317,10 +317,13 @@ def remove_tree(path: Path) -> bool:
 
 
 def prune_releases(releases: Path, keep: int) -> None:
-    """Keep the newest `keep` releases (versions sort by time)."""
+    """Keep the newest `keep` releases (versions sort by time), and always the current one."""
+    latest = releases.parent / "latest"
+    current = latest.resolve().name if latest.is_symlink() else None
     versions = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in versions[:-keep] if keep > 0 else []:
-        shutil.rmtree(old, ignore_errors=True)
+        if old.name != current:  # a release rolled back to stays
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def new_version(releases: Path) -> str:
