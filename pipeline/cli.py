@@ -95,7 +95,8 @@ def run(
         echo(f"error: {message}", err=True)
         raise typer.Exit(4) from None
     print_summary(result, settings)
-    if strict and result["quarantined"]:
+    not_applied = (result["quality"].get("corrections") or {}).get("not_applied")
+    if strict and (result["quarantined"] or not_applied):
         raise typer.Exit(1)
 
 
@@ -130,8 +131,18 @@ def print_summary(result: dict, settings: Settings) -> None:
     if missing:
         echo("no translation model for: " + ", ".join(map(str, missing))
                    + " (install with `praxis models install FILE.argosmodel`)", err=True)
-    echo(f"{result['documents']} documents, {result['initiatives']} initiatives, "
-               f"{result['quarantined']} quarantined → {settings.out_dir}")
+    corrections = result["quality"].get("corrections") or {}
+    for problem in corrections.get("not_applied") or []:
+        echo(f"correction not applied: {problem}", err=True)
+    latest = settings.out_dir / "latest"
+    version = latest.resolve().name if latest.is_symlink() else "?"
+    refused = len(corrections.get("not_applied") or [])
+    echo(f"release {version}: {result['documents']} documents, {result['initiatives']} "
+         f"initiatives, {result['quarantined']} quarantined, "
+         f"{result['quality'].get('review_queue', 0)} review rows, "
+         f"{corrections.get('applied', 0)} corrections applied"
+         + (f", {refused} not applied" if refused else ""))
+    echo(f"report: {settings.out_dir / 'report.html'}  (review: `praxis review`)")
 
 
 @app.command()

@@ -8,6 +8,7 @@ provenance becomes `steward`. A correction that fits no record or field is repor
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,8 @@ class Correction:
     title: str | None = None
 
 
+KNOWN_KEYS = {"record_id", "id", "file", "title", "field", "value", "note", "kind", "action",
+              "ids"}
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a steward's corrections are a few kB; more is a mistake
 READERS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 
@@ -138,7 +141,13 @@ def make_correction(row: object, origin: str) -> tuple[Correction | None, str | 
     record_id = str(row.get("record_id") or row.get("id") or "").strip() or None
     file, title = row.get("file"), row.get("title")
     if field not in CORRECTABLE:
-        return None, f"{origin}: field '{field}' cannot be corrected"
+        close = difflib.get_close_matches(field, CORRECTABLE, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else \
+            f"; correctable fields: {', '.join(CORRECTABLE)}"
+        unknown_keys = sorted(set(map(str, row)) - KNOWN_KEYS)
+        if unknown_keys:
+            hint += f" (unknown keys: {', '.join(unknown_keys)})"
+        return None, f"{origin}: field '{field}' cannot be corrected{hint}"
     if not record_id and not (file and title):
         return None, f"{origin}: names no record (record_id, or file and title)"
     note = row.get("note")

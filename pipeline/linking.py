@@ -11,6 +11,7 @@ split/merge corrections, become the clusters.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import unicodedata
@@ -50,6 +51,8 @@ ENGLISH_STOP = frozenset(
     "more most other over same should some such than that their them then there these they "
     "this those through under very were what when where which while will with within would "
     "your project projects initiative".split())
+
+logging.getLogger("splink").setLevel(logging.WARNING)  # its timings are not for stewards
 
 
 @dataclass
