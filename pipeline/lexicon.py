@@ -54,7 +54,7 @@ UPPER = f"[{UPPER_LETTERS}]"
 PROSE_FIELDS = ("purpose", "target_group", "activities", "expected_results", "evaluation",
                 "background")
 PROSE_CUE_KEYS = PROSE_FIELDS + ("purpose_phrase", "target_group_phrase",
-                                 "target_group_preposition")
+                                 "target_group_preposition", "target_group_end")
 
 FUZZY_MIN_LENGTH = 8  # shorter labels must match exactly
 LONG_LABEL = 16      # long labels may differ by two edits, others by one

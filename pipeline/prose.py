@@ -62,6 +62,7 @@ class Cue:
     phrase: bool
     pattern: re.Pattern
     preposition: bool = False  # a bare preposition: the keyword must follow at once
+    end: bool = False  # after a comma, ends a target-group tail (an infinitive marker)
 
 
 @dataclass
@@ -286,7 +287,7 @@ def phrase_matches(body: str, field: str) -> list[tuple[int, int, bool]]:
     """Where the field's phrase cues occur in a sentence, earliest (then longest) first."""
     hits = set()
     for cue in load_cues():
-        if cue.phrase and cue.field == field:
+        if cue.phrase and cue.field == field and not cue.end:
             hits.update((m.start(), m.end(), cue.preposition) for m in cue.pattern.finditer(body))
     return sorted(hits, key=lambda hit: (hit[0], -hit[1], hit[2]))
 
@@ -309,8 +310,10 @@ def find_target_group(tail: str, lang: str, ahead: int, actors: bool) -> int | N
 
 
 def cut_at_purpose(body: str, start: int) -> int:
-    """End a target-group tail where a purpose phrase begins ("…, to empower them")."""
+    """End a target-group tail where a purpose phrase, or a comma and an infinitive, begins."""
     ends = [s for s, _, _ in phrase_matches(body, "purpose") if s > start]
+    ends += [m.start() for cue in load_cues() if cue.end for m in cue.pattern.finditer(body)
+             if m.start() > start and body[:m.start()].rstrip().endswith(",")]
     return min(ends) if ends else len(body)
 
 
@@ -330,14 +333,14 @@ def load_cues() -> tuple[Cue, ...]:
     for lang, language in sorted(load_lexicon().languages.items()):
         for key, phrases in sorted(language.prose_cues.items()):
             field, kind = read_cue_key(key)
-            cues += [Cue(field, kind != "sentence", compile_cue(p), kind == "preposition")
-                     for p in phrases]
+            cues += [Cue(field, kind != "sentence", compile_cue(p), kind == "preposition",
+                         kind == "end") for p in phrases]
     return tuple(cues)
 
 
 def read_cue_key(key: str) -> tuple[str, str]:
     """Split a `prose_cues` key into its field and kind: sentence, phrase or preposition."""
-    for kind in ("phrase", "preposition"):
+    for kind in ("phrase", "preposition", "end"):
         if key.endswith(f"_{kind}"):
             return key[:-len(kind) - 1], kind
     return key, "sentence"

@@ -172,3 +172,13 @@ def test_a_preposition_in_an_aims_sentence_names_no_target_group():
 def test_a_question_states_no_field():
     text = "Vad är syftet med projektet?\n\nVi ses i parken varje tisdag."
     assert "purpose" not in classify_prose(text, whole(text), "sv")
+
+
+@pytest.mark.parametrize("lang, text, group", [
+    ("en", "We run a project for newly arrived women, to help them find work.", "newly arrived women"),
+    ("sv", "Vi driver ett projekt för nyanlända kvinnor, att stärka dem i arbetslivet.", "nyanlända kvinnor"),
+])
+def test_target_group_tail_ends_at_comma_and_infinitive(lang, text, group):
+    found = classify_prose(text, [(0, len(text))], lang)
+    (start, end), = found["target_group"]
+    assert text[start:end] == group
