@@ -1,8 +1,8 @@
 """Read the names a text gives its initiative: after an initiative noun, quoted, or CamelCase.
 
-"projektet Vår gemensamma kommun", "prosjektet «Kunnskap gir grunnlag»", "Kohtaamo-hanke",
-"The project Integration Halland"; a name ends at punctuation, at a verb or other stop word,
-or before a place ("… i Alvesta"). The title scorer weighs these against the page's headings.
+"projektet Vår nya stad", "prosjektet «Ord gir rom»", "Esimerkki-hanke",
+"The project Welcome Exampleton"; a name ends at punctuation, at a verb or other stop word,
+or before a place ("… i Exempelby"). The title scorer weighs these against the page's headings.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def find_introduced_names(body: str, whole: str, lexicon: Lexicon) -> list[tuple
                              body, re.IGNORECASE):
         if match.group(1)[:1].isupper() and len(match.group(1)) >= 3 and \
                 not any(s <= match.start() < e for s, e, _ in found):
-            found.append((match.start(1), match.end(1), False))  # "Kohtaamo-hanke"
+            found.append((match.start(1), match.end(1), False))  # "Esimerkki-hanke"
     for match in CAMEL.finditer(body):
         token = match.group().rstrip("-")
         if len(re.findall(rf"(?<!\w){re.escape(token)}(?!\w)", whole)) >= 2 and \
@@ -77,7 +77,7 @@ def read_name(body: str, start: int, stop: set[str], origins: set[str]) -> tuple
         folded = match.group().casefold()
         if words and folded in origins and before_place(body, match.end()):
             ended = True
-            break  # "Virkni og vellíðan í Reykjanesbæ": the place is not part of the name
+            break  # "Vinir og virkni í Dæmibæ": the place is not part of the name
         if folded in stop or len(words) == MAX_NAME_WORDS:
             break
         words.append(match)

@@ -1,7 +1,7 @@
 """Find organisations without a role cue: under role headings, and by organisation-type words.
 
 Partner lists (`Partners:` then `Name, Country` bullets), glued card labels
-("ProjektägareX"), names ending in a type word ("Alvesta kommun", "Setlementti ry",
+("ProjektägareX"), names ending in a type word ("Fjordby kommun", "Esimerkki ry",
 "Sanitetsforening") and inflected mentions ("SPR:n", "Folkehjelps") are read here; the
 words themselves are lexicon data (`role_headings`, `org_type_words`, `org_type_heads`).
 """
@@ -16,7 +16,7 @@ from pipeline.models import Organisation
 from pipeline.normalise import split_trailing_country
 
 BULLET = re.compile(r"^\s*(?:[-*•▪◦–]|\d{1,2}[.)])\s+")
-# Words inside one name ("Rädda Barnen i Alvesta"); list joiners ("och", "og") end a name.
+# Words inside one name ("Röda korset i Exempelby"); list joiners ("och", "og") end a name.
 NAME_CONNECTORS = {"i", "for", "för", "of", "af", "av", "de", "der", "des", "du", "la", "le",
                    "für", "van"}
 ARTICLES = {"the", "a", "an"}
@@ -148,7 +148,7 @@ def type_words() -> tuple[set[str], set[str], tuple[str, ...]]:
 
 
 def find_typed_organisations(sentence: str, vocabulary: set[str] | None = None) -> list[str]:
-    """Names made by an organisation-type word: "Alvesta kommun", "Stiftelsen X", "Xforeningen".
+    """Names made by an organisation-type word: "Fjordby kommun", "Stiftelsen X", "Xforeningen".
 
     `vocabulary` holds the document's lower-case words: a capitalised word found there too
     ("Sluttrapport") is a common noun and ends a name that a type word opens.
@@ -195,7 +195,7 @@ def match_type_word(tokens: list[str], n: int, vocabulary: set[str]) -> tuple[in
         end = n
         while end + 1 < len(tokens) and is_legal_form(tokens[end + 1]) \
                 and not tokens[end].endswith((",", ":")):
-            end += 1  # "Setlementti ry", "Verein e. V."
+            end += 1  # "Esimerkki ry", "Verein e. V."
         return run_start(tokens, n), end
     if folded in heads and is_capitalised(word) and not tokens[n].endswith((",", ".", ":")) and (
             is_capitalised(following) or (following.casefold() in NAME_CONNECTORS and n + 2 < len(
