@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.linking import LinkTable, link_table
+from pipeline.enrich.linking import LinkTable, link_table
 from pipeline.models import Initiative, Organisation, Source, TextField
 
 SYLLABLES = ("ka", "lo", "mi", "sa", "ne", "tu", "ri", "vo", "ba", "en", "ul", "dra", "fi",

@@ -79,11 +79,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from pipeline.ingest import ingest_path
-    from pipeline.layout import parse_lines
+    from pipeline.ingest.limits import Limits
+    from pipeline.extract.layout import parse_lines
     from pipeline.lexicon import load_lexicon
-    from pipeline.organisations import merge_organisations
+    from pipeline.extract.organisations import merge_organisations
     from pipeline.run import extract_segment, make_files_unique, skip_duplicates
-    from pipeline.segment import segment_document
+    from pipeline.extract.segment import segment_document
 
     load_lexicon()
     with tempfile.TemporaryDirectory() as folder:
@@ -91,7 +92,7 @@ def main() -> None:
         path.write_bytes(form_export(args.rows))
         print(f"{args.rows:,}-row export, {path.stat().st_size / 1e6:.1f} MB")
         doc = timed("ingest (read, decode, render, normalise, language)", ingest_path,
-                    path, Path(folder), Settings().limits())[0]
+                    path, Path(folder), Limits.from_settings(Settings()))[0]
     lines = timed("layout: parse_lines", parse_lines, doc.text, load_lexicon())
     segments = timed("segment: segment_document", segment_document, lines)
     print(f"  {len(segments):,} segments")

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.translate import TranslationStats
+    from pipeline.enrich.translate import TranslationStats
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "raw"
@@ -133,7 +133,7 @@ def read_seed_texts() -> list[str]:
 
 def read_swedish_texts() -> list[str]:
     """Return the Swedish seed paragraphs: both paths then translate the same sentences."""
-    from pipeline.language import detect_language
+    from pipeline.enrich.language import detect_language
 
     return [text for text in read_seed_texts() if detect_language(text)[0] == "sv"]
 
@@ -150,8 +150,8 @@ def make_initiatives(texts: list[str]):
 
 def list_sentences(texts: list[str]) -> list[str]:
     """Return every sentence as Praxis splits them, repeats kept (the unit of every rate)."""
-    from pipeline.sentences import split_sentences
-    from pipeline.translate import normalise_sentence
+    from pipeline.enrich.sentences import split_sentences
+    from pipeline.enrich.translate import normalise_sentence
 
     return [normalise_sentence(text[start:end])
             for text in texts for start, end in split_sentences(text, "sv")]
@@ -176,7 +176,7 @@ def time_model_only(sentences: list[str], translator) -> float:
 
 def time_batched(texts, translator, cache_path: Path) -> tuple[float, TranslationStats]:
     """Translate all texts through translate_initiatives; return seconds and figures."""
-    from pipeline.translate import TranslationCache, translate_initiatives
+    from pipeline.enrich.translate import TranslationCache, translate_initiatives
 
     records = make_initiatives(texts)
     with TranslationCache(cache_path) as cache:
@@ -204,8 +204,8 @@ def main() -> int:
 
 def run_benchmark(args, work: Path) -> int:
     """Build and install the model, time the four paths, print the figures."""
-    from pipeline.models_admin import install_packages
-    from pipeline.translate import ArgosTranslator, DecodeOptions, TranslationStats
+    from pipeline.enrich.translation_models import install_packages
+    from pipeline.enrich.translate import ArgosTranslator, DecodeOptions, TranslationStats
 
     started = time.perf_counter()
     archive = build_random_package(work)

@@ -9,7 +9,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.config import Settings
-from pipeline.publish import disk_full_message
+from pipeline.publish.release import disk_full_message
 from pipeline.run import (Stages, extract_batch, ingest_batch, publish_batch, run_pipeline,
                           translate_batch)
 

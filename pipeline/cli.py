@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -40,6 +41,22 @@ def mount_translation_commands() -> None:
 
 
 mount_translation_commands()
+
+# `praxis run` with Prefect needs flows/, which the library never imports: flows/cli.py
+# installs the runner (and the command `serve-flow`) when it builds the `praxis` command.
+FlowRunner = Callable[[Settings, bool, Callable[[int], None]], dict]
+FLOW_RUNNER: FlowRunner | None = None
+
+
+class RunnerStartError(RuntimeError):
+    """The orchestrator could not start (no runner installed, or its server did not come up)."""
+
+
+def use_flow_runner(runner: FlowRunner) -> None:
+    """Make `praxis run` (without --no-prefect) call this to run the inbox flow."""
+    global FLOW_RUNNER
+    FLOW_RUNNER = runner
+
 
 
 @app.command()
@@ -81,13 +98,11 @@ def run(
     except ShrinkRefusedError as exc:
         echo(f"error: {exc}", err=True)
         raise typer.Exit(6) from None
+    except RunnerStartError as exc:
+        echo(f"error: {exc}", err=True)
+        raise typer.Exit(5) from None
     except Exception as exc:
-        from flows.server import ServerStartError
-        from pipeline.publish import disk_full_message
-
-        if isinstance(exc, ServerStartError):
-            echo(f"error: {exc}", err=True)
-            raise typer.Exit(5) from None
+        from pipeline.publish.release import disk_full_message
 
         message = disk_full_message(exc)
         if message is None:
@@ -108,12 +123,10 @@ def run_with_progress(settings: Settings, prefect: bool, translate: bool, total:
         bar = progress.add_task("documents", total=total)
         advance = lambda n: progress.advance(bar, n)  # noqa: E731
         if prefect:
-            from flows.inbox import run_inbox_flow
-            from flows.server import temporary_server
-
-            with temporary_server():  # dies with this process, even on SIGKILL
-                result = run_inbox_flow(settings.raw_dir, settings.out_dir, translate,
-                                        on_progress=advance)
+            if FLOW_RUNNER is None:
+                raise RunnerStartError("no flow runner installed; run `praxis` (flows.cli) "
+                                       "or pass --no-prefect")
+            result = FLOW_RUNNER(settings, translate, advance)
         else:
             from pipeline.run import run_pipeline
 
@@ -153,7 +166,7 @@ def evaluate(
                                  help="Show the worst mismatches."),
 ) -> None:
     """Score published records against a gold annotation file."""
-    from pipeline.evaluate import format_report, run_evaluation
+    from pipeline.steward.evaluate import format_report, run_evaluation
 
     records = pred or Settings().out_dir / "initiatives.jsonl"
     if not records.exists():
@@ -170,8 +183,8 @@ def diff(
     out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
 ) -> None:
     """List initiatives added, removed and changed between two releases."""
-    from pipeline.diff import diff_releases, format_diff
-    from pipeline.releases import previous_version
+    from pipeline.publish.diff import diff_releases, format_diff
+    from pipeline.publish.releases import previous_version
 
     base = (out or Settings().out_dir).resolve()
     old = old or previous_version(base)
@@ -191,7 +204,7 @@ def releases(
     out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
 ) -> None:
     """List the kept releases, newest last, with their counts; * marks the current one."""
-    from pipeline.releases import list_releases
+    from pipeline.publish.releases import list_releases
 
     found = list_releases((out or Settings().out_dir).resolve())
     if not found:
@@ -210,8 +223,8 @@ def rollback(
     out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
 ) -> None:
     """Make an older release current again, in one atomic switch."""
-    from pipeline.releases import ReleaseError
-    from pipeline.releases import rollback as roll_back
+    from pipeline.publish.releases import ReleaseError
+    from pipeline.publish.releases import rollback as roll_back
 
     try:
         release = roll_back((out or Settings().out_dir).resolve(), version)
@@ -237,8 +250,8 @@ def serve(
     out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
 ) -> None:
     """Browse the latest release in Datasette on this machine."""
-    from pipeline.database import build_database
-    from pipeline.serve import serve_database
+    from pipeline.publish.database import build_database
+    from pipeline.publish.serve import serve_database
 
     release = (out or Settings().out_dir).resolve() / "latest"
     if public:
@@ -261,7 +274,7 @@ def publish(
     out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
 ) -> None:
     """Write the public variant of a release again (every run already writes one)."""
-    from pipeline.privacy import write_public_release
+    from pipeline.publish.privacy import write_public_release
 
     if not public:
         echo("error: only the public variant is written again by `praxis publish`; "
@@ -274,27 +287,10 @@ def publish(
     echo(f"wrote {write_public_release(folder, folder / 'public')}")
 
 
-@app.command("serve-flow")
-def serve_flow(
-    interval: int = typer.Option(900, "--interval", help="Seconds between runs."),
-    cron: str = typer.Option(None, "--cron", help="A cron schedule instead of an interval."),
-    raw: Path = typer.Option(None, "--raw", help="Inbox folder (default: raw/)."),
-    out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
-) -> None:
-    """Serve the inbox flow as a scheduled Prefect deployment (needs a Prefect server)."""
-    from prefect import serve
-
-    from flows.inbox import build_deployment
-
-    deployment = build_deployment(interval, cron, str(raw.resolve()) if raw else None,
-                                  str(out.resolve()) if out else None)
-    serve(deployment)
-
-
 @app.command()
 def schema() -> None:
     """Write the JSON Schema of the published records to schemas/."""
-    from pipeline.schema import write_schemas
+    from pipeline.publish.schema import write_schemas
 
     for path in write_schemas():
         echo(f"wrote {path}")
@@ -309,7 +305,7 @@ def review(
     """Review records beside their source text, values highlighted, and correct them."""
     import errno
 
-    from pipeline.review_server import make_server
+    from pipeline.steward.review_server import make_server
 
     settings = Settings()
     folder = resolve_release((out or settings.out_dir).resolve(), release)
@@ -340,7 +336,7 @@ def template(
 ) -> None:
     """Write a blank submission form (DOCX and Markdown) with the labels Praxis reads."""
     from pipeline.lexicon import load_lexicon
-    from pipeline.template import render_markdown, write_docx
+    from pipeline.extract.template import render_markdown, write_docx
 
     languages = sorted(load_lexicon().languages)
     if lang not in languages:

@@ -37,7 +37,7 @@ def format_size(size: int) -> str:
 @models_app.command("list")
 def list_models(models_dir: Path = ModelsDir) -> None:
     """Show installed translation packages: pair, package, version, size."""
-    from pipeline.models_admin import list_packages
+    from pipeline.enrich.translation_models import list_packages
 
     folder = resolve_models_dir(models_dir)
     packages = list_packages(folder)
@@ -55,7 +55,7 @@ def list_models(models_dir: Path = ModelsDir) -> None:
 def install_models(files: list[Path] = typer.Argument(..., help=".argosmodel files"),
                    models_dir: Path = ModelsDir) -> None:
     """Check and install .argosmodel files (nothing is installed if any file is bad)."""
-    from pipeline.models_admin import ModelFileError, install_packages
+    from pipeline.enrich.translation_models import ModelFileError, install_packages
 
     try:
         installed = install_packages(files, resolve_models_dir(models_dir))
@@ -71,7 +71,7 @@ def download_models(langs: list[str] = typer.Argument(..., help="source language
                     models_dir: Path = ModelsDir,
                     timeout: float = typer.Option(15.0, help="seconds per request")) -> None:
     """Download and install LANG→en packages from argos's index (needs internet)."""
-    from pipeline.models_admin import DownloadError, ModelFileError, download_packages
+    from pipeline.enrich.translation_models import DownloadError, ModelFileError, download_packages
 
     try:
         installed = download_packages(langs, resolve_models_dir(models_dir), timeout)
@@ -86,7 +86,7 @@ def download_models(langs: list[str] = typer.Argument(..., help="source language
 def remove_models(packages: list[str] = typer.Argument(..., help="sv, sv_en or a package name"),
                   models_dir: Path = ModelsDir) -> None:
     """Uninstall packages."""
-    from pipeline.models_admin import remove_packages
+    from pipeline.enrich.translation_models import remove_packages
 
     removed = remove_packages(packages, resolve_models_dir(models_dir))
     if not removed:
@@ -119,7 +119,7 @@ def score_reference(rows: dict[str, list[tuple[str, str]]], translator) -> list[
     """Translate each language's sources with its installed pair and score them with chrF."""
     from sacrebleu.metrics import CHRF
 
-    from pipeline.translate import resolve_source
+    from pipeline.enrich.translate import resolve_source
 
     pairs = translator.pairs() if translator is not None else set()
     scores = []
@@ -142,7 +142,7 @@ def evaluate_translation(
     beam_size: int = typer.Option(4, "--beam-size", help="Beam size for decoding."),
 ) -> None:
     """Score the installed models on the reference sentences (chrF per language)."""
-    from pipeline.translate import DecodeOptions, load_translator
+    from pipeline.enrich.translate import DecodeOptions, load_translator
 
     options = replace(DecodeOptions.from_env(), beam_size=beam_size)
     translator = load_translator(resolve_models_dir(models_dir), options)

@@ -46,7 +46,7 @@ class Settings:
     max_file_bytes: int = field(
         default_factory=lambda: int(os.environ.get("PRAXIS_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
     )
-    # Limits per document (see pipeline/ingest/limits.py and README's *Bad input*).
+    # Limits per document (Limits.from_settings in pipeline/ingest/limits.py; README's *Bad input*).
     max_unpacked_bytes: int = field(
         default_factory=lambda: _env_int("PRAXIS_MAX_UNPACKED_BYTES", 64 * 1024 * 1024))
     max_xml_bytes: int = field(
@@ -72,17 +72,6 @@ class Settings:
     allow_shrink: bool = field(
         default_factory=lambda: os.environ.get("PRAXIS_ALLOW_SHRINK", "0") in ("1", "true", "yes")
     )
-
-    def limits(self):
-        """The limits every document of this run is read and extracted under."""
-        from pipeline.ingest.limits import Limits
-
-        return Limits(max_bytes=self.max_file_bytes, max_unpacked_bytes=self.max_unpacked_bytes,
-                      max_xml_bytes=self.max_xml_bytes, max_pages=self.max_pages,
-                      max_paragraphs=self.max_paragraphs, max_rows=self.max_rows,
-                      max_chars=self.max_chars, max_line_chars=self.max_line_chars,
-                      max_segment_chars=self.max_segment_chars, max_depth=self.max_depth,
-                      max_seconds=self.max_seconds)
 
     @property
     def cache_path(self) -> Path:

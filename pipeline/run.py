@@ -15,17 +15,17 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pipeline.config import Settings
-from pipeline.corrections import apply_corrections, load_cluster_corrections, load_corrections
-from pipeline.extract import extract_segment
+from pipeline.steward.corrections import apply_corrections, load_cluster_corrections, load_corrections
+from pipeline.extract.fields import extract_segment
 from pipeline.ingest import discover_files, ingest_path, unique_name
 from pipeline.ingest.errors import ReadError
 from pipeline.ingest.limits import (Limits, check_deadline, current_limits, document_budget,
                                     restart_clock)
-from pipeline.layout import parse_lines
+from pipeline.extract.layout import parse_lines
 from pipeline.lexicon import load_lexicon
 from pipeline.models import Document, Initiative, Issue
-from pipeline.publish import ReleaseWriter
-from pipeline.segment import Segment, segment_document
+from pipeline.publish.release import ReleaseWriter
+from pipeline.extract.segment import Segment, segment_document
 from pipeline.store import ExtractionStore
 from pipeline.streams import batched
 
@@ -188,11 +188,11 @@ def translate_batch(records: list[Initiative], settings: Settings) -> dict:
     """Add English versions to a batch; returns the batch's translation figures."""
     if not settings.translate:
         return {}
-    from pipeline.translate import open_translation  # torch and argos load only when used
+    from pipeline.enrich.translate import open_translation  # torch and argos load only when used
 
     translator, cache = open_translation(settings)
     try:
-        from pipeline.translate import translate_initiatives
+        from pipeline.enrich.translate import translate_initiatives
 
         return translate_initiatives(records, translator, cache).to_dict()
     finally:
@@ -245,7 +245,7 @@ def run_locked(settings: Settings, stages: Stages,
     seen: dict[str, str] = {}
     ids: set[str] = set()
     files: set[str] = set()
-    limits = settings.limits()
+    limits = Limits.from_settings(settings)
     summary = RunSummary()
     translation: dict = {}
     try:

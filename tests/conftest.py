@@ -30,7 +30,7 @@ def lexicon():
 def make_document():
     """Build an ingested Document from a string, as if it were a .txt in the inbox."""
     from pipeline.ingest.clean import normalise_text
-    from pipeline.language import detect_language
+    from pipeline.enrich.language import detect_language
     from pipeline.models import Document
 
     def build(text: str, name: str = "test.txt") -> Document:

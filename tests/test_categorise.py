@@ -1,4 +1,4 @@
-"""Tests for pipeline.categorise: keyword lexicons → target-group and theme codes."""
+"""Tests for pipeline.enrich.categorise: keyword lexicons → target-group and theme codes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.categorise import (
+from pipeline.enrich.categorise import (
     LEXICON_DIR,
     LexiconError,
     categorise,

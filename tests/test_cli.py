@@ -11,7 +11,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from pipeline import __version__
-from pipeline.cli import app
+from flows.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from pipeline.config import Settings
-from pipeline.corrections import MAX_FILE_BYTES, load_corrections
+from pipeline.steward.corrections import MAX_FILE_BYTES, load_corrections
 from pipeline.run import run_pipeline
 
 FORM = ("Organisation: Aföreningen, Sverige\n\nProjektets namn: Språkvänner\n\nSyfte\n\n"

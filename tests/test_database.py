@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.database import DatabaseIntegrityError, build_database
+from pipeline.publish.database import DatabaseIntegrityError, build_database
 from pipeline.run import run_pipeline
 
 SEEDS = Path(__file__).resolve().parent.parent / "raw"

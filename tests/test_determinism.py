@@ -21,7 +21,7 @@ def run_with_hash_seed(seed: str, raw: Path, out: Path) -> bytes:
     """Run `praxis run --no-prefect --no-translate` in a fresh process; return initiatives.jsonl."""
     env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(ROOT),
                PRAXIS_TRANSLATION_CACHE=str(out.parent / f"cache-{seed}.sqlite3"))
-    subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--no-prefect", "--no-translate",
+    subprocess.run([sys.executable, "-m", "flows.cli", "run", "--no-prefect", "--no-translate",
                     "--raw", str(raw), "--out", str(out)],
                    check=True, env=env, cwd=ROOT, capture_output=True, timeout=600)
     return (out / "initiatives.jsonl").read_bytes()

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pipeline.evaluate import run_evaluation
+from pipeline.steward.evaluate import run_evaluation
 from tests.conftest import GOLD
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import (
+from pipeline.steward.evaluate import (
     GoldRecord,
     format_report,
     load_gold,

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from pipeline.config import Settings
-from pipeline.feed import apply_changes
+from pipeline.publish.feed import apply_changes
 from pipeline.run import run_pipeline
 
 FORM = ("Organisation: {org}, Sverige\nNamn: Anna\nMejladress: anna@example.se\n\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from flows.cli import app
 
 FORM = ("Organisation: {org}, Sverige\n\nProjektets namn: {title}\n\nSyfte\n\n"
         "Att ge fler tillfällen att tala svenska i vardagen.\n")
@@ -41,16 +41,16 @@ def full_during_documents(self, documents):
 
 # Where the disk fills up: (object to patch, attribute, replacement)
 FAULTS = {
-    "staging folder": ("pipeline.publish.tempfile", "mkdtemp", disk_full),
-    "documents.jsonl and its close": ("pipeline.publish.ReleaseWriter", "add_documents",
+    "staging folder": ("pipeline.publish.release.tempfile", "mkdtemp", disk_full),
+    "documents.jsonl and its close": ("pipeline.publish.release.ReleaseWriter", "add_documents",
                                       full_during_documents),
-    "records": ("pipeline.publish.ReleaseWriter", "add_records", disk_full),
+    "records": ("pipeline.publish.release.ReleaseWriter", "add_records", disk_full),
     "extraction store": ("pipeline.store.ExtractionStore", "save", disk_full),
-    "quality.json": ("pipeline.publish", "write_json", disk_full),
-    "report": ("pipeline.report", "write_report", disk_full),
-    "database": ("pipeline.database", "build_database", database_full),
-    "public variant": ("pipeline.privacy", "write_public_release", disk_full),
-    "latest link": ("pipeline.publish", "point_latest", disk_full),
+    "quality.json": ("pipeline.publish.release", "write_json", disk_full),
+    "report": ("pipeline.publish.report", "write_report", disk_full),
+    "database": ("pipeline.publish.database", "build_database", database_full),
+    "public variant": ("pipeline.publish.privacy", "write_public_release", disk_full),
+    "latest link": ("pipeline.publish.release", "point_latest", disk_full),
 }
 
 
@@ -107,8 +107,8 @@ def test_cleanup_that_fails_once_still_leaves_no_staging(inbox, monkeypatch):
             disk_full()
         return real_rmtree(path, *args, **kwargs)
 
-    monkeypatch.setattr("pipeline.publish.ReleaseWriter.add_documents", full_during_documents)
-    monkeypatch.setattr("pipeline.publish.shutil.rmtree", rmtree_failing_first)
+    monkeypatch.setattr("pipeline.publish.release.ReleaseWriter.add_documents", full_during_documents)
+    monkeypatch.setattr("pipeline.publish.release.shutil.rmtree", rmtree_failing_first)
     assert run(raw, out).exit_code == 4
     assert calls and not list((out / "releases").glob(".staging-*"))
 
@@ -129,6 +129,6 @@ def test_another_error_is_not_called_a_full_disk(inbox, monkeypatch):
     def broken(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr("pipeline.publish.write_json", broken)
+    monkeypatch.setattr("pipeline.publish.release.write_json", broken)
     result = run(raw, out)
     assert result.exit_code != 4 and isinstance(result.exception, PermissionError)

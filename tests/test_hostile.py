@@ -26,7 +26,7 @@ def hostile_run(tmp_path_factory):
     env = {**os.environ, **HOSTILE_LIMITS, "PYTHONPATH": str(ROOT),
            "PRAXIS_CORRECTIONS": str(work / "corrections")}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--no-prefect",
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--no-prefect",
                              "--no-translate", "--raw", str(inbox), "--out", str(out)],
                             capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

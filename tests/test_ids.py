@@ -6,8 +6,8 @@ import shutil
 import pytest
 
 from pipeline.config import Settings
-from pipeline.diff import diff_releases
-from pipeline.extract import make_record_id
+from pipeline.publish.diff import diff_releases
+from pipeline.extract.fields import make_record_id
 from pipeline.run import run_pipeline
 from tests.conftest import DATA
 

@@ -565,7 +565,7 @@ def test_html_full_of_scripts_and_iframes_keeps_only_the_article(tmp_path):
 
 @pytest.fixture(scope="module")
 def seed_gold(gold):
-    from pipeline.evaluate import load_gold
+    from pipeline.steward.evaluate import load_gold
 
     return [record for record in load_gold(GOLD) if record.file == SEED.name]
 
@@ -573,7 +573,7 @@ def seed_gold(gold):
 @pytest.mark.parametrize("suffix, render", [(".docx", render_docx), (".pdf", render_pdf)])
 def test_seed_compilation_gives_the_same_initiatives_as_docx_and_pdf(tmp_path, seed_gold,
                                                                      suffix, render):
-    from pipeline.evaluate import SCORED_SECTIONS, score
+    from pipeline.steward.evaluate import SCORED_SECTIONS, score
     from pipeline.run import extract_document
 
     path = write(tmp_path, SEED.stem + suffix, render(SEED.read_text(encoding="utf-8")))

@@ -12,7 +12,7 @@ from pipeline.ingest.files import discover_files
 from pipeline.ingest.limits import Limits
 from pipeline.ingest.text import decode_bytes
 from pipeline.models import Organisation
-from pipeline.organisations import merge_organisations
+from pipeline.extract.organisations import merge_organisations
 from pipeline.run import extract_batch, make_files_unique, make_ids_unique
 from tests.hostile.generate import (FORM, csv_export, docx_with_paragraphs, email, long_pdf,
                                     pdf_document, zeros_stream)

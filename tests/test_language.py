@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.language import detect_language, langdetect_probabilities, lexicon_issues
+from pipeline.enrich.language import detect_language, langdetect_probabilities, lexicon_issues
 from pipeline.lexicon import load_lexicon
 
 SECTIONS = ("target_group", "purpose", "description", "expected_results", "evaluation")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.normalise import country_table, find_countries
+from pipeline.enrich.normalise import country_table, find_countries
 
 DATA = Path(__file__).parent / "data" / "languages"
 

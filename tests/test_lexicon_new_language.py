@@ -11,13 +11,13 @@ import yaml
 
 import pipeline.lexicon
 from pipeline.ingest.docx import Style, heading_level
-from pipeline.language import detect_language, lexicon_issues
+from pipeline.enrich.language import detect_language, lexicon_issues
 from pipeline.lexicon import ALL_FIELDS, LEXICON_DIR, load_lexicon
-from pipeline.normalise import find_countries, parse_period
-from pipeline.organisations import find_role_mentions
-from pipeline.masking import mask_phones
-from pipeline.sentences import load_pipeline, split_sentences
-from pipeline.translate import choose_language, source_candidates
+from pipeline.enrich.normalise import find_countries, parse_period
+from pipeline.extract.organisations import find_role_mentions
+from pipeline.publish.masking import mask_phones
+from pipeline.enrich.sentences import load_pipeline, split_sentences
+from pipeline.enrich.translate import choose_language, source_candidates
 
 FAKE = "qaa"
 MONTHS = ["zibjan", "zibfeb", "zibmar", "zibapr", "zibmaj", "zibjun", "zibjul", "zibaug",

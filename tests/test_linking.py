@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.corrections import ClusterCorrection
+from pipeline.steward.corrections import ClusterCorrection
 from pipeline.ingest import discover_files
-from pipeline.linking import LinkTable, link_table, title_keys
+from pipeline.enrich.linking import LinkTable, link_table, title_keys
 from pipeline.models import Initiative, Organisation, Source, TextField
 from pipeline.run import extract_batch, ingest_batch
 
@@ -117,7 +117,7 @@ def test_steward_split_and_merge_change_the_clusters(tmp_path):
 
 
 def test_release_records_carry_related_and_the_clusters_table(tmp_path):
-    from pipeline.publish import ReleaseWriter
+    from pipeline.publish.release import ReleaseWriter
 
     writer = ReleaseWriter(tmp_path / "out")
     writer.add_records([*BILINGUAL["sv_da"], DISTRACTORS[1]])
@@ -133,7 +133,7 @@ def test_release_records_carry_related_and_the_clusters_table(tmp_path):
 
 
 def test_cluster_corrections_are_read_apart_from_field_corrections(tmp_path):
-    from pipeline.corrections import load_cluster_corrections, load_corrections
+    from pipeline.steward.corrections import load_cluster_corrections, load_corrections
 
     (tmp_path / "c.yaml").write_text(
         "- {kind: cluster, action: split, ids: [ini_a]}\n"
@@ -169,8 +169,8 @@ def test_a_steward_split_in_corrections_undoes_the_seeds_nad_cluster(seed_record
 def test_database_and_report_show_clusters_and_outcomes(tmp_path):
     import sqlite3
 
-    from pipeline.outcomes import record_outcomes
-    from pipeline.publish import ReleaseWriter
+    from pipeline.extract.outcomes import record_outcomes
+    from pipeline.publish.release import ReleaseWriter
 
     records = [*BILINGUAL["nb_en"], DISTRACTORS[0]]
     for record in records:

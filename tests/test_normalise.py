@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.normalise import (country_code, find_countries, find_emails, find_period,
+from pipeline.enrich.normalise import (country_code, find_countries, find_emails, find_period,
                                 find_websites, is_placeholder, parse_level, parse_sdgs,
                                 split_trailing_country)
 

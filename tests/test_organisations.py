@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.organisations import find_role_mentions, merge_organisations, read_name_list
+from pipeline.extract.organisations import find_role_mentions, merge_organisations, read_name_list
 from pipeline.models import Organisation
 
 

@@ -2,13 +2,13 @@
 
 import pytest
 
-from pipeline.domains import countries_from_domains, domain_country, home_country
+from pipeline.extract.domains import countries_from_domains, domain_country, home_country
 from pipeline.models import Initiative, Organisation, Source
-from pipeline.org_forms import attested_base, base_of_type_genitive
-from pipeline.org_mentions import (find_heading_organisations, find_joint_organisations,
+from pipeline.extract.org_forms import attested_base, base_of_type_genitive
+from pipeline.extract.org_mentions import (find_heading_organisations, find_joint_organisations,
                                    find_subject_roles, find_typed_organisations)
-from pipeline.organisations import find_role_mentions, names_a_kind
-from pipeline.review import review_record
+from pipeline.extract.organisations import find_role_mentions, names_a_kind
+from pipeline.publish.review_queue import review_record
 
 
 def names(organisations):

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from pipeline.models import Initiative, Source, TextField
-from pipeline.outcomes import find_outcomes, parse_number, record_outcomes
+from pipeline.extract.outcomes import find_outcomes, parse_number, record_outcomes
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "outcomes.yaml").read_text("utf-8"))
 
@@ -63,7 +63,7 @@ def test_outcome_sentences_reach_precision_and_recall():
     ("412.650,00", "en", 412650), ("1,125.50", "en", 1125.5), ("1.125,5", "sv", 1125.5),
 ])
 def test_numbers_parse_with_the_languages_locale(raw, lang, value):
-    from pipeline.outcomes import outcome_cues
+    from pipeline.extract.outcomes import outcome_cues
 
     assert parse_number(raw, outcome_cues(lang).number_locales) == pytest.approx(value)
 

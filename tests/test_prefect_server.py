@@ -87,7 +87,7 @@ def test_a_sigkilled_run_leaves_no_prefect_server_behind(tmp_path):
     server = None
     with FileLock(out / ".praxis.lock"):  # the run waits here, its server up, until killed
         run = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "run", "--no-translate", "--raw", str(raw),
+            [sys.executable, "-m", "flows.cli", "run", "--no-translate", "--raw", str(raw),
              "--out", str(out)],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

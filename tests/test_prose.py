@@ -2,10 +2,10 @@
 
 import pytest
 
-from pipeline.extract import METHOD_CONFIDENCE
+from pipeline.extract.fields import METHOD_CONFIDENCE
 from pipeline.lexicon import PROSE_CUE_KEYS
-from pipeline.prose import classify_prose, compile_cue
-from pipeline.review import review_record
+from pipeline.extract.prose import classify_prose, compile_cue
+from pipeline.publish.review_queue import review_record
 
 # Tiny prose pages, one per language: a title, then a paragraph stating aims, group and work.
 PAGES = {

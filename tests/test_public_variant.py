@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.masking import (contact_names_in_text, mask_text, names_from_emails,
+from pipeline.publish.masking import (contact_names_in_text, mask_text, names_from_emails,
                               phone_regions)
-from pipeline.public_files import FileScrubber, public_file_name
+from pipeline.publish.public_files import FileScrubber, public_file_name
 from pipeline.run import run_pipeline
 
 # (text, the parts of the address that must be gone)

@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import Settings
-from pipeline.publish import ReleaseWriter, flatten_record
+from pipeline.publish.release import ReleaseWriter, flatten_record
 from pipeline.run import Stages, run_pipeline
 
 
@@ -89,7 +89,7 @@ def test_writer_streams_batches(tmp_path, records_of):
 
 
 def test_every_release_file_is_linked_at_the_top_of_the_output_folder(settings):
-    from pipeline.publish import RELEASE_FILES
+    from pipeline.publish.release import RELEASE_FILES
 
     run_pipeline(settings)
     missing = [name for name in RELEASE_FILES if not (settings.out_dir / name).exists()]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from flows.cli import app
 from pipeline.config import Settings
-from pipeline.publish import prune_releases
-from pipeline.releases import current_version, list_releases, previous_version, rollback
+from pipeline.publish.release import prune_releases
+from pipeline.publish.releases import current_version, list_releases, previous_version, rollback
 from pipeline.run import run_pipeline
 
 DATA = Path(__file__).parent / "data"

@@ -7,7 +7,7 @@ import lxml.html
 import pytest
 
 from tests.conftest import publish_test_documents
-from pipeline.report import write_report
+from pipeline.publish.report import write_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 REVIEW_CSV = (

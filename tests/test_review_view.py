@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from pipeline.models import Initiative
-from pipeline.review_page import find_highlights
-from pipeline.review_server import make_server
+from pipeline.steward.review_page import find_highlights
+from pipeline.steward.review_server import make_server
 from pipeline.streams import read_jsonl
 from tests.conftest import publish_test_documents
 

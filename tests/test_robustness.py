@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.publish import sha256_file
+from pipeline.publish.release import sha256_file
 from pipeline.run import RunLockedError, run_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +107,7 @@ def test_lock_is_released_when_its_holder_dies(tmp_path):
 KILLER = """
 import os, sys, time
 from pathlib import Path
-import pipeline.publish as publish
+import pipeline.publish.release as publish
 from pipeline.config import Settings
 from pipeline.run import run_pipeline
 
@@ -173,7 +173,7 @@ def test_a_50_mb_text_file_is_over_the_default_limit(tmp_path):
 def test_cli_names_the_quarantined_count_and_fails_only_when_strict(tmp_path, flags, code):
     settings = make_settings(tmp_path, {"ok.txt": FORM.format(title="A"), "empty.txt": ""})
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "run", "--no-prefect", "--no-translate",
+        [sys.executable, "-m", "flows.cli", "run", "--no-prefect", "--no-translate",
          "--raw", str(settings.raw_dir), "--out", str(settings.out_dir), *flags],
         capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == code, result.stderr

@@ -20,7 +20,7 @@ def test_run_names_the_release_and_refused_corrections_and_strict_fails(tmp_path
         "- record_id: ini_0000000000000000\n  feild: x\n  field: titel\n  value: X\n",
         encoding="utf-8")
     env = {**os.environ, "PRAXIS_CORRECTIONS": str(corrections)}
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--no-prefect",
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--no-prefect",
                              "--no-translate", "--raw", str(raw), "--out", str(tmp_path / "out"),
                              "--strict"], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 1

@@ -1,4 +1,4 @@
-from pipeline.schema import SCHEMA_DIR, render_schemas
+from pipeline.publish.schema import SCHEMA_DIR, render_schemas
 
 
 def test_committed_schemas_match_the_models():

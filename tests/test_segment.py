@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.layout import parse_lines
-from pipeline.segment import segment_document
+from pipeline.extract.layout import parse_lines
+from pipeline.extract.segment import segment_document
 
 DATA = Path(__file__).parent / "data"
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from tests.conftest import publish_test_documents
-from pipeline.database import build_database
-from pipeline.serve import build_metadata, create_datasette
+from pipeline.publish.database import build_database
+from pipeline.publish.serve import build_metadata, create_datasette
 
 PROJECT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 30
@@ -89,7 +89,7 @@ def test_a_missing_database_is_a_clear_error(tmp_path):
 
 def test_served_database_answers_its_json_api_on_loopback(db_path):
     port = free_port()
-    code = ("import sys; from pathlib import Path; from pipeline.serve import serve_database; "
+    code = ("import sys; from pathlib import Path; from pipeline.publish.serve import serve_database; "
             "serve_database(Path(sys.argv[1]), host='127.0.0.1', port=int(sys.argv[2]))")
     server = subprocess.Popen([sys.executable, "-c", code, str(db_path), str(port)],
                               cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

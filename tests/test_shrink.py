@@ -16,7 +16,7 @@ DATA = Path(__file__).parent / "data"
 def praxis(raw: Path, out: Path, *flags: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PRAXIS_CORRECTIONS": str(out.parent / "corrections")}
     env.pop("PRAXIS_ALLOW_SHRINK", None)
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--no-prefect",
+    return subprocess.run([sys.executable, "-m", "flows.cli", "run", "--no-prefect",
                            "--no-translate", "--raw", str(raw), "--out", str(out), *flags],
                           capture_output=True, text=True, env=env, timeout=300)
 

@@ -9,7 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from pipeline.models import Initiative, TextField
-from pipeline.tables import arrow_type, flat_columns, initiative_schema, table_columns
+from pipeline.publish.tables import arrow_type, flat_columns, initiative_schema, table_columns
 from tests.conftest import publish_test_documents
 
 TABLES = ("organisations", "text_fields", "contacts")
@@ -96,7 +96,7 @@ def test_every_csv_starts_with_a_byte_order_mark(release):
 
 
 def test_pandas_reads_sdgs_of_the_flat_csv_as_integers_not_floats(tmp_path, records_of):
-    from pipeline.publish import ReleaseWriter
+    from pipeline.publish.release import ReleaseWriter
 
     form = ("Organisation: Exempelstaden, Sverige\nProjektets namn: {title}\n\n"
             "Syfte\n\nAtt ge fler tillfällen att tala svenska i vardagen.\n")

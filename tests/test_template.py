@@ -12,7 +12,7 @@ import yaml
 from pipeline.ingest import ingest_bytes
 from pipeline.lexicon import load_lexicon
 from pipeline.run import extract_document
-from pipeline.template import form_fields, is_template_line, render_markdown, write_docx
+from pipeline.extract.template import form_fields, is_template_line, render_markdown, write_docx
 
 ANSWERS = yaml.safe_load((Path(__file__).parent / "data" / "template" / "answers.yaml")
                          .read_text(encoding="utf-8"))

@@ -39,7 +39,7 @@ def test_praxis_run_escapes_a_file_name_with_an_ansi_sequence(tmp_path):
     raw.mkdir()
     (raw / "\x1b[31mred\x1b[0m.txt").write_bytes(b"")  # empty: quarantined, so it is listed
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "run", "--no-prefect", "--no-translate",
+        [sys.executable, "-m", "flows.cli", "run", "--no-prefect", "--no-translate",
          "--raw", str(raw), "--out", str(out)],
         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.layout import is_boilerplate
+from pipeline.extract.layout import is_boilerplate
 
 PROSE = {
     "sv": "Gruppen träffas varje vecka för att prata svenska och laga mat tillsammans med "

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from pipeline.config import Settings
-from pipeline.diff import diff_releases, format_diff
+from pipeline.publish.diff import diff_releases, format_diff
 from pipeline.run import run_pipeline
 
 FORM = ("Organisation: {org}, Sverige\nNamn: Anna\nMejladress: anna@example.se\n\n"
@@ -157,7 +157,7 @@ def test_diff_lists_added_removed_and_changed_fields(settings, tmp_path):
     assert [(r.title, fields) for r, fields in diff.changed] == [
         ("Läxhjälp", ["implementation_level"])]
     assert "implementation_level" in format_diff(diff)
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "diff", str(old), "latest",
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "diff", str(old), "latest",
                              "--out", str(settings.out_dir)], capture_output=True, text=True)
     assert result.returncode == 0 and "Initiatives added" in result.stdout
 

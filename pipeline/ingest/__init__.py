@@ -30,7 +30,7 @@ from pipeline.ingest.forms import (find_submissions, looks_like_csv_form, read_c
 from pipeline.ingest.html import read_html
 from pipeline.ingest.pdf import read_pdf
 from pipeline.ingest.text import UndecodableError, read_text
-from pipeline.language import detect_language
+from pipeline.enrich.language import detect_language
 from pipeline.models import Document, Issue
 
 __all__ = ["discover_files", "ingest_path", "ingest_file", "ingest_bytes", "detect_format"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pipeline.layout import IMAGE_NAME, PAGE_COUNTER
+from pipeline.extract.layout import IMAGE_NAME, PAGE_COUNTER
 from pipeline.lexicon import load_lexicon
-from pipeline.template import is_template_line
+from pipeline.extract.template import is_template_line
 
 ID_LINE = re.compile(
     r"^\s*(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24,})\s*$",

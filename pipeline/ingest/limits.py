@@ -36,6 +36,13 @@ class Limits:
     max_depth: int = 200               # nesting of HTML elements or JSON values
     max_seconds: float = 120.0         # wall-clock time to read; to extract, per segment
 
+    @classmethod
+    def from_settings(cls, settings) -> "Limits":
+        """The limits every document of a run is read and extracted under."""
+        return cls(max_bytes=settings.max_file_bytes,
+                   **{name: getattr(settings, name) for name in cls.__dataclass_fields__
+                      if name != "max_bytes"})
+
 
 class LimitExceeded(ReadError):
     """A document went over one of its limits and cannot be read within it."""

@@ -19,7 +19,7 @@ import pytest_socket
 from typer.testing import CliRunner
 
 from pipeline.cli_models import models_app
-from pipeline.translate import ArgosTranslator, TranslationCache
+from pipeline.enrich.translate import ArgosTranslator, TranslationCache
 from tests.translate.helpers import GREEDY, CountingTranslator
 
 HERE = Path(__file__).resolve().parent

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli_models import models_app
-from pipeline.models_admin import (
+from pipeline.enrich.translation_models import (
     DownloadError,
     ModelFileError,
     download_packages,
@@ -19,7 +19,7 @@ from pipeline.models_admin import (
     read_archive_metadata,
     remove_packages,
 )
-from pipeline.translate import load_translator
+from pipeline.enrich.translate import load_translator
 from tests.translate.helpers import GREEDY, rezip
 
 TOP = "translate-sv_en-0_1/"

@@ -12,7 +12,7 @@ import pytest
 from pytest_socket import SocketBlockedError
 
 from pipeline.models import Issue, Translation
-from pipeline.translate import (
+from pipeline.enrich.translate import (
     ArgosTranslator,
     TranslationCache,
     TranslationStats,
@@ -271,7 +271,7 @@ def test_batched_path_matches_argostranslate_own_translate(argos_translator, cac
 
 def test_importing_translate_loads_neither_argos_nor_ctranslate2():
     # torch is not checked: spaCy (thinc) imports it on its own whenever it is installed.
-    code = ("import sys, pipeline.translate; "
+    code = ("import sys, pipeline.enrich.translate; "
             "print(sorted(m for m in ('argostranslate', 'ctranslate2') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

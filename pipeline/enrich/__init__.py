@@ -1,0 +1,1 @@
+"""Records → richer records: language, normalised values, categories, translation, links."""

@@ -1,0 +1,1 @@
+"""Document text → initiative records: lines, segments, zones, titles, organisations, fields."""

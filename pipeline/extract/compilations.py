@@ -1,0 +1,138 @@
+"""Find the initiatives a news or funder's page lists, each to become a record of its own.
+
+Two shapes are recognised, from structure and per-language data only:
+- a list under a lead that names initiatives in the plural ("Rahoitettavat hankkeet:",
+  "The projects"), one initiative per bullet;
+- repeated stand-alone headings, each followed by prose that takes up the heading's own
+  words ("Open house" … "Open House is held …"), one initiative per heading.
+A page's preamble (the news about a fund, an intro) belongs to no listed initiative.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.layout import (BOLD_ITEM, LIST_ITEM, Line, is_contact_line, is_date_line,
+                             longest_first, starts_capitalised, trim_span)
+from pipeline.extract.lead import MAX_TITLE_WORDS
+from pipeline.lexicon import Lexicon, load_lexicon
+from pipeline.extract.names import find_introduced_names
+
+MIN_ITEMS = 2
+MAX_LEAD_WORDS = 15
+MAX_ITEM_HEADING_WORDS = 10
+MIN_ITEM_PROSE_WORDS = 8
+MIN_CONTENT_LETTERS = 3
+SEPARATOR = re.compile(r"\s[-–—]\s")
+
+
+@dataclass
+class ListedItem:
+    """Lines [first, last) of one listed initiative and where its name stands."""
+
+    first: int
+    last: int
+    title_line: int | None
+    title_span: tuple[int, int] | None
+
+
+def find_listed_initiatives(lines: list[Line]) -> list[ListedItem]:
+    """Return the initiatives a page lists, or nothing when it describes a single one."""
+    lexicon = load_lexicon()
+    items = items_under_plural_lead(lines, lexicon)
+    if len(items) < MIN_ITEMS:
+        items = items_under_echoed_headings(lines, lexicon)
+    return items if len(items) >= MIN_ITEMS else []
+
+
+def items_under_plural_lead(lines: list[Line], lexicon: Lexicon) -> list[ListedItem]:
+    """Bullets right after a short line naming initiatives in the plural."""
+    plurals = sorted(lexicon.all_phrases("initiative_plurals"), key=longest_first)
+    lead = re.compile(r"(?<!\w)\w*(?:" + "|".join(re.escape(p) for p in plurals) + r")(?!\w)",
+                      re.IGNORECASE)
+    for line in lines:
+        if (line.blank or line.is_list_item or line.label or line.boilerplate
+                or line.words > MAX_LEAD_WORDS or not lead.search(line.text)):
+            continue
+        bullets = bullets_after(lines, line.index)
+        if len(bullets) >= MIN_ITEMS:
+            return [ListedItem(b, bullets[n + 1] if n + 1 < len(bullets) else b + 1, b,
+                               item_title_span(lines[b], lexicon))
+                    for n, b in enumerate(bullets)]
+    return []
+
+
+def bullets_after(lines: list[Line], index: int) -> list[int]:
+    """Indexes of the run of list items that follows a line, blank lines between allowed."""
+    bullets = []
+    for line in lines[index + 1:]:
+        if line.blank:
+            continue
+        if not (LIST_ITEM.match(line.text) or BOLD_ITEM.match(line.text)) or line.boilerplate:
+            break
+        bullets.append(line.index)
+    return bullets
+
+
+def item_title_span(line: Line, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The name in a bullet: a quoted or introduced name, else the part before a dash."""
+    marker = LIST_ITEM.match(line.text)
+    offset = marker.end() if marker else 0
+    body = line.text[offset:]
+    named = [(s, e) for s, e, camel in find_introduced_names(body, body, lexicon) if not camel]
+    if named:
+        s, e = named[0]
+        return line.start + offset + s, line.start + offset + e
+    separator = SEPARATOR.search(body)
+    head = body[:separator.start()] if separator else body
+    if not head.strip() or len(head.split()) > MAX_TITLE_WORDS:
+        return None
+    start, end = trim_span(line.text, offset, offset + len(head))
+    return line.start + start, line.start + end
+
+
+def items_under_echoed_headings(lines: list[Line], lexicon: Lexicon) -> list[ListedItem]:
+    """Stand-alone headings whose following prose repeats the heading's own words."""
+    heads = [line.index for line in lines if is_item_heading(lines, line)]
+    function_words = function_words_of(lexicon)
+    kept = []
+    for n, head in enumerate(heads):
+        end = heads[n + 1] if n + 1 < len(heads) else len(lines)
+        prose = " ".join(line.text for line in lines[head + 1:end] if not line.blank)
+        if len(prose.split()) >= MIN_ITEM_PROSE_WORDS and \
+                echoes(lines[head].text, prose, function_words):
+            kept.append(head)
+    return [ListedItem(head, kept[n + 1] if n + 1 < len(kept) else len(lines), head, None)
+            for n, head in enumerate(kept)]
+
+
+def is_item_heading(lines: list[Line], line: Line) -> bool:
+    """A short capitalised line standing alone between blank lines, not a label or furniture."""
+    text = line.text.strip()
+    alone = (line.index == 0 or lines[line.index - 1].blank) and \
+        (line.index + 1 == len(lines) or lines[line.index + 1].blank)
+    return (alone and not line.blank and not line.label and not line.boilerplate
+            and not line.is_list_item and not line.question_part
+            and 0 < line.words <= MAX_ITEM_HEADING_WORDS and starts_capitalised(text)
+            and not text.endswith((".", ",", ";", ":", "?", "!"))
+            and not is_date_line(text) and not is_contact_line(text))
+
+
+def function_words_of(lexicon: Lexicon) -> set[str]:
+    """Words that say nothing of a heading's subject: cue words, stop words, initiative nouns."""
+    words = set()
+    for key in ("cue_words", "name_stopwords", "initiative_nouns", "name_nouns",
+                "origin_words", "list_joiners"):
+        words |= {w for w in lexicon.all_phrases(key) if "*" not in w}
+    return words
+
+
+def echoes(heading: str, prose: str, function_words: set[str]) -> bool:
+    """True when the prose uses the heading's first two content words."""
+    content = [w for w in re.findall(r"\w+", heading.casefold())
+               if w not in function_words and len(w) >= MIN_CONTENT_LETTERS]
+    if not content:
+        return False
+    said = set(re.findall(r"\w+", prose.casefold()))
+    return all(word in said for word in content[:2])

@@ -1,0 +1,513 @@
+"""Turn one segment of a document into an Initiative: title, sections, parties, values."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from pipeline.enrich.categorise import categorise
+from pipeline.extract.domains import (countries_from_domains, home_country, prefer_home_country,
+                              states_wide_scope)
+from pipeline.enrich.language import detect_language, lexicon_issues
+from pipeline.extract.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
+                             split_list_items, starts_capitalised, strip_list_marker, trim_span)
+from pipeline.extract.lead import collect_tags, end_before_furniture, first_prose_line
+from pipeline.lexicon import load_lexicon
+from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
+                             Provenance, Source, TextField)
+from pipeline.enrich.normalise import (find_countries, find_email_spans, find_emails, find_period,
+                                find_websites,
+                                is_placeholder, parse_level, parse_sdgs, split_trailing_country)
+from pipeline.extract.org_forms import attested_base, base_forms, base_of_type_genitive
+from pipeline.extract.org_mentions import (find_heading_organisations, find_joint_organisations,
+                                   find_subject_roles, find_typed_organisations)
+from pipeline.extract.organisations import (expand_name, find_role_mentions,
+                                    find_self_introduced_organisation, has_implementer,
+                                    merge_organisations, names_a_kind, read_name_list,
+                                    same_organisation)
+from pipeline.extract.outcomes import record_outcomes
+from pipeline.extract.prose import classify_segment_prose
+from pipeline.extract.segment import Segment
+from pipeline.extract.titles import choose_title
+from pipeline.enrich.sentences import split_sentences
+from pipeline.extract.zones import Zone, cut_zones
+
+PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
+                      "evaluation", "background", "challenges", "impact", "replicability")
+# How far each way of finding a value is trusted; the review queue reads these.
+METHOD_CONFIDENCE = {
+    "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,
+    "more_info_link": 0.8, "header_line": 0.75, "question_heading": 0.75, "untitled_text": 0.7,
+    "role_cue": 0.7, "self_introduction": 0.6, "text_mention": 0.6, "text_pattern": 0.6,
+    "inherited": 0.5, "web_domain": 0.6, "language_default": 0.4, "prose_cue": 0.55,
+    "keywords": 0.7,  # routine: categories are not queued for review on method alone
+}
+
+
+@dataclass
+class Draft:
+    """What extraction gathers for one segment before it becomes an Initiative."""
+
+    title: tuple[int, int] | None = None
+    sections: dict[str, tuple[int, int]] = field(default_factory=dict)
+    section_parts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    activities: list[tuple[int, int]] = field(default_factory=list)
+    values: dict[str, list[str]] = field(default_factory=dict)
+    loose_text: list[tuple[int, int]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    websites: list[str] = field(default_factory=list)
+    methods: dict[str, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def extract_segment(doc: Document, lines: list[Line], segment: Segment,
+                    parent: Initiative | None = None) -> Initiative:
+    """Extract every contract field of one segment into an Initiative record."""
+    text = doc.text
+    skip = [(child.first, child.last) for child in segment.children]
+    zones = cut_zones(text, lines, segment.first, segment.last, skip)
+    if segment.kind == "example":
+        zones = example_zones(text, lines, segment, zones)
+    draft = Draft()
+    if segment.kind == "item" and segment.title_span is not None:
+        draft.title = segment.title_span
+        draft.methods["title"] = "example_title"
+    read_labelled_zones(text, lines, zones, draft, page=segment.kind in ("page", "item"))
+    read_unlabelled_zones(text, lines, zones, draft, segment)
+    if segment.kind == "example":
+        draft.methods["title"] = "example_title"
+        draft.websites += take_more_info_link(text, draft)
+        draft.methods.setdefault("websites", "more_info_link")
+    record = build_record(doc, lines, segment, draft, parent)
+    return record
+
+
+# ---- zones → draft ---------------------------------------------------------------------
+
+def read_labelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: Draft,
+                        page: bool) -> None:
+    """Read values and sections from labelled zones."""
+    for zone in zones:
+        if zone.field is None:
+            continue
+        value = text[zone.start:zone.end]
+        if zone.field in ("organisation", "contact_name", "email", "phone", "country", "period",
+                          "level", "funding", "sdgs", "themes"):
+            read_header_value(zone.field, value, draft)
+        elif zone.field == "title":
+            if value.strip() and draft.title is None:
+                draft.title = (zone.start, zone.end)
+                draft.methods["title"] = "form_label"
+        elif zone.field == "website":
+            draft.websites += find_websites(value)
+            draft.methods.setdefault("websites", "form_label")
+        elif zone.field == "organisations_info":
+            draft.loose_text.append((zone.start, zone.end))
+        elif zone.field == "activities":
+            span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
+            draft.activities += split_list_items(text, lines, *_line_range(lines, span))
+            draft.methods.setdefault("activities", section_method(lines, zone))
+        else:
+            span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
+            if span[1] < zone.end:
+                draft.loose_text.append(trim_span(text, span[1], zone.end))
+            if zone.field in draft.sections:
+                draft.issues.append(Issue(stage="extract", code="repeated_section",
+                                          field=zone.field,
+                                          message=f"a second '{zone.field}' section was ignored"))
+                draft.loose_text.append(span)
+                continue
+            draft.sections[zone.field] = span
+            draft.methods[zone.field] = section_method(lines, zone)
+
+
+def section_method(lines: list[Line], zone: Zone) -> str:
+    """Name how a section was found: a form label, a heading, or a question heading."""
+    if zone.label_line is None:
+        return "untitled_text"
+    line = lines[zone.label_line]
+    if line.label.value_offset is not None:
+        return "form_label"
+    continued = zone.label_line + 1 < len(lines) and lines[zone.label_line + 1].question_part
+    return "question_heading" if continued or line.text.rstrip().endswith("?") else \
+        "section_heading"
+
+
+def read_header_value(field_name: str, value: str, draft: Draft) -> None:
+    """Store a short labelled value: organisation, contact, country and the like."""
+    value = value.strip()
+    if not value or is_placeholder(value):
+        return
+    if field_name == "organisation":
+        name, country = split_trailing_country(value)
+        draft.organisations.append(Organisation(name=name, role="implementing", country=country))
+    elif field_name == "contact_name":
+        draft.contacts.append(Contact(name=value, email=""))
+    elif field_name == "email":
+        for email in find_emails(value):
+            if draft.contacts and draft.contacts[-1].email == "":
+                draft.contacts[-1].email = email
+            else:
+                draft.contacts.append(Contact(name=None, email=email))
+    else:
+        draft.values.setdefault(field_name, []).append(value)
+
+
+def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: Draft,
+                          segment: Segment) -> None:
+    """Find the title and the untitled description among the unlabelled lines."""
+    if draft.title is None and segment.kind != "example":
+        best = choose_title(text, lines, zones)
+        if best is not None:
+            draft.title = (best.start, best.end)
+            draft.methods["title"] = best.method if best.method != "page_heading" else \
+                ("page_heading" if segment.kind == "page" else "header_line")
+    for zone in zones:
+        if zone.field is not None or zone.empty:
+            continue
+        first_prose = first_prose_line(lines, zone, subheadings=segment.kind == "submission")
+        lead_end = first_prose if first_prose is not None else zone.last
+        if segment.kind != "example":
+            collect_tags(lines, zone.first, lead_end, draft.tags)
+        if first_prose is None:
+            continue
+        form = segment.kind == "submission"
+        span = trim_span(text, lines[first_prose].start, end_before_furniture(lines, zone, form))
+        if "description" not in draft.sections and span[1] > span[0]:
+            draft.sections["description"] = span
+            draft.methods["description"] = "untitled_text"
+        elif span[1] > span[0]:
+            draft.loose_text.append(span)
+    if segment.kind == "item":
+        describe_listed_item(text, lines, segment, draft)
+
+
+def describe_listed_item(text: str, lines: list[Line], segment: Segment, draft: Draft) -> None:
+    """A listed initiative's bullet: without its marker; what follows its name describes it."""
+    if "description" in draft.sections:
+        start, end = draft.sections["description"]
+        draft.sections["description"] = strip_list_marker(text, start, end)
+    elif segment.title_span is not None:
+        line_end = lines[segment.title_line].end
+        start, end = trim_span(text, segment.title_span[1], line_end)
+        while start < end and text[start] in "-–—:, ":
+            start += 1
+        if end > start:
+            draft.sections["description"] = (start, end)
+            draft.methods["description"] = "untitled_text"
+
+
+def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
+    """On free pages a section that opens with a list ends with it; later prose is not its body."""
+    first_line, last_line = _line_range(lines, (zone.start, zone.end))
+    runs = paragraphs(lines, first_line, last_line)
+    if not runs or not lines[runs[0][0]].is_list_item:
+        return (zone.start, zone.end)
+    end = zone.end
+    for first, last in runs[1:]:
+        head = lines[first]
+        if head.is_list_item or not starts_capitalised(head.text):
+            continue
+        previous = lines[first - 2] if first >= 2 else None
+        if previous is not None and NUMBER_ONLY.match(previous.text):
+            continue
+        end = lines[first].start
+        break
+    return trim_span(text, zone.start, end)
+
+
+def example_zones(text: str, lines: list[Line], segment: Segment, zones: list[Zone]) -> list[Zone]:
+    """An example's first line is its title; the rest is its description."""
+    title_line = lines[segment.title_line]
+    match = BOLD_ITEM.match(title_line.text) or LIST_ITEM.match(title_line.text)
+    title_text = match.group("title") if "title" in (match.groupdict() or {}) else \
+        title_line.text[match.end():]
+    offset = title_line.text.index(title_text.strip())
+    title = Zone("title", segment.title_line, segment.title_line + 1,
+                 title_line.start + offset, title_line.start + offset + len(title_text.strip()))
+    body = []
+    for zone in zones:
+        if zone.field is None and zone.first <= segment.title_line < zone.last:
+            if zone.last > segment.title_line + 1:
+                start, end = trim_span(text, lines[segment.title_line + 1].start, zone.end)
+                body.append(Zone("description", segment.title_line + 1, zone.last, start, end))
+        else:
+            body.append(zone)
+    return [title] + body
+
+
+def take_more_info_link(text: str, draft: Draft) -> list[str]:
+    """Move a closing "Mer info här <url>" out of an example's description into its websites."""
+    if "description" not in draft.sections:
+        return []
+    start, end = draft.sections["description"]
+    cues = "|".join(re.escape(c) for c in sorted(load_lexicon().all_phrases("more_info"),
+                                                    key=len, reverse=True))
+    match = re.search(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?:{cues})\b[^\n]*$", text[start:end],
+                      re.IGNORECASE)
+    if not match:
+        return []
+    urls = find_websites(match.group(0))
+    if urls:
+        draft.sections["description"] = trim_span(text, start, start + match.start())
+    return urls
+
+
+def _line_range(lines: list[Line], span: tuple[int, int]) -> tuple[int, int]:
+    first = next((line.index for line in lines if line.end > span[0]), len(lines))
+    last = next((line.index for line in lines if line.start >= span[1]), len(lines))
+    return first, last
+
+
+# ---- draft → record --------------------------------------------------------------------
+
+def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draft,
+                 parent: Initiative | None) -> Initiative:
+    """Assemble the Initiative: languages, parties, countries, period, categories."""
+    text = doc.text
+    span = (lines[segment.first].start, lines[segment.last - 1].end)
+    body = "\n".join(text[s:e] for s, e in list(draft.sections.values()) + draft.activities)
+    language, lang_confidence = detect_language(body or text[span[0]:span[1]],
+                                                prior=doc.language)
+    add_prose_fields(text, draft, language, segment.kind)
+    fields = {name: make_text_field(text, span_, language, draft.methods.get(name),
+                                    draft.section_parts.get(name))
+              for name, span_ in draft.sections.items() if name in PUBLISHED_SECTIONS}
+    activities = [make_text_field(text, s, language, draft.methods.get("activities"))
+                  for s in draft.activities]
+    title = text[draft.title[0]:draft.title[1]].strip().strip("*").strip() if draft.title else None
+    own_text = blank_children(text, lines, segment, span)
+    organisations = gather_organisations(text, draft, language, parent, own_text)
+    contacts = gather_contacts(text, draft, lines, segment, span)
+    record = Initiative(
+        id=make_record_id(doc.file, segment.index, title),
+        title=title or None,
+        title_lang=detect_language(title, prior=language)[0] if title else None,
+        language=language,
+        organisations=organisations,
+        contacts=contacts,
+        countries=gather_countries(text, draft, organisations, language, body, parent,
+                                   [c.email for c in contacts]),
+        websites=list(dict.fromkeys(draft.websites)),
+        activities=[a for a in activities if a is not None],
+        implementation_level=next((parse_level(v) for v in draft.values.get("level", [])
+                                   if parse_level(v)), None),
+        period=gather_period(text, draft, language),
+        funding=list(dict.fromkeys(o.name for o in organisations if o.role == "funder")),
+        sdgs=[g for v in draft.values.get("sdgs", []) for g in parse_sdgs(v)],
+        parent_id=parent.id if parent else None,
+        source=Source(file=doc.file, sha256=doc.sha256, format=doc.format,
+                      segment=segment.index, span=span),
+        issues=draft.issues + lexicon_issues(language),
+        **{name: value for name, value in fields.items() if value is not None},
+    )
+    extra = [(tag, language) for tag in draft.tags] + [
+        (v, language) for v in draft.values.get("themes", [])]
+    record.target_group_categories, record.themes = categorise(categorised_view(record, draft),
+                                                               extra)
+    record.outcomes = record_outcomes(record)
+    record.provenance = describe_provenance(record, draft, lang_confidence)
+    return record
+
+
+def describe_provenance(record: Initiative, draft: Draft,
+                        lang_confidence: float) -> dict[str, Provenance]:
+    """Name the method and confidence behind every filled field."""
+    methods = {name: method for name, method in draft.methods.items()
+               if (record.period.text if name == "period" else getattr(record, name, None))}
+    for name in ("contacts", "implementation_level", "sdgs"):
+        if getattr(record, name):
+            methods[name] = "form_label"
+    for name in ("target_group_categories", "themes"):
+        if getattr(record, name):
+            methods[name] = "keywords"
+    provenance = {name: Provenance(method=method, confidence=METHOD_CONFIDENCE[method])
+                  for name, method in methods.items()}
+    provenance["language"] = Provenance(method="langdetect_with_cues",
+                                        confidence=round(lang_confidence, 3))
+    return provenance
+
+
+def make_text_field(text: str, span: tuple[int, int], record_language: str,
+                    method: str | None,
+                    parts: list[tuple[int, int]] | None = None) -> TextField | None:
+    """A text field for a span, or None when the span holds only a placeholder.
+
+    `parts` are the sentences a field was assembled from; `span` covers them all.
+    """
+    start, end = trim_span(text, *span)
+    value = text[start:end]
+    if is_placeholder(value):
+        return None
+    lang, lang_confidence = detect_language(value, prior=record_language)
+    method = method or "untitled_text"
+    return TextField(text=value, lang=lang, span=(start, end), lang_confidence=lang_confidence,
+                     confidence=METHOD_CONFIDENCE[method], method=method,
+                     spans=[tuple(part) for part in parts] if parts else None)
+
+
+# ---- prose → fields --------------------------------------------------------------------
+
+def add_prose_fields(text: str, draft: Draft, language: str, kind: str) -> None:
+    """Fill the fields no label or heading gave from the sentences of unlabelled prose."""
+    found = classify_segment_prose(text, draft.sections, draft.methods, draft.loose_text,
+                                   kind, language)
+    for name, parts in found.items():
+        if name == "activities":
+            if not draft.activities:
+                draft.activities = parts
+                draft.methods["activities"] = "prose_cue"
+        elif name not in draft.sections:
+            draft.sections[name] = (parts[0][0], parts[-1][1])
+            draft.section_parts[name] = parts
+            draft.methods[name] = "prose_cue"
+
+
+def categorised_view(record: Initiative, draft: Draft) -> Initiative:
+    """The record as categorised: a target group from prose is a phrase, not a section."""
+    if draft.methods.get("target_group") != "prose_cue":
+        return record
+    return record.model_copy(update={"target_group": None})
+
+
+def blank_children(text: str, lines: list[Line], segment: Segment, span: tuple[int, int]) -> str:
+    """The segment's own text: its nested examples blanked out, so their parties stay theirs."""
+    own = text[span[0]:span[1]]
+    for child in segment.children:
+        start, end = lines[child.first].start - span[0], lines[child.last - 1].end - span[0]
+        own = own[:start] + re.sub(r"[^\n]", " ", own[start:end]) + own[end:]
+    return own
+
+
+def gather_contacts(text: str, draft: Draft, lines: list[Line], segment: Segment,
+                    span: tuple[int, int]) -> list[Contact]:
+    """Labelled contacts, then the e-mails written anywhere else in the segment."""
+    contacts = [c for c in draft.contacts if c.email]
+    known = {c.email.casefold() for c in contacts}
+    children = [(lines[c.first].start, lines[c.last - 1].end) for c in segment.children]
+    for start, _, email in find_email_spans(text[span[0]:span[1]]):
+        if email.casefold() in known or any(a <= span[0] + start < b for a, b in children):
+            continue
+        known.add(email.casefold())
+        contacts.append(Contact(name=None, email=email))
+    return contacts
+
+
+def gather_organisations(text: str, draft: Draft, language: str, parent: Initiative | None,
+                         own_text: str = "") -> list[Organisation]:
+    """Labelled organisations, then role headings, role cues, type words, self-introductions."""
+    labelled = list(draft.organisations) + labelled_funders(draft, language)
+    headed = find_heading_organisations(own_text)
+    mentioned: list[Organisation] = []
+    typed: list[str] = []
+    spans = list(draft.sections.values()) + draft.activities + draft.loose_text
+    vocabulary = set(re.findall(r"(?<![\w-])[^\W\d_A-ZÅÄÖÆØ][\w-]*", own_text))
+    for start, end in spans:
+        for s, e in split_sentences(text[start:end], language):
+            sentence = text[start + s:start + e]
+            mentioned += find_role_mentions(sentence, language)
+            mentioned += find_subject_roles(sentence, language)
+            mentioned += [Organisation(name=name, role="implementing")
+                          for name in find_joint_organisations(sentence)]
+            typed += find_typed_organisations(sentence, vocabulary)
+    context = "\n".join(text[s:e] for s, e in spans)
+    for org in mentioned:
+        org.name = expand_name(org.name, context)
+        if labelled and org.role == "implementing":
+            org.role = "partner"  # the form names the implementer; others running it are partners
+    found = labelled + headed + mentioned
+    draft.methods["organisations"] = "form_label" if labelled or headed else "role_cue"
+    if not has_implementer(found):
+        introduced = self_introduced(text, draft, language)
+        if introduced or parent:
+            draft.methods["organisations"] = "self_introduction" if introduced else "inherited"
+            found = (introduced or [o for o in parent.organisations if o.role == "implementing"]
+                     ) + found
+    if not labelled and not parent:  # forms and their examples name their organisations
+        named = [Organisation(name=name, role="partner") for name in typed
+                 if not names_a_kind(name)]
+        named = [o for o in named if not any(same_organisation(o, other) for other in found)]
+        if named and not has_implementer(found):
+            named[0].role = "implementing"  # the first organisation a page names is its own
+            draft.methods["organisations"] = "text_mention"
+        found += named
+    page = own_text or context
+    bases = base_forms([o.name for o in found])
+    for org in found:
+        org.name = base_of_type_genitive(
+            attested_base(bases.get(org.name, org.name), page, language), language)
+    draft.methods["funding"] = "role_cue"
+    # runners first, so a later partner mention of the same body merges into its runner
+    found.sort(key=lambda org: not has_implementer([org]))
+    return merge_organisations(found)
+
+
+def labelled_funders(draft: Draft, language: str) -> list[Organisation]:
+    """A `Finansiering:` value names the funders: "ESF och Region Skåne" is two."""
+    return [Organisation(name=name, role="funder", country=country)
+            for value in draft.values.get("funding", [])
+            for name, country in read_name_list(value, language)]
+
+
+def self_introduced(text: str, draft: Draft, language: str) -> list[Organisation]:
+    """An example that opens "X är en ideell förening" is run by X."""
+    if "description" not in draft.sections:
+        return []
+    start, end = draft.sections["description"]
+    name = find_self_introduced_organisation(text[start:end], language)
+    return [Organisation(name=name, role="implementing")] if name else []
+
+
+def gather_countries(text: str, draft: Draft, organisations: list[Organisation], language: str,
+                     body: str, parent: Initiative | None,
+                     emails: list[str] | None = None) -> list[str]:
+    """Countries by the strongest evidence: label, organisations, text, domains, language."""
+    countries: list[str] = []
+    for value in draft.values.get("country", []):
+        countries += find_countries(value, language) or []
+    countries += [o.country for o in organisations if o.country]
+    draft.methods["countries"] = "form_label"
+    loose = "\n".join(text[s:e] for s, e in draft.loose_text)
+    if not countries:
+        countries = prefer_home_country(find_countries(body + "\n" + loose, language), language)
+        draft.methods["countries"] = "text_mention"
+    if not countries and parent:
+        countries = list(parent.countries)
+        draft.methods["countries"] = "inherited"
+    if not countries:
+        countries = countries_from_domains(draft.websites, emails or [])
+        draft.methods["countries"] = "web_domain"
+    if not countries and home_country(language) and not states_wide_scope(body + "\n" + loose):
+        countries = [home_country(language)]
+        draft.methods["countries"] = "language_default"
+    return list(dict.fromkeys(countries))
+
+
+def gather_period(text: str, draft: Draft, language: str) -> Period:
+    """A labelled period wins; otherwise the first dated sentence of the narrative."""
+    for value in draft.values.get("period", []):
+        draft.methods["period"] = "form_label"
+        found = find_period([(value, language)])
+        return found if found.text else Period(text=value.strip())
+    draft.methods["period"] = "text_pattern"
+    narrative = [draft.sections[n] for n in ("description", "background", "purpose")
+                 if n in draft.sections] + draft.loose_text
+    sentences = []
+    for start, end in narrative:
+        sentences += [(text[start + s:start + e], language)
+                      for s, e in split_sentences(text[start:end], language)]
+    return find_period(sentences)
+
+
+def make_record_id(file: str, segment: str, title: str | None) -> str:
+    """A stable id from the record's identity: its source file, its place there and its name.
+
+    Not the document's content: an edit to one submission of a compilation leaves the ids of
+    the others as they were. Case and spacing of the title do not count.
+    """
+    name = " ".join((title or "").split()).casefold()
+    digest = hashlib.sha256(f"{file}\x00{segment}\x00{name}".encode()).hexdigest()
+    return f"ini_{digest[:16]}"

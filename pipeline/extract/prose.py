@@ -1,0 +1,355 @@
+"""Classify sentences of unlabelled prose into purpose, target group, activities and the like.
+
+Pages written as prose state their aims in sentences ("Syftet med projektet är att …",
+"Hankkeen tavoitteena on …") rather than under labels. This stage splits the prose into
+sentences (spaCy's sentencizer) and gives each the field its cue phrases name: `prose_cues` in
+every `pipeline/lexicon/<lang>.yaml`, where a word ending in `*` is a stem taking any ending
+(Finnish needs it). Three kinds of cue:
+
+- `<field>`: the whole sentence states the field. Sentences of one field standing together
+  (at most one other sentence of the same paragraph between them) form a run; the first run
+  whose cue opens its sentence ("Målet er …") is the field, else the first run, starting at the
+  cue when the cue stands inside the sentence ("…, med syftet att …"). A cue heading, or a cue
+  line ending in a colon, gives its field to the list items (and, a heading, the lines) below.
+  A target group is one sentence its cue opens; activities run on to the end of the paragraph.
+- `<field>_phrase` (purpose, target group): the field is the sentence's tail, from the cue
+  (purpose) or after it (target group), for aims and groups named in a sentence about
+  something else ("… a befriending scheme for asylum seekers in London.").
+- `target_group_preposition`: a bare "för"/"for", tried after the phrase cues, outside aims
+  sentences. A target-group tail must open with a keyword of `target_groups.yaml`.
+
+`classify_prose` returns, per field, spans of the text: activities one per sentence, every
+other field the sentences (or the one phrase) that state it, in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.enrich import categorise
+from pipeline.lexicon import PROSE_FIELDS, load_lexicon
+from pipeline.enrich.sentences import split_sentences
+
+MAX_GAP = 1             # sentences of other fields allowed inside one run
+HEADING_WORDS = 4       # a line this short without end punctuation is a heading
+LEADING_WORDS = 6       # a cue among a sentence's first words opens it ("Hankkeen tavoitteena")
+FORM_LEADING_WORDS = 3  # in a form an aims sentence must open with its cue ("Syftet med …")
+TARGET_WORDS_AHEAD = 4  # a target-group keyword must open the tail within this many words,
+PREPOSITION_WORDS_AHEAD = 2  # or this many after a bare preposition ("till alla nyanlända")
+MIN_PHRASE_SENTENCE = 5  # shorter lines are headlines, not sentences naming a group
+LIST_ITEM = re.compile(r"^(?:[-*•▪◦–]|\(?\d{1,2}[.)])\s+")
+TRAILING = " \t\n,;:–-"
+# Fields whose cue must open the sentence ("the target group was consulted" names none), and
+# which one sentence states.
+LEADING_ONLY = ("target_group",)
+# Fields whose first cued sentence opens a description of how it is done: the rest of its
+# paragraph, up to a sentence of another field, belongs to it too.
+WHOLE_PARAGRAPH = ("activities",)
+# Sections whose sentences may state other fields, and the labelling methods that make a
+# page labelling one of FORM_FIELDS a form.
+PROSE_SECTIONS = ("description", "background")
+LABEL_METHODS = ("form_label", "section_heading", "question_heading")
+FORM_FIELDS = ("target_group", "purpose", "activities")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue phrase compiled: the field it names and whether it takes a whole sentence."""
+
+    field: str
+    phrase: bool
+    pattern: re.Pattern
+    preposition: bool = False  # a bare preposition: the keyword must follow at once
+    end: bool = False  # after a comma, ends a target-group tail (an infinitive marker)
+
+
+@dataclass
+class Sentence:
+    """A sentence of prose: its span, the zone it stands in, and the field its cues name."""
+
+    start: int
+    end: int
+    zone: int
+    field: str | None = None
+    cue: int = 0  # where the field's cue starts, relative to start
+
+
+def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
+                   phrases: bool = True, leading_words: int | None = None
+                   ) -> dict[str, list[tuple[int, int]]]:
+    """Return, per prose field, the spans of `text` that state it (sentences or phrases).
+
+    `phrases=False` leaves out the weaker phrase cues (for forms, which label what they state);
+    `leading_words` keeps only runs whose cue stands among that many first words.
+    """
+    sentences = list_sentences(text, spans, lang)
+    for sentence in sentences:
+        body = text[sentence.start:sentence.end]
+        if not body.rstrip().endswith("?"):  # a question asks, it states nothing
+            sentence.field, sentence.cue = classify_sentence(body)
+    carry_list_items(text, sentences)
+    found: dict[str, list[tuple[int, int]]] = {}
+    for field in PROSE_FIELDS:
+        runs = find_runs(text, sentences, field)
+        if field in LEADING_ONLY or leading_words:
+            runs = [run for run in runs
+                    if opens_with_cue(text, run[0], leading_words or LEADING_WORDS)]
+        if field in WHOLE_PARAGRAPH:
+            runs = [extend_to_paragraph(text, sentences, run) for run in runs]
+            runs = sorted(runs, key=lambda run: -len(run))
+        run = choose_run(text, runs)
+        if run:
+            found[field] = run[:1] if field in LEADING_ONLY else run
+    for field in ("purpose", "target_group"):
+        if phrases and field not in found:
+            found.update(find_phrase(text, sentences, field, lang))
+    return {field: found[field] for field in PROSE_FIELDS if found.get(field)}
+
+
+def classify_segment_prose(text: str, sections: dict[str, tuple[int, int]],
+                           methods: dict[str, str], loose_text: list[tuple[int, int]],
+                           kind: str, lang: str) -> dict[str, list[tuple[int, int]]]:
+    """The prose fields of one segment, read from its loose text, description and background.
+
+    A form (a submission or example of a compilation, or a page labelling its aims, group or
+    activities) states under its labels what it has: prose adds only its aims sentences.
+    """
+    narrative = [span for name, span in sections.items() if name in PROSE_SECTIONS]
+    spans = sorted(set(loose_text) | set(narrative))
+    form = kind != "page" or any(methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
+    if not form:
+        return classify_prose(text, spans, lang)
+    # a form labels what it states: only sentences that open by stating an aim add a purpose
+    found = classify_prose(text, spans, lang, phrases=False, leading_words=FORM_LEADING_WORDS)
+    return {name: parts for name, parts in found.items() if name == "purpose"}
+
+
+def list_sentences(text: str, spans: list[tuple[int, int]], lang: str) -> list[Sentence]:
+    """Split each prose span into sentences, in document order."""
+    sentences = []
+    for zone, (start, end) in enumerate(sorted(spans)):
+        for s, e in split_sentences(text[start:end], lang):
+            sentences.append(Sentence(start + s, start + e, zone))
+    return sentences
+
+
+def classify_sentence(sentence: str) -> tuple[str | None, int]:
+    """The field of the sentence's earliest whole-sentence cue (the longer cue on a tie)."""
+    best: tuple[int, int, str] | None = None
+    for cue in load_cues():
+        if cue.phrase:
+            continue
+        match = cue.pattern.search(sentence)
+        if match:
+            rank = (match.start(), -(match.end() - match.start()), cue.field)
+            best = rank if best is None or rank < best else best
+    return (best[2], best[0]) if best else (None, 0)
+
+
+def carry_list_items(text: str, sentences: list[Sentence]) -> None:
+    """A classified heading, or a line ending in a colon, gives its field to what it introduces.
+
+    List items below either take its field; under a heading, unclassified lines do too.
+    """
+    field, heading = None, False
+    for sentence in sentences:
+        body = text[sentence.start:sentence.end]
+        if field and LIST_ITEM.match(body):
+            sentence.field = field
+            continue
+        if field and heading and sentence.field is None and not is_heading(body):
+            sentence.field = field
+            continue
+        field, heading = None, False
+        if sentence.field and body.rstrip().endswith(":"):
+            field = sentence.field
+        elif sentence.field and is_heading(body):
+            field, heading = sentence.field, True
+            sentence.field = None  # the heading itself is no part of the field's text
+
+
+def is_heading(body: str) -> bool:
+    """A short line without sentence punctuation stands as a heading over what follows."""
+    return len(body.split()) <= HEADING_WORDS and not body.rstrip()[-1:] in ".!,;:" and \
+        not LIST_ITEM.match(body)
+
+
+def find_runs(text: str, sentences: list[Sentence], field: str) -> list[list[Sentence]]:
+    """Group a field's sentences into runs: same zone, at most MAX_GAP others of one paragraph."""
+    runs: list[list[Sentence]] = []
+    position = None
+    for n, sentence in enumerate(sentences):
+        if sentence.field != field:
+            continue
+        previous = runs[-1][-1] if runs else None
+        joined = previous is not None and sentence.zone == previous.zone and (
+            n - position == 1 or (n - position - 1 <= MAX_GAP
+                                  and "\n\n" not in text[previous.end:sentence.start]))
+        if joined:
+            runs[-1].append(sentence)
+        else:
+            runs.append([sentence])
+        position = n
+    return runs
+
+
+def extend_to_paragraph(text: str, sentences: list[Sentence],
+                        run: list[Sentence]) -> list[Sentence]:
+    """Add to a run the unclassified sentences that follow it in the same paragraph."""
+    extended = list(run)
+    for sentence in sentences[sentences.index(run[-1]) + 1:]:
+        if sentence.field is not None or sentence.zone != run[-1].zone:
+            break
+        if "\n\n" in text[extended[-1].end:sentence.start] or LIST_ITEM.match(
+                text[sentence.start:sentence.end]) or is_heading(text[sentence.start:sentence.end]):
+            break
+        extended.append(sentence)
+    return extended
+
+
+def choose_run(text: str, runs: list[list[Sentence]]) -> list[tuple[int, int]]:
+    """The first run that opens with its cue, else the first; a cue inside a sentence starts it."""
+    if not runs:
+        return []
+    runs = [drop_weak_head(text, run) for run in runs]
+    leading = [run for run in runs if opens_with_cue(text, run[0])]
+    run = (leading or runs)[0]
+    spans = [(s.start, s.end) for s in run]
+    head = run[0]
+    if not opens_with_cue(text, head):
+        spans[0] = (head.start + tail_start(text, head), head.end)
+    return spans
+
+
+def drop_weak_head(text: str, run: list[Sentence]) -> list[Sentence]:
+    """Start a run at its first sentence that opens with its cue, when one does."""
+    first = next((n for n, s in enumerate(run) if s.field and opens_with_cue(text, s)), 0)
+    return run[first:]
+
+
+def tail_start(text: str, sentence: Sentence) -> int:
+    """Where a field stated inside a sentence begins: its phrase cue, or its cue after a comma."""
+    body = text[sentence.start:sentence.end]
+    phrases = [s for s, _, _ in phrase_matches(body, sentence.field) if s <= sentence.cue]
+    if phrases:
+        return phrases[0]
+    return sentence.cue if body[:sentence.cue].rstrip().endswith(",") else 0
+
+
+def opens_with_cue(text: str, sentence: Sentence, leading_words: int = LEADING_WORDS) -> bool:
+    """True when the sentence's cue stands among its first `leading_words` words."""
+    return len(text[sentence.start:sentence.start + sentence.cue].split()) < leading_words
+
+
+def find_phrase(text: str, sentences: list[Sentence], field: str,
+                lang: str) -> dict[str, list[tuple[int, int]]]:
+    """The first tail of a sentence that a phrase cue of the field opens.
+
+    Phrase cues are tried before bare prepositions, full sentences before headline lines.
+    """
+    ordered = [s for s in sentences if len(text[s.start:s.end].split()) >= MIN_PHRASE_SENTENCE]
+    ordered.sort(key=lambda s: not text[s.start:s.end].rstrip()[-1:] in ".!?")
+    for prepositions in (False, True):
+        for sentence in ordered:
+            span = find_tail(text, sentence, field, lang, prepositions)
+            if span is not None:
+                return {field: [span]}
+    return {}
+
+
+def find_tail(text: str, sentence: Sentence, field: str, lang: str,
+              prepositions: bool) -> tuple[int, int] | None:
+    """The tail a phrase cue opens in one sentence; of several cues, the nearest to the group."""
+    body = text[sentence.start:sentence.end]
+    candidates: list[tuple[int, int]] = []  # (characters from cue to group, tail start)
+    for cue_start, cue_end, preposition in phrase_matches(body, field):
+        if preposition != prepositions:
+            continue
+        if preposition and sentence.field == "purpose":
+            continue  # "… integration för nyanlända" in an aims sentence names no group
+        if field == "purpose":
+            candidates.append((0, cue_start))
+            break
+        ahead = PREPOSITION_WORDS_AHEAD if preposition else TARGET_WORDS_AHEAD
+        gap = find_target_group(body[cue_end:], lang, ahead, actors=not preposition)
+        if gap is not None:
+            candidates.append((gap, cue_end))
+    if not candidates:
+        return None
+    start = min(candidates)[1]
+    span = trim(text, sentence.start + start, sentence.start + cut_at_purpose(body, start))
+    return span if span[1] > span[0] else None
+
+
+def phrase_matches(body: str, field: str) -> list[tuple[int, int, bool]]:
+    """Where the field's phrase cues occur in a sentence, earliest (then longest) first."""
+    hits = set()
+    for cue in load_cues():
+        if cue.phrase and cue.field == field and not cue.end:
+            hits.update((m.start(), m.end(), cue.preposition) for m in cue.pattern.finditer(body))
+    return sorted(hits, key=lambda hit: (hit[0], -hit[1], hit[2]))
+
+
+def find_target_group(tail: str, lang: str, ahead: int, actors: bool) -> int | None:
+    """Where a target-group keyword starts among the tail's first `ahead` words, if one does.
+
+    Organisations and staff count only after a strong cue ("targeted at teachers"): after a
+    bare preposition they are mostly who runs it ("in cooperation with the municipality").
+    """
+    words = list(re.finditer(r"\w[\w-]*", tail))[:ahead]
+    if not words:
+        return None
+    lexicon = categorise.load_lexicon("target_groups")
+    known = categorise.resolve_language(lang, lexicon)
+    langs = (known,) if known else tuple(sorted(lexicon.stemmers))
+    starts = [start for code, start, _ in categorise.find_matches(tail, langs, lexicon)
+              if start < words[-1].end() and (actors or code not in lexicon.actor_codes)]
+    return min(starts) if starts else None
+
+
+def cut_at_purpose(body: str, start: int) -> int:
+    """End a target-group tail where a purpose phrase, or a comma and an infinitive, begins."""
+    ends = [s for s, _, _ in phrase_matches(body, "purpose") if s > start]
+    ends += [m.start() for cue in load_cues() if cue.end for m in cue.pattern.finditer(body)
+             if m.start() > start and body[:m.start()].rstrip().endswith(",")]
+    return min(ends) if ends else len(body)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim whitespace and dangling commas or dashes from both ends of a span."""
+    while start < end and text[start] in TRAILING:
+        start += 1
+    while end > start and text[end - 1] in TRAILING:
+        end -= 1
+    return start, end
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> tuple[Cue, ...]:
+    """Compile every language's prose cues once, in a fixed order."""
+    cues = []
+    for lang, language in sorted(load_lexicon().languages.items()):
+        for key, phrases in sorted(language.prose_cues.items()):
+            field, kind = read_cue_key(key)
+            cues += [Cue(field, kind != "sentence", compile_cue(p), kind == "preposition",
+                         kind == "end") for p in phrases]
+    return tuple(cues)
+
+
+def read_cue_key(key: str) -> tuple[str, str]:
+    """Split a `prose_cues` key into its field and kind: sentence, phrase or preposition."""
+    for kind in ("phrase", "preposition", "end"):
+        if key.endswith(f"_{kind}"):
+            return key[:-len(kind) - 1], kind
+    return key, "sentence"
+
+
+def compile_cue(phrase: str) -> re.Pattern:
+    """A cue phrase as a regex: words in order, `stem*` taking any ending, whole words only."""
+    words = []
+    for word in phrase.casefold().split():
+        stem = word.endswith("*")
+        words.append(re.escape(word.rstrip("*")) + (r"\w*" if stem else ""))
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)

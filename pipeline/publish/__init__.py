@@ -1,0 +1,1 @@
+"""Records → a release: staging, atomic switch, tables, privacy, report, database."""

@@ -1,0 +1,402 @@
+"""Write a release into processed/: JSONL, CSV, Parquet, quality figures, data package.
+
+Records arrive in batches and are streamed into a staging folder. `finish` renames the
+folder to `releases/<version>/` and then swaps the `latest` link to it in one atomic
+rename; the files in `processed/` are fixed links through `latest`. A run killed at any
+moment therefore leaves the previous release complete and readable.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.csvsafe import open_csv
+from pipeline.publish.diff import diff_releases, format_diff
+from pipeline.enrich.linking import LinkTable, link_release
+from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
+from pipeline.extract.outcomes import write_outcomes_table
+from pipeline.streams import batched, read_jsonl
+from pipeline.publish.review_queue import REVIEW_COLUMNS, review_record
+from pipeline.publish.tables import TableWriter
+
+CSV_COLUMNS = (
+    "id", "schema_version", "title", "title_en", "language", "organisations", "contacts",
+    "countries", "websites", *SECTION_FIELDS, "activities", "target_group_categories", "themes",
+    "implementation_level", "period_start", "period_end", "period_text", "funding", "sdgs",
+    "parent_id", "source_file", "source_sha256", "source_segment",
+)
+RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "initiatives.parquet",
+                 "organisations.csv", "organisations.parquet", "text_fields.csv",
+                 "text_fields.parquet", "contacts.csv", "contacts.parquet", "changes.jsonl",
+                 "id_map.jsonl", "initiative.schema.json", "document.schema.json",
+                 "quality.json", "datapackage.json", "manifest.json", "review.csv",
+                 "release_notes.md", "report.html", "praxis.sqlite", "public",
+                 "clusters.jsonl", "clusters.csv", "outcomes.csv", "outcomes.parquet")
+TABLE_BATCH = 500  # records per Parquet row group when the typed tables are written
+COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
+                   *SECTION_FIELDS, "activities", "target_group_categories", "themes",
+                   "implementation_level", "period", "funding", "sdgs")
+
+
+def flatten_record(record: Initiative) -> dict[str, str | None]:
+    """One CSV/Parquet row: lists joined with '; ', text fields as their text."""
+    row: dict[str, str | None] = {
+        "id": record.id, "schema_version": record.schema_version, "title": record.title,
+        "title_en": record.title_en, "language": record.language,
+        "organisations": "; ".join(o.name for o in record.organisations),
+        "contacts": "; ".join(c.email for c in record.contacts),
+        "countries": "; ".join(record.countries), "websites": "; ".join(record.websites),
+        "activities": "; ".join(a.text for a in record.activities),
+        "target_group_categories": "; ".join(record.target_group_categories),
+        "themes": "; ".join(record.themes),
+        "implementation_level": record.implementation_level,
+        "period_start": record.period.start, "period_end": record.period.end,
+        "period_text": record.period.text, "funding": "; ".join(record.funding),
+        "sdgs": "; ".join(str(goal) for goal in record.sdgs), "parent_id": record.parent_id,
+        "source_file": record.source.file, "source_sha256": record.source.sha256,
+        "source_segment": record.source.segment,
+    }
+    for name in SECTION_FIELDS:
+        value = getattr(record, name)
+        row[name] = value.text if value else None
+    return row
+
+
+class QualityTally:
+    """Run figures gathered batch by batch: counts, coverage, flags."""
+
+    def __init__(self) -> None:
+        self.documents = Counter()
+        self.initiatives = 0
+        self.languages = Counter()
+        self.coverage = Counter()
+        self.flags = Counter()
+        self.quarantined: list[dict[str, str | None]] = []
+        self.translation: dict = {}
+        self.incremental: dict = {}
+        self.corrections: dict = {}
+        self.linking: dict = {}
+        self.review_rows = 0
+
+    def add_documents(self, documents: list[Document]) -> None:
+        for doc in documents:
+            self.documents[doc.status] += 1
+            if doc.status == "quarantined":
+                self.quarantined.append({"file": doc.file, "reason": doc.error})
+
+    def add_records(self, records: list[Initiative]) -> None:
+        for record in records:
+            self.initiatives += 1
+            self.languages[record.language] += 1
+            for name in COVERAGE_FIELDS:
+                value = getattr(record, name)
+                filled = bool(value.start or value.text) if name == "period" else bool(value)
+                self.coverage[name] += filled
+            for issue in record.issues:
+                self.flags[f"{issue.stage}:{issue.code}"] += 1
+
+    def to_dict(self) -> dict:
+        total = self.initiatives or 1
+        return {
+            "pipeline_version": __version__,
+            "schema_version": SCHEMA_VERSION,
+            "documents": {"total": sum(self.documents.values()), **dict(self.documents)},
+            "initiatives": self.initiatives,
+            "languages": dict(sorted(self.languages.items())),
+            "coverage": {name: round(self.coverage[name] / total, 3) for name in COVERAGE_FIELDS},
+            "flags": dict(sorted(self.flags.items())),
+            "quarantined": self.quarantined,
+            "review_queue": self.review_rows,
+            "translation": self.translation,
+            "incremental": self.incremental,
+            "corrections": self.corrections,
+            "linking": self.linking,
+        }
+
+
+class ReleaseWriter:
+    """Stream batches into a staging folder, then move every file into place atomically."""
+
+    def __init__(self, out_dir: Path, keep_releases: int = 10):
+        self.out_dir = out_dir
+        self.keep_releases = keep_releases
+        self.releases = out_dir / "releases"
+        self.releases.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(self.releases)
+        self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.releases))
+        self.staging.chmod(0o755)  # mkdtemp makes it private; a release is for other apps too
+        self.tally = QualityTally()
+        self._records = self._documents = self._csv_file = self._review_file = None
+        try:
+            self._records = open(self.staging / "initiatives.jsonl", "w", encoding="utf-8")
+            self._documents = open(self.staging / "documents.jsonl", "w", encoding="utf-8")
+            self._csv_file, self._csv = open_csv(self.staging / "initiatives.csv", CSV_COLUMNS)
+            self._review_file, self._review = open_csv(self.staging / "review.csv",
+                                                       REVIEW_COLUMNS)
+            self.links = LinkTable(self.staging / ".links.parquet")
+        except BaseException:
+            self.abort()
+            raise
+        self.link_corrections: list = []  # a steward's cluster splits and merges
+
+    def add_documents(self, documents: list[Document]) -> None:
+        """Append documents (ok and quarantined) to documents.jsonl."""
+        for doc in documents:
+            line = doc.model_dump(include={"id", "file", "sha256", "format", "language", "text",
+                                           "status", "error", "issues"})
+            self._documents.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self.tally.add_documents(documents)
+
+    def add_records(self, records: list[Initiative]) -> None:
+        """Append a batch of records to every tabular output."""
+        rows = [flatten_record(record) for record in records]
+        for record in records:
+            self._records.write(record.model_dump_json() + "\n")
+        self._csv.writerows(rows)
+        self.links.add(records)
+        self.tally.add_records(records)
+
+    def add_review(self, records: list[Initiative], texts: dict[str, str]) -> None:
+        """Queue the fields of a batch that a steward should check."""
+        for record in records:
+            rows = review_record(record, texts.get(record.source.file))
+            self._review.writerows(rows)
+            self.tally.review_rows += len(rows)
+
+    def finish(self) -> dict:
+        """Close the files, write descriptors, and publish the release in one atomic switch."""
+        self._records.close()
+        self._documents.close()
+        self._csv_file.close()
+        self._review_file.close()
+        self.tally.linking = link_release(self.staging, self.links.close(), self.link_corrections)
+        self.tally.linking["outcomes"] = write_outcomes_table(self.staging)
+        write_tables(self.staging)
+        quality = self.tally.to_dict()
+        write_json(self.staging / "quality.json", quality)
+        version = new_version(self.releases)
+        changes = write_changes(self.out_dir / "latest", self.staging, version)
+        write_descriptors(self.staging, version)
+        manifest = build_manifest(self.staging, version, quality)
+        manifest["changes"] = {key: len(value) for key, value in changes.to_dict().items()}
+        write_json(self.staging / "manifest.json", manifest)
+        write_derived_files(self.staging)
+        write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
+        manifest["files"] = build_manifest(self.staging, version, quality)["files"]
+        write_json(self.staging / "manifest.json", manifest)
+        fsync_tree(self.staging)
+        release = self.releases / version
+        os.rename(self.staging, release)
+        try:
+            point_latest(self.out_dir, release)
+        except BaseException:
+            if (self.out_dir / "latest").resolve() != release.resolve():
+                remove_tree(release)  # never made visible: the previous release stays latest
+            raise
+        prune_releases(self.releases, self.keep_releases)
+        return quality
+
+    def abort(self) -> None:
+        """Drop the staging folder; the previous release stays untouched.
+
+        Closing a file flushes it, which fails again on a full disk: that must not keep the
+        staging folder from being removed.
+        """
+        for handle in (self._records, self._documents, self._csv_file, self._review_file):
+            try:
+                if handle is not None:
+                    handle.close()
+            except Exception:  # noqa: BLE001 - the folder is thrown away anyway
+                pass
+        remove_tree(self.staging)
+
+
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def disk_full_message(exc: BaseException) -> str | None:
+    """One line saying the disk is full, when that is what `exc` (or its cause) means."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        full = (isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS) or (
+            isinstance(exc, sqlite3.OperationalError) and "full" in str(exc))
+        if full:
+            where = f" writing {exc.filename}" if getattr(exc, "filename", None) else ""
+            return (f"the disk is full{where}: nothing was published and the previous "
+                    f"release is unchanged; free some space and run again")
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def write_tables(staging: Path) -> None:
+    """The typed Parquet and companion tables, from the final (linked) initiatives.jsonl."""
+    writer = TableWriter(staging)
+    try:
+        for batch in batched(read_jsonl(staging / "initiatives.jsonl"), TABLE_BATCH):
+            writer.add([Initiative.model_validate(record) for record in batch])
+    finally:
+        writer.close()
+
+
+def write_changes(previous: Path, staging: Path, version: str):
+    """Release notes for people, the change feed and id map for apps; return the diff."""
+    from pipeline.publish.feed import publish_changes
+
+    changes = publish_changes(previous, staging, version)
+    (staging / "release_notes.md").write_text(
+        "# Release notes\n\n" + format_diff(changes), encoding="utf-8")
+    return changes
+
+
+def write_descriptors(staging: Path, version: str) -> None:
+    """The JSON Schemas of the records and the data package that points to them."""
+    from pipeline.publish.datapackage import describe_package
+    from pipeline.publish.schema import render_schemas
+
+    for name, text in render_schemas().items():
+        (staging / name).write_text(text, encoding="utf-8")
+    write_json(staging / "datapackage.json", describe_package(version, folder=staging))
+
+
+def write_public_changes(previous: Path, public: Path, version: str) -> None:
+    """The public variant's own change feed and id map, from the public records only."""
+    from pipeline.publish.datapackage import describe_package
+    from pipeline.publish.feed import publish_changes
+
+    publish_changes(previous, public, version)
+    package = json.loads((public / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"] = describe_package(version, public=True, folder=public)["resources"]
+    write_json(public / "datapackage.json", package)
+    manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = checksum_files(public)
+    write_json(public / "manifest.json", manifest)
+
+
+def write_derived_files(release: Path) -> None:
+    """The steward's report, the SQLite database and the public variant of a release."""
+    from pipeline.publish.database import build_database
+    from pipeline.publish.privacy import write_public_release
+    from pipeline.publish.report import write_report
+
+    write_report(release, release / "review.csv")
+    build_database(release)
+    write_public_release(release, release / "public")
+
+
+def remove_stale_staging(releases: Path) -> None:
+    """Clear staging folders and links left by runs that died before publishing."""
+    for leftover in releases.glob(".staging-*"):
+        remove_tree(leftover)
+    for link in [*releases.parent.glob(".latest-*"), *releases.parent.glob(".*.link")]:
+        if link.is_symlink():
+            link.unlink(missing_ok=True)
+
+
+def remove_tree(path: Path) -> bool:
+    """Remove a folder, trying twice (a full disk can fail the first pass); say if it is gone."""
+    for _ in range(2):
+        try:
+            shutil.rmtree(path)
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            continue
+    return not path.exists()
+
+
+def prune_releases(releases: Path, keep: int) -> None:
+    """Keep the newest `keep` releases (versions sort by time), and always the current one."""
+    latest = releases.parent / "latest"
+    current = latest.resolve().name if latest.is_symlink() else None
+    versions = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in versions[:-keep] if keep > 0 else []:
+        if old.name != current:  # a release rolled back to stays
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def new_version(releases: Path) -> str:
+    """A sortable release version from the UTC time, unique within the folder."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    version, n = stamp, 1
+    while (releases / version).exists():
+        n += 1
+        version = f"{stamp}-{n}"
+    return version
+
+
+def build_manifest(folder: Path, version: str, quality: dict) -> dict:
+    """Describe a release: version, time, versions of pipeline and schema, counts, checksums."""
+    return {
+        "version": version,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "pipeline_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "counts": {"documents": quality["documents"], "initiatives": quality["initiatives"]},
+        "files": checksum_files(folder),
+    }
+
+
+def checksum_files(folder: Path) -> dict[str, str]:
+    """The sha256 of every file in a release folder but the manifest itself."""
+    return {path.name: sha256_file(path) for path in sorted(folder.iterdir())
+            if path.is_file() and path.name != "manifest.json"}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fsync_tree(folder: Path) -> None:
+    """Flush a release's files to disk before it is made visible."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def point_latest(out_dir: Path, release: Path) -> None:
+    """Swap `latest` to the new release atomically; keep the top-level links in place."""
+    temporary = out_dir / f".latest-{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    try:
+        temporary.symlink_to(release.relative_to(out_dir), target_is_directory=True)
+        os.replace(temporary, out_dir / "latest")
+    finally:
+        temporary.unlink(missing_ok=True)
+    for name in RELEASE_FILES:
+        link = out_dir / name
+        target = Path("latest") / name
+        if link.is_symlink() and Path(os.readlink(link)) == target:
+            continue
+        staged = out_dir / f".{name}.link"
+        if staged.is_symlink() or staged.exists():
+            staged.unlink()
+        try:
+            staged.symlink_to(target)
+            os.replace(staged, link)
+        finally:
+            staged.unlink(missing_ok=True)
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write JSON through a temporary file and an atomic rename."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,1 @@
+"""What a data steward works with: corrections, the review view, evaluation."""
