@@ -42,7 +42,8 @@ ingest_task = task(ingest_batch, name="ingest", retries=2, retry_delay_seconds=1
 extract_task = task(extract_batch, name="extract", cache_policy=NO_CACHE)
 translate_task = task(translate_batch, name="translate", cache_policy=NO_CACHE)
 # One task writes the whole release from the spool: a retry starts a fresh staging folder.
-publish_task = task(publish_release, name="publish", retries=2, retry_delay_seconds=1,
+publish_task = task(publish_release, name="publish", task_run_name="publish-release",
+                    retries=2, retry_delay_seconds=1,
                     retry_condition_fn=retry_unless_disk_full, cache_policy=NO_CACHE)
 
 
