@@ -175,6 +175,7 @@ class LanguageLexicon(BaseModel):
     boilerplate_words: list[str]  # words that mark a line as consent or script notice
     name_nouns: list[str]         # noun forms that stand next to a name ("projektet X")
     initiative_plurals: list[str]  # plural nouns that introduce a list of initiatives
+    section_end_headings: list[str]  # headings that close a description: results, partners, news
     prose_cues: dict[str, list[str]]
 
     @field_validator("labels")

@@ -1,0 +1,83 @@
+"""Where an untitled description starts and ends on free pages (made-up pages)."""
+
+import pytest
+
+from pipeline.extract.description import CLOSING, heading_field
+from pipeline.extract.layout import parse_lines
+
+PROSE = {
+    "sv": "Gruppen träffas varje vecka för att prata svenska och laga mat tillsammans med "
+          "nyanlända familjer i stadsdelen. Alla är välkomna och deltagandet är gratis.",
+    "da": "Gruppen mødes hver uge for at tale dansk og lave mad sammen med nyankomne familier "
+          "i bydelen. Alle er velkomne og deltagelsen er gratis.",
+    "nb": "Gruppen møtes hver uke for å snakke norsk og lage mat sammen med nyankomne familier "
+          "i bydelen. Alle er velkomne og deltakelsen er gratis.",
+    "fi": "Ryhmä kokoontuu joka viikko puhumaan suomea ja laittamaan ruokaa yhdessä "
+          "maahan muuttaneiden perheiden kanssa. Kaikki ovat tervetulleita.",
+    "en": "The group meets every week to speak English and cook together with newly arrived "
+          "families in the neighbourhood. Everyone is welcome and taking part is free.",
+    "is": "Hópurinn hittist í hverri viku til að tala íslensku og elda saman með nýkomnum "
+          "fjölskyldum í hverfinu. Allir eru velkomnir og þátttaka er ókeypis.",
+}
+MORE = {
+    "sv": "Kvällarna leds av frivilliga som själva en gång kom till staden som nyanlända.",
+    "da": "Aftenerne ledes af frivillige, som selv engang kom til byen som nyankomne.",
+    "nb": "Kveldene ledes av frivillige som selv en gang kom til byen som nyankomne.",
+    "fi": "Iltoja vetävät vapaaehtoiset, jotka itse tulivat aikanaan kaupunkiin.",
+    "en": "The evenings are led by volunteers who once came to the town as newcomers.",
+    "is": "Kvöldunum stýra sjálfboðaliðar sem sjálfir komu einu sinni til bæjarins.",
+}
+CLOSING_HEADING = {"sv": "Relaterade nyheter", "da": "Læs også", "nb": "Fakta",
+                   "fi": "Perustiedot", "en": "Related news", "is": "Tengdar fréttir"}
+STORY_HEADING = {"sv": "Maten som bro", "da": "Maden som bro", "nb": "Maten som bro",
+                 "fi": "Ruoka siltana", "en": "Food as a bridge", "is": "Matur sem brú"}
+TITLE = "Mat och möten"
+
+
+@pytest.mark.parametrize("lang", sorted(PROSE))
+def test_a_closing_heading_ends_the_description(records_of, lang):
+    text = (f"{TITLE}\n\n{PROSE[lang]}\n\n{CLOSING_HEADING[lang]}\n\n"
+            "Ett annat ämne. Helt andra nyheter om annat här.\n")
+    assert records_of(text)[0].description.text == PROSE[lang]
+
+
+@pytest.mark.parametrize("lang", sorted(PROSE))
+def test_a_story_subheading_keeps_the_description_going(records_of, lang):
+    text = f"{TITLE}\n\n{PROSE[lang]}\n\n{STORY_HEADING[lang]}\n\n{MORE[lang]}\n"
+    description = records_of(text)[0].description.text
+    assert description.startswith(PROSE[lang]) and description.endswith(MORE[lang])
+
+
+@pytest.mark.parametrize("heading", ["Resultat", "• Resultat:", "Aktivitet/tiltak/metode",
+                                     "Mål og målgruppe"])
+def test_a_heading_naming_another_field_ends_the_description(records_of, heading):
+    text = f"{TITLE}\n\n{PROSE['nb']}\n\n{heading}\n\n{MORE['nb']}\n"
+    assert records_of(text)[0].description.text == PROSE["nb"]
+
+
+def test_the_text_after_a_closing_heading_is_still_read(records_of):
+    aim = "Målet med prosjektet er å gi flere nyankomne et nettverk i bydelen."
+    text = f"{TITLE}\n\n{PROSE['nb']}\n\nFakta\n\n{aim}\n"
+    record = records_of(text)[0]
+    assert record.description.text == PROSE["nb"]
+    assert record.purpose is not None and aim in record.purpose.text
+
+
+@pytest.mark.parametrize("lang, heading", [("nb", "Beskrivelse av tiltaket"),
+                                           ("en", "Project summary"),
+                                           ("sv", "Beskrivning av projektet")])
+def test_a_description_heading_starts_the_description(records_of, lang, heading):
+    text = (f"{TITLE}\n\nKommunen er ansvarlig for dette eksempelet.\nKommune:\nStorby\n\n"
+            f"{heading}\n\n{PROSE[lang]}\n")
+    assert records_of(text)[0].description.text == PROSE[lang]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Resultater", CLOSING), ("Partners", "organisations_info"),
+    ("icon/arrow Created with Tool. Perustiedot", CLOSING), ("Maten som bro", None),
+    ("Beskrivelse av eksempelet", "description"),
+    ("Kontakt med familiene er viktig for oss alle sammen", None),
+])
+def test_heading_field(lexicon, line, expected):
+    [parsed] = parse_lines(line, lexicon)
+    assert heading_field(parsed, lexicon) == expected
