@@ -81,3 +81,18 @@ def test_a_description_heading_starts_the_description(records_of, lang, heading)
 def test_heading_field(lexicon, line, expected):
     [parsed] = parse_lines(line, lexicon)
     assert heading_field(parsed, lexicon) == expected
+
+
+@pytest.mark.parametrize("lang, about, how", [
+    ("sv", "Vad handlar projektet om?", "Hur har projektet genomförts?"),
+    ("da", "Hvad handler projektet om?", "Hvordan er projektet gennemført?"),
+    ("nb", "Hva handler prosjektet om?", "Hvordan ble prosjektet gjennomført?"),
+    ("en", "What is the project about?", "How was the project implemented?"),
+    ("is", "Um hvað fjallar verkefnið?", "Hvernig var verkefnið framkvæmt?"),
+])
+def test_a_question_asking_what_it_is_about_heads_the_description(records_of, lang, about, how):
+    text = (f"{TITLE}\n\n{MORE[lang]}\n\n{about}\n\n{PROSE[lang]}\n\n{how}\n\n"
+            f"{MORE[lang]}\n")
+    record = records_of(text)[0]
+    assert record.description.text == PROSE[lang]
+    assert record.description.method == "question_heading"
