@@ -134,3 +134,28 @@ def test_a_phone_line_among_address_lines_does_not_start_a_new_submission(lexico
             "torjunta koko maakunnassa\n\nPuhelinnumero: 0401234567\n\nPostinumero: 94100\n\n"
             "Postitoimipaikka: Kemi\n\nYhteyshenkilön nimi: Anna Berg\n")
     assert [s.kind for s in segments_of(text, lexicon)] == ["page"]
+
+
+TABLE_LEAD = ("Answer of the ministry to a written question about the support given to "
+              "integration measures in the years past, listed by year and recipient of the "
+              "grant, with the amounts paid out so far and the bodies that carry them out. ")
+
+
+@pytest.mark.parametrize("header", ["No. Project Recipient Amount 2020 2021",
+                                    "Nr. Projekt Mottagare Belopp 2020 2021"])
+def test_a_flattened_table_splits_into_one_record_per_numbered_row(records_of, header):
+    text = (TABLE_LEAD + header + " 1 Evening classes for adult newcomers (Language Bridge – "
+            "LB) Adult Education Association 1.2 m 2.0 m 2 Welcome courses for asylum seekers "
+            "in the reception centres Red Circle Society 0.5 m 0.7 m\n")
+    records = records_of(text)
+    assert [r.title for r in records][:1] == ["Language Bridge – LB"]
+    assert len(records) == 2
+    assert records[1].description.text.startswith("Welcome courses for asylum seekers")
+
+
+def test_numbers_in_a_long_line_without_a_number_column_do_not_split_it(lexicon):
+    text = (TABLE_LEAD + "In 2020 we had 1 Course for parents and later 2 Courses for "
+            "children, and in every one of them volunteers helped with homework.\n")
+    lines = parse_lines(text, lexicon)
+    assert len(lines) == 2 and not any(line.table_row for line in lines)
+    assert len(segment_document(lines)) == 1

@@ -1,6 +1,8 @@
 """Find the initiatives a news or funder's page lists, each to become a record of its own.
 
-Two shapes are recognised, from structure and per-language data only:
+Three shapes are recognised, from structure and per-language data only:
+- the numbered rows of a table flattened into running text (see `layout.split_table_rows`),
+  one initiative per row, named by the parenthesised name in it if there is one;
 - a list under a lead that names initiatives in the plural ("Rahoitettavat hankkeet:",
   "The projects"), one initiative per bullet;
 - repeated stand-alone headings, each followed by prose that takes up the heading's own
@@ -25,6 +27,8 @@ MAX_ITEM_HEADING_WORDS = 10
 MIN_ITEM_PROSE_WORDS = 8
 MIN_CONTENT_LETTERS = 3
 SEPARATOR = re.compile(r"\s[-–—]\s")
+PARENTHESISED_NAME = re.compile(r"\(([^()]{3,120})\)")
+MIN_ROW_NAME_WORDS = 2
 
 
 @dataclass
@@ -40,10 +44,27 @@ class ListedItem:
 def find_listed_initiatives(lines: list[Line]) -> list[ListedItem]:
     """Return the initiatives a page lists, or nothing when it describes a single one."""
     lexicon = load_lexicon()
-    items = items_under_plural_lead(lines, lexicon)
+    items = items_in_table_rows(lines)
+    if len(items) < MIN_ITEMS:
+        items = items_under_plural_lead(lines, lexicon)
     if len(items) < MIN_ITEMS:
         items = items_under_echoed_headings(lines, lexicon)
     return items if len(items) >= MIN_ITEMS else []
+
+
+def items_in_table_rows(lines: list[Line]) -> list[ListedItem]:
+    """The numbered rows of a table flattened into running text, one initiative per row."""
+    return [ListedItem(line.index, line.index + 1, line.index, row_title_span(line))
+            for line in lines if line.table_row]
+
+
+def row_title_span(line: Line) -> tuple[int, int] | None:
+    """A row's name in parentheses after what it does ("Language courses (Name – NAME)")."""
+    for match in PARENTHESISED_NAME.finditer(line.text):
+        name = match.group(1)
+        if len(name.split()) >= MIN_ROW_NAME_WORDS and starts_capitalised(name):
+            return line.start + match.start(1), line.start + match.end(1)
+    return None
 
 
 def items_under_plural_lead(lines: list[Line], lexicon: Lexicon) -> list[ListedItem]:

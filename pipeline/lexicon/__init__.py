@@ -176,6 +176,7 @@ class LanguageLexicon(BaseModel):
     name_nouns: list[str]         # noun forms that stand next to a name ("projektet X")
     initiative_plurals: list[str]  # plural nouns that introduce a list of initiatives
     section_end_headings: list[str]  # headings that close a description: results, partners, news
+    row_number_headers: list[str]  # a table's number column heading ("Nr."): rows follow
     prose_cues: dict[str, list[str]]
 
     @field_validator("labels")
