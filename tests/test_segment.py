@@ -159,3 +159,30 @@ def test_numbers_in_a_long_line_without_a_number_column_do_not_split_it(lexicon)
     lines = parse_lines(text, lexicon)
     assert len(lines) == 2 and not any(line.table_row for line in lines)
     assert len(segment_document(lines)) == 1
+
+
+@pytest.mark.parametrize("announce, first, listed, names", [
+    ( "Three projects now share the grant for new ideas in integration work.",
+     "One of the recipients is the housing company Homestead, whose tenants will run the "
+     "gardens of their block together with newly arrived refugees.",
+     "The two other recipients are Open Doors and Friends of the Harbour Library.",
+     ["Open Doors", "Friends of the Harbour Library"]),
+    ( "Tre projekter modtager nu tilsammen en bevilling til nye idéer i integrationen.",
+     "En af modtagerne er boligselskabet Hjemstavn, hvis beboere skal passe de grønne "
+     "områder sammen med nyankomne flygtninge.",
+     "De to øvrige modtagere er Åbne Døre og Havnebibliotekets Venner.",
+     ["Åbne Døre", "Havnebibliotekets Venner"]),
+])
+def test_initiatives_named_in_a_counted_list_are_one_record_each(records_of, announce, first,
+                                                                  listed, names):
+    text = f"Grants for integration\n\n{announce}\n\n{first}\n\n{listed}\n"
+    records = records_of(text)
+    assert len(records) == 3
+    assert records[0].description.text == first
+    assert [r.title for r in records[1:]] == names
+
+
+def test_a_list_whose_count_does_not_match_its_names_is_not_split(lexicon):
+    text = ("Grants for integration\n\nThe three recipients are Open Doors and Friends of the "
+            "Harbour Library, who work with newcomers in the old town every week.\n")
+    assert len(segment_document(parse_lines(text, lexicon))) == 1
