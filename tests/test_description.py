@@ -96,3 +96,20 @@ def test_a_question_asking_what_it_is_about_heads_the_description(records_of, la
     record = records_of(text)[0]
     assert record.description.text == PROSE[lang]
     assert record.description.method == "question_heading"
+
+
+@pytest.mark.parametrize("lang, note", [
+    ("en", "The project is funded by the Northern Harbour Foundation."),
+    ("sv", "Projektet finansieras av Stiftelsen Norra Hamnen."),
+])
+def test_a_closing_paragraph_naming_only_funders_is_not_description(records_of, lang, note):
+    text = f"{TITLE}\n\n{PROSE[lang]}\n\n{MORE[lang]}\n\n{note}\n"
+    record = records_of(text)[0]
+    assert record.description.text == f"{PROSE[lang]}\n\n{MORE[lang]}"
+    assert any(org.role == "funder" for org in record.organisations)
+
+
+def test_a_description_made_only_of_a_funding_note_keeps_it(records_of):
+    note = "The project is funded by the Northern Harbour Foundation."
+    record = records_of(f"{TITLE}\n\n{PROSE['en']} {note}\n")[0]
+    assert record.description.text.endswith(note)

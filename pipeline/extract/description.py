@@ -13,9 +13,11 @@ import re
 from functools import lru_cache
 
 from pipeline.enrich.normalise import find_websites
+from pipeline.enrich.sentences import split_sentences
 from pipeline.extract.layout import (BOLD_ITEM, LIST_ITEM, Line, starts_capitalised,
                                      strip_list_marker, trim_span)
 from pipeline.extract.lead import end_before_furniture, first_prose_line
+from pipeline.extract.organisations import find_role_mentions
 from pipeline.extract.zones import Zone
 from pipeline.lexicon import Lexicon, load_lexicon, normalise_label
 
@@ -26,6 +28,7 @@ CLOSING = "closing"
 # that reads as a website label but holds no address: it unfolds more of the same text.
 OPEN_FIELDS = ("description", "website")         # what heading_field calls a heading that ends the description
 # "Aktivitet/metode", "Icon text. Results": each part may be the heading's label
+BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 PART_SEPARATOR = re.compile(r"\s*[/|]\s*|(?<=\w)\.\s+")
 SENTENCE_ENDS = (".", "!", "?", ":", "…", "»", "”", '"', ")")
 
@@ -139,6 +142,29 @@ def heading_phrases(lexicon: Lexicon) -> tuple[tuple[str, str], ...]:
     for phrase in lexicon.all_phrases("section_end_headings"):
         pairs.setdefault(normalise_label(phrase), CLOSING)
     return tuple(sorted(pairs.items(), key=lambda item: (-len(item[0]), item[0])))
+
+
+def drop_organisational_tail(text: str, span: tuple[int, int],
+                             language: str) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """A description does not end with paragraphs that only say who funds or partners it
+    ("Funded by X.", "In cooperation with Y and Z."): return it without them, and them."""
+    start, end = span
+    paragraph_starts = [start] + [start + m.end() for m in BLANK_LINES.finditer(text[start:end])]
+    cut = end
+    for first in reversed(paragraph_starts[1:]):
+        if not names_parties_only(text[first:cut], language):
+            break
+        cut = first
+    if cut == end:
+        return span, None
+    return trim_span(text, start, cut), trim_span(text, cut, end)
+
+
+def names_parties_only(paragraph: str, language: str) -> bool:
+    """True when every sentence of a paragraph names an organisation after a role cue."""
+    sentences = split_sentences(paragraph, language)
+    return bool(sentences) and all(find_role_mentions(paragraph[s:e], language)
+                                   for s, e in sentences)
 
 
 def describe_listed_item(text: str, lines: list[Line], title_span: tuple[int, int] | None,

@@ -10,7 +10,8 @@ from pipeline.enrich.language import detect_language, lexicon_issues
 from pipeline.enrich.normalise import (find_emails, find_websites, is_placeholder, parse_level,
                                        parse_sdgs, split_trailing_country)
 from pipeline.enrich.sentences import split_sentences
-from pipeline.extract.description import (describe_listed_item, describe_zone, example_zones,
+from pipeline.extract.description import (describe_listed_item, describe_zone,
+                                          drop_organisational_tail, example_zones,
                                           take_more_info_link)
 from pipeline.extract.layout import (NUMBER_ONLY, Line, paragraphs, split_list_items,
                                      starts_capitalised, trim_span)
@@ -208,6 +209,10 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     body = "\n".join(text[s:e] for s, e in list(draft.sections.values()) + draft.activities)
     language, lang_confidence = detect_language(body or text[span[0]:span[1]],
                                                 prior=doc.language)
+    if draft.methods.get("description") == "untitled_text" and segment.kind == "page":
+        draft.sections["description"], tail = drop_organisational_tail(
+            text, draft.sections["description"], language)
+        draft.loose_text += [tail] if tail else []
     add_prose_fields(text, draft, language, segment.kind)
     fields = {name: make_text_field(text, span_, language, draft.methods.get(name),
                                     draft.section_parts.get(name))
