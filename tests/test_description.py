@@ -113,3 +113,17 @@ def test_a_description_made_only_of_a_funding_note_keeps_it(records_of):
     note = "The project is funded by the Northern Harbour Foundation."
     record = records_of(f"{TITLE}\n\n{PROSE['en']} {note}\n")[0]
     assert record.description.text.endswith(note)
+
+
+@pytest.mark.parametrize("lang, heading", [("nb", "Resultat"), ("da", "Resultater"),
+                                           ("en", "Results"), ("sv", "Resultat")])
+def test_a_results_heading_on_a_page_heads_what_was_achieved(records_of, lang, heading):
+    text = f"{TITLE}\n\n{PROSE[lang]}\n\n{heading}\n\n{MORE[lang]}\n"
+    record = records_of(text)[0]
+    assert record.description.text == PROSE[lang]
+    assert record.evaluation is not None and record.evaluation.text == MORE[lang]
+
+
+def test_a_results_line_with_its_value_is_not_a_heading(lexicon):
+    [line] = parse_lines("Resultat: en kokbok om inkludering", lexicon)
+    assert line.label is None

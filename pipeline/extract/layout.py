@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.lexicon import UPPER, LabelMatch, Lexicon
+from pipeline.lexicon import UPPER, LabelMatch, Lexicon, normalise_label
 
 LIST_ITEM = re.compile(
     r"^\s*(?:[-*•▪◦–]\s+|\(?\d{1,2}[.)]\s+|\d{1,2}\s+(?=" + UPPER + r")|\(?[a-z][)]\s+)"
@@ -84,9 +84,27 @@ def parse_lines(text: str, lexicon: Lexicon) -> list[Line]:
     for line in lines:
         if not line.blank:
             line.boilerplate = is_boilerplate(line.text, lexicon)
-            line.label = None if line.boilerplate else lexicon.match_label(line.text)
+            line.label = None if line.boilerplate else (lexicon.match_label(line.text)
+                                                        or match_heading_label(line, lexicon))
     mark_question_headings(lines, lexicon)
     return lines
+
+
+def match_heading_label(line: Line, lexicon: Lexicon) -> LabelMatch | None:
+    """A heading that labels a section only as a line of its own ("Results"), never as the
+    start of a value ("Results: a cookbook") nor as a list item."""
+    if line.is_list_item or ":" in line.text.rstrip().rstrip(":"):
+        return None
+    found = heading_label_index(lexicon).get(normalise_label(line.text))
+    return LabelMatch(found[0], found[1], None) if found else None
+
+
+@lru_cache(maxsize=4)
+def heading_label_index(lexicon: Lexicon) -> dict[str, tuple[str, str]]:
+    """Every language's heading labels, folded, with their field and language."""
+    return {normalise_label(phrase): (field, lang)
+            for lang, language in lexicon.languages.items()
+            for field, phrases in language.heading_labels.items() for phrase in phrases}
 
 
 def split_table_rows(line: Line, lexicon: Lexicon) -> list[Line]:
