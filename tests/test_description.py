@@ -127,3 +127,24 @@ def test_a_results_heading_on_a_page_heads_what_was_achieved(records_of, lang, h
 def test_a_results_line_with_its_value_is_not_a_heading(lexicon):
     [line] = parse_lines("Resultat: en kokbok om inkludering", lexicon)
     assert line.label is None
+
+
+def test_bullets_holding_only_a_label_head_sections_of_a_summary_card(records_of):
+    text = (f"{TITLE}\n\n{PROSE['nb']}\n\nOppsummering\n\n • Tiltak:\n\n {MORE['nb']}\n\n"
+            " • Resultat:\n\n Deltakerne fikk jobb etter ett år.\n")
+    record = records_of(text)[0]
+    assert [a.text for a in record.activities] == [MORE["nb"]]
+    assert record.evaluation.text == "Deltakerne fikk jobb etter ett år."
+
+
+def test_a_bullet_with_a_label_and_its_value_is_not_a_heading(lexicon):
+    [line] = parse_lines(" • Tiltak: leksehjelp to ganger i uken", lexicon)
+    assert line.label is None
+
+
+@pytest.mark.parametrize("after", ["Sist oppdatert: 3. mars 2020", "Mål og målgruppe"])
+def test_a_labelled_section_of_a_page_stops_at_furniture_or_another_fields_heading(
+        records_of, after):
+    text = (f"{TITLE}\n\n{PROSE['nb']}\n\nResultat\n\nDeltakerne fikk jobb etter ett år.\n\n"
+            f"{after}\n\n{MORE['nb']}\n")
+    assert records_of(text)[0].evaluation.text == "Deltakerne fikk jobb etter ett år."

@@ -64,6 +64,25 @@ def closing_heading(lines: list[Line], lexicon: Lexicon, first: int, last: int) 
     return last
 
 
+def section_stop(lines: list[Line], zone: Zone) -> int | None:
+    """Where a labelled section of a page stops: at a heading naming another field, or at
+    furniture ("Last updated …") once the section has text; None when it runs to its end."""
+    lexicon = load_lexicon()
+    seen_text = False
+    for index in range(zone.first + 1, zone.last):
+        line = lines[index]
+        if line.blank:
+            continue
+        if seen_text and line.boilerplate:
+            return index
+        if stands_alone(lines, index):
+            field = heading_field(line, lexicon)
+            if field is not None and field not in OPEN_FIELDS + (zone.field,):
+                return index
+        seen_text = seen_text or not line.boilerplate
+    return None
+
+
 def line_after_description_heading(lines: list[Line], lexicon: Lexicon, first: int,
                                    last: int) -> int | None:
     """The first non-blank line after a heading that names the description, if one stands here."""

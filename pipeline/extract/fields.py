@@ -12,7 +12,7 @@ from pipeline.enrich.normalise import (find_emails, find_websites, is_placeholde
 from pipeline.enrich.sentences import split_sentences
 from pipeline.extract.description import (describe_listed_item, describe_zone,
                                           drop_organisational_tail, example_zones,
-                                          take_more_info_link)
+                                          section_stop, take_more_info_link)
 from pipeline.extract.layout import (NUMBER_ONLY, Line, paragraphs, split_list_items,
                                      starts_capitalised, trim_span)
 from pipeline.extract.lead import collect_tags, first_prose_line
@@ -92,11 +92,11 @@ def read_labelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: 
         elif zone.field == "organisations_info":
             draft.loose_text.append((zone.start, zone.end))
         elif zone.field == "activities":
-            span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
+            span = end_section(text, lines, zone) if page else (zone.start, zone.end)
             draft.activities += split_list_items(text, lines, *_line_range(lines, span))
             draft.methods.setdefault("activities", section_method(lines, zone))
         else:
-            span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
+            span = end_section(text, lines, zone) if page else (zone.start, zone.end)
             if span[1] < zone.end:
                 draft.loose_text.append(trim_span(text, span[1], zone.end))
             if zone.field in draft.sections:
@@ -172,6 +172,16 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
         if span is not None:
             draft.sections["description"] = span
             draft.methods.setdefault("description", "untitled_text")
+
+
+def end_section(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
+    """A labelled section of a free page: ended by its list, or by a heading naming another
+    field or by page furniture after its text."""
+    start, end = end_with_list(text, lines, zone)
+    stop = section_stop(lines, zone)
+    if stop is not None and lines[stop].start < end:
+        end = lines[stop].start
+    return trim_span(text, start, end)
 
 
 def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:

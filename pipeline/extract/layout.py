@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.lexicon import UPPER, LabelMatch, Lexicon, normalise_label
+from pipeline.lexicon import SECTION_FIELDS, UPPER, LabelMatch, Lexicon, normalise_label
 
 LIST_ITEM = re.compile(
     r"^\s*(?:[-*•▪◦–]\s+|\(?\d{1,2}[.)]\s+|\d{1,2}\s+(?=" + UPPER + r")|\(?[a-z][)]\s+)"
@@ -92,10 +92,17 @@ def parse_lines(text: str, lexicon: Lexicon) -> list[Line]:
 
 def match_heading_label(line: Line, lexicon: Lexicon) -> LabelMatch | None:
     """A heading that labels a section only as a line of its own ("Results"), never as the
-    start of a value ("Results: a cookbook") nor as a list item."""
-    if line.is_list_item or ":" in line.text.rstrip().rstrip(":"):
+    start of a value ("Results: a cookbook"); or a bullet holding only a section label and
+    its colon ("• Activities:"), as summary cards write their headings."""
+    marker = LIST_ITEM.match(line.text)
+    text = line.text[marker.end():] if marker else line.text
+    if ":" in text.rstrip().rstrip(":") or (marker and not text.rstrip().endswith(":")):
         return None
-    found = heading_label_index(lexicon).get(normalise_label(line.text))
+    key = normalise_label(text)
+    found = heading_label_index(lexicon).get(key)
+    if found is None and marker:
+        found = lexicon.lookup_label(key)
+        found = found if found and found[0] in SECTION_FIELDS else None
     return LabelMatch(found[0], found[1], None) if found else None
 
 
