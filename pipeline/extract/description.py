@@ -5,6 +5,7 @@ after a heading that names it ("Beskrivelse av eksempelet", a description label 
 heading), and it ends before a heading that labels another field or page furniture
 ("Resultat", "Partners", "Related news": labels of other fields, or the per-language
 `section_end_headings`). Other headings head paragraphs of the same story and stay in it.
+A labelled section of a free page ends the same way, or with the list it opens with.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from functools import lru_cache
 
 from pipeline.enrich.normalise import find_websites
 from pipeline.enrich.sentences import split_sentences
-from pipeline.extract.layout import (BOLD_ITEM, LIST_ITEM, Line, starts_capitalised,
-                                     strip_list_marker, trim_span)
+from pipeline.extract.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
+                                     starts_capitalised, strip_list_marker, trim_span)
 from pipeline.extract.lead import end_before_furniture, first_prose_line
 from pipeline.extract.organisations import find_role_mentions
 from pipeline.extract.zones import Zone
@@ -184,6 +185,42 @@ def names_parties_only(paragraph: str, language: str) -> bool:
     sentences = split_sentences(paragraph, language)
     return bool(sentences) and all(find_role_mentions(paragraph[s:e], language)
                                    for s, e in sentences)
+
+
+def end_section(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
+    """A labelled section of a free page: ended by its list, or by a heading naming another
+    field or by page furniture after its text."""
+    start, end = end_with_list(text, lines, zone)
+    stop = section_stop(lines, zone)
+    if stop is not None and lines[stop].start < end:
+        end = lines[stop].start
+    return trim_span(text, start, end)
+
+
+def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
+    """On free pages a section that opens with a list ends with it; later prose is not its body."""
+    first_line, last_line = line_range(lines, (zone.start, zone.end))
+    runs = paragraphs(lines, first_line, last_line)
+    if not runs or not lines[runs[0][0]].is_list_item:
+        return (zone.start, zone.end)
+    end = zone.end
+    for first, last in runs[1:]:
+        head = lines[first]
+        if head.is_list_item or not starts_capitalised(head.text):
+            continue
+        previous = lines[first - 2] if first >= 2 else None
+        if previous is not None and NUMBER_ONLY.match(previous.text):
+            continue
+        end = lines[first].start
+        break
+    return trim_span(text, zone.start, end)
+
+
+def line_range(lines: list[Line], span: tuple[int, int]) -> tuple[int, int]:
+    """The indexes [first, last) of the lines a character span covers."""
+    first = next((line.index for line in lines if line.end > span[0]), len(lines))
+    last = next((line.index for line in lines if line.start >= span[1]), len(lines))
+    return first, last
 
 
 def describe_listed_item(text: str, lines: list[Line], title_span: tuple[int, int] | None,

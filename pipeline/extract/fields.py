@@ -11,10 +11,9 @@ from pipeline.enrich.normalise import (find_emails, find_websites, is_placeholde
                                        parse_sdgs, split_trailing_country)
 from pipeline.enrich.sentences import split_sentences
 from pipeline.extract.description import (describe_listed_item, describe_zone,
-                                          drop_organisational_tail, example_zones,
-                                          section_stop, take_more_info_link)
-from pipeline.extract.layout import (NUMBER_ONLY, Line, paragraphs, split_list_items,
-                                     starts_capitalised, trim_span)
+                                          drop_organisational_tail, end_section,
+                                          example_zones, line_range, take_more_info_link)
+from pipeline.extract.layout import Line, split_list_items, trim_span
 from pipeline.extract.lead import collect_tags, first_prose_line
 from pipeline.extract.org_forms import attested_base, base_forms, base_of_type_genitive
 from pipeline.extract.org_mentions import (find_heading_organisations, find_joint_organisations,
@@ -93,7 +92,7 @@ def read_labelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: 
             draft.loose_text.append((zone.start, zone.end))
         elif zone.field == "activities":
             span = end_section(text, lines, zone) if page else (zone.start, zone.end)
-            draft.activities += split_list_items(text, lines, *_line_range(lines, span))
+            draft.activities += split_list_items(text, lines, *line_range(lines, span))
             draft.methods.setdefault("activities", section_method(lines, zone))
         else:
             span = end_section(text, lines, zone) if page else (zone.start, zone.end)
@@ -172,41 +171,6 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
         if span is not None:
             draft.sections["description"] = span
             draft.methods.setdefault("description", "untitled_text")
-
-
-def end_section(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
-    """A labelled section of a free page: ended by its list, or by a heading naming another
-    field or by page furniture after its text."""
-    start, end = end_with_list(text, lines, zone)
-    stop = section_stop(lines, zone)
-    if stop is not None and lines[stop].start < end:
-        end = lines[stop].start
-    return trim_span(text, start, end)
-
-
-def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
-    """On free pages a section that opens with a list ends with it; later prose is not its body."""
-    first_line, last_line = _line_range(lines, (zone.start, zone.end))
-    runs = paragraphs(lines, first_line, last_line)
-    if not runs or not lines[runs[0][0]].is_list_item:
-        return (zone.start, zone.end)
-    end = zone.end
-    for first, last in runs[1:]:
-        head = lines[first]
-        if head.is_list_item or not starts_capitalised(head.text):
-            continue
-        previous = lines[first - 2] if first >= 2 else None
-        if previous is not None and NUMBER_ONLY.match(previous.text):
-            continue
-        end = lines[first].start
-        break
-    return trim_span(text, zone.start, end)
-
-
-def _line_range(lines: list[Line], span: tuple[int, int]) -> tuple[int, int]:
-    first = next((line.index for line in lines if line.end > span[0]), len(lines))
-    last = next((line.index for line in lines if line.start >= span[1]), len(lines))
-    return first, last
 
 
 # ---- draft → record --------------------------------------------------------------------
