@@ -148,3 +148,14 @@ def test_a_labelled_section_of_a_page_stops_at_furniture_or_another_fields_headi
     text = (f"{TITLE}\n\n{PROSE['nb']}\n\nResultat\n\nDeltakerne fikk jobb etter ett år.\n\n"
             f"{after}\n\n{MORE['nb']}\n")
     assert records_of(text)[0].evaluation.text == "Deltakerne fikk jobb etter ett år."
+
+
+@pytest.mark.parametrize("question, field", [
+    ("Vilka resultat har projektet skapat?", "evaluation"),
+    ("Hvilke resultater har prosjektet skapt?", "evaluation"),
+    ("Hvilke resultater har projektet skabt?", "evaluation"),
+    ("Vilka resultat förväntar ni er?", "expected_results"),
+    ("Hvilke resultater forventer dere?", "expected_results"),
+])
+def test_a_question_about_results_already_made_asks_for_evaluation(lexicon, question, field):
+    assert lexicon.match_question(question).field == field
