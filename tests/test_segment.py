@@ -134,3 +134,55 @@ def test_a_phone_line_among_address_lines_does_not_start_a_new_submission(lexico
             "torjunta koko maakunnassa\n\nPuhelinnumero: 0401234567\n\nPostinumero: 94100\n\n"
             "Postitoimipaikka: Kemi\n\nYhteyshenkilön nimi: Anna Berg\n")
     assert [s.kind for s in segments_of(text, lexicon)] == ["page"]
+
+
+TABLE_LEAD = ("Answer of the ministry to a written question about the support given to "
+              "integration measures in the years past, listed by year and recipient of the "
+              "grant, with the amounts paid out so far and the bodies that carry them out. ")
+
+
+@pytest.mark.parametrize("header", ["No. Project Recipient Amount 2020 2021",
+                                    "Nr. Projekt Mottagare Belopp 2020 2021"])
+def test_a_flattened_table_splits_into_one_record_per_numbered_row(records_of, header):
+    text = (TABLE_LEAD + header + " 1 Evening classes for adult newcomers (Language Bridge – "
+            "LB) Adult Education Association 1.2 m 2.0 m 2 Welcome courses for asylum seekers "
+            "in the reception centres Red Circle Society 0.5 m 0.7 m\n")
+    records = records_of(text)
+    assert [r.title for r in records][:1] == ["Language Bridge – LB"]
+    assert len(records) == 2
+    assert records[1].description.text.startswith("Welcome courses for asylum seekers")
+
+
+def test_numbers_in_a_long_line_without_a_number_column_do_not_split_it(lexicon):
+    text = (TABLE_LEAD + "In 2020 we had 1 Course for parents and later 2 Courses for "
+            "children, and in every one of them volunteers helped with homework.\n")
+    lines = parse_lines(text, lexicon)
+    assert len(lines) == 2 and not any(line.table_row for line in lines)
+    assert len(segment_document(lines)) == 1
+
+
+@pytest.mark.parametrize("announce, first, listed, names", [
+    ( "Three projects now share the grant for new ideas in integration work.",
+     "One of the recipients is the housing company Homestead, whose tenants will run the "
+     "gardens of their block together with newly arrived refugees.",
+     "The two other recipients are Open Doors and Friends of the Harbour Library.",
+     ["Open Doors", "Friends of the Harbour Library"]),
+    ( "Tre projekter modtager nu tilsammen en bevilling til nye idéer i integrationen.",
+     "En af modtagerne er boligselskabet Hjemstavn, hvis beboere skal passe de grønne "
+     "områder sammen med nyankomne flygtninge.",
+     "De to øvrige modtagere er Åbne Døre og Havnebibliotekets Venner.",
+     ["Åbne Døre", "Havnebibliotekets Venner"]),
+])
+def test_initiatives_named_in_a_counted_list_are_one_record_each(records_of, announce, first,
+                                                                  listed, names):
+    text = f"Grants for integration\n\n{announce}\n\n{first}\n\n{listed}\n"
+    records = records_of(text)
+    assert len(records) == 3
+    assert records[0].description.text == first
+    assert [r.title for r in records[1:]] == names
+
+
+def test_a_list_whose_count_does_not_match_its_names_is_not_split(lexicon):
+    text = ("Grants for integration\n\nThe three recipients are Open Doors and Friends of the "
+            "Harbour Library, who work with newcomers in the old town every week.\n")
+    assert len(segment_document(parse_lines(text, lexicon))) == 1

@@ -1,6 +1,8 @@
 """Find the initiatives a news or funder's page lists, each to become a record of its own.
 
-Two shapes are recognised, from structure and per-language data only:
+Three shapes are recognised, from structure and per-language data only:
+- the numbered rows of a table flattened into running text (see `layout.split_table_rows`),
+  one initiative per row, named by the parenthesised name in it if there is one;
 - a list under a lead that names initiatives in the plural ("Rahoitettavat hankkeet:",
   "The projects"), one initiative per bullet;
 - repeated stand-alone headings, each followed by prose that takes up the heading's own
@@ -12,11 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.extract.layout import (BOLD_ITEM, LIST_ITEM, Line, is_contact_line, is_date_line,
-                             longest_first, starts_capitalised, trim_span)
+                                     longest_first, paragraphs, starts_capitalised, trim_span)
 from pipeline.extract.lead import MAX_TITLE_WORDS
-from pipeline.lexicon import Lexicon, load_lexicon
+from pipeline.lexicon import UPPER, Lexicon, load_lexicon
 from pipeline.extract.names import find_introduced_names
 
 MIN_ITEMS = 2
@@ -25,6 +28,9 @@ MAX_ITEM_HEADING_WORDS = 10
 MIN_ITEM_PROSE_WORDS = 8
 MIN_CONTENT_LETTERS = 3
 SEPARATOR = re.compile(r"\s[-–—]\s")
+SENTENCE_END = re.compile(r"[.!?](?=\s+" + UPPER + r"|\s*$)")
+PARENTHESISED_NAME = re.compile(r"\(([^()]{3,120})\)")
+MIN_ROW_NAME_WORDS = 2
 
 
 @dataclass
@@ -40,10 +46,29 @@ class ListedItem:
 def find_listed_initiatives(lines: list[Line]) -> list[ListedItem]:
     """Return the initiatives a page lists, or nothing when it describes a single one."""
     lexicon = load_lexicon()
-    items = items_under_plural_lead(lines, lexicon)
+    items = items_in_table_rows(lines)
+    if len(items) < MIN_ITEMS:
+        items = items_under_plural_lead(lines, lexicon)
+    if len(items) < MIN_ITEMS:
+        items = items_named_in_a_counted_list(lines, lexicon)
     if len(items) < MIN_ITEMS:
         items = items_under_echoed_headings(lines, lexicon)
     return items if len(items) >= MIN_ITEMS else []
+
+
+def items_in_table_rows(lines: list[Line]) -> list[ListedItem]:
+    """The numbered rows of a table flattened into running text, one initiative per row."""
+    return [ListedItem(line.index, line.index + 1, line.index, row_title_span(line))
+            for line in lines if line.table_row]
+
+
+def row_title_span(line: Line) -> tuple[int, int] | None:
+    """A row's name in parentheses after what it does ("Language courses (Name – NAME)")."""
+    for match in PARENTHESISED_NAME.finditer(line.text):
+        name = match.group(1)
+        if len(name.split()) >= MIN_ROW_NAME_WORDS and starts_capitalised(name):
+            return line.start + match.start(1), line.start + match.end(1)
+    return None
 
 
 def items_under_plural_lead(lines: list[Line], lexicon: Lexicon) -> list[ListedItem]:
@@ -90,6 +115,83 @@ def item_title_span(line: Line, lexicon: Lexicon) -> tuple[int, int] | None:
         return None
     start, end = trim_span(line.text, offset, offset + len(head))
     return line.start + start, line.start + end
+
+
+def items_named_in_a_counted_list(lines: list[Line], lexicon: Lexicon) -> list[ListedItem]:
+    """Initiatives named in one sentence that counts them ("The four other projects are A, B,
+    C and D."), one per name; when the page announced more ("five projects"), the paragraphs
+    just before the list describe the others, one each."""
+    counted = counted_plurals(lexicon)
+    announced = 0
+    runs = paragraphs(lines)
+    for n, (first, last) in enumerate(runs):
+        for line in lines[first:last + 1]:
+            if line.blank or line.boilerplate or line.is_list_item:
+                continue
+            for match in counted.finditer(line.text):
+                names = names_after_count(line, match, lexicon)
+                if len(names) != number_of(match.group("number"), lexicon) or \
+                        len(names) < MIN_ITEMS:
+                    announced = announced or number_of(match.group("number"), lexicon)
+                    continue
+                described = runs[max(0, n - (announced - len(names))):n] \
+                    if announced > len(names) else []
+                if announced > len(names) and len(described) < announced - len(names):
+                    return []
+                return ([ListedItem(a, b + 1, None, None) for a, b in described]
+                        + [ListedItem(line.index, line.index + 1, line.index, span)
+                           for span in names])
+    return []
+
+
+@lru_cache(maxsize=4)
+def counted_plurals(lexicon: Lexicon) -> re.Pattern:
+    """A number (in words or digits) before an initiative plural, one word between allowed."""
+    numbers = sorted(number_words(lexicon), key=longest_first)
+    plurals = sorted(lexicon.all_phrases("initiative_plurals"), key=longest_first)
+    return re.compile(r"(?<!\w)(?P<number>\d{1,2}|" + "|".join(map(re.escape, numbers))
+                      + r")\s+(?:\w+\s+)?(?:" + "|".join(map(re.escape, plurals)) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
+def number_words(lexicon: Lexicon) -> dict[str, int]:
+    """Every language's number words, folded."""
+    return {word.casefold(): value for language in lexicon.languages.values()
+            for word, value in language.outcomes.number_words.items()}
+
+
+def number_of(word: str, lexicon: Lexicon) -> int:
+    """The value of a counted number: digits or a number word."""
+    return int(word) if word.isdigit() else number_words(lexicon).get(word.casefold(), 0)
+
+
+def names_after_count(line: Line, match: re.Match, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """The capitalised names listed after a counted plural and its verb, up to the sentence end:
+    split at commas and at the list's last joiner ("A, B og C" is three)."""
+    tail = line.text[match.end():]
+    opening = re.match(r"(?:\s+[^\W\d]+){0,2}?\s+(?=" + UPPER + r")", tail)
+    if opening is None or any(starts_capitalised(word) for word in opening.group(0).split()):
+        return []
+    begin = match.end() + opening.end()
+    end = SENTENCE_END.search(line.text, begin)
+    end = end.start() if end else len(line.text.rstrip())
+    chunks = [(m.start() + begin, m.end() + begin)
+              for m in re.finditer(r"[^,]+", line.text[begin:end])]
+    if len(chunks) < 1:
+        return []
+    joiners = sorted(lexicon.all_phrases("list_joiners"), key=longest_first)
+    last_start, last_end = chunks[-1]
+    joined = list(re.finditer(r"\s(?:" + "|".join(map(re.escape, joiners)) + r")\s",
+                              line.text[last_start:last_end]))
+    if not joined:
+        return []
+    split = joined[-1]
+    chunks[-1:] = [(last_start, last_start + split.start()),
+                   (last_start + split.end(), last_end)]
+    names = [trim_span(line.text, a, b) for a, b in chunks]
+    if not all(b > a and starts_capitalised(line.text[a:b]) for a, b in names):
+        return []
+    return [(line.start + a, line.start + b) for a, b in names]
 
 
 def items_under_echoed_headings(lines: list[Line], lexicon: Lexicon) -> list[ListedItem]:

@@ -4,34 +4,33 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 
 from pipeline.enrich.categorise import categorise
-from pipeline.extract.domains import (countries_from_domains, home_country, prefer_home_country,
-                              states_wide_scope)
 from pipeline.enrich.language import detect_language, lexicon_issues
-from pipeline.extract.layout import (BOLD_ITEM, LIST_ITEM, NUMBER_ONLY, Line, paragraphs,
-                             split_list_items, starts_capitalised, strip_list_marker, trim_span)
-from pipeline.extract.lead import collect_tags, end_before_furniture, first_prose_line
-from pipeline.lexicon import load_lexicon
-from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Period,
-                             Provenance, Source, TextField)
-from pipeline.enrich.normalise import (find_countries, find_email_spans, find_emails, find_period,
-                                find_websites,
-                                is_placeholder, parse_level, parse_sdgs, split_trailing_country)
+from pipeline.enrich.normalise import (find_emails, find_websites, is_placeholder, parse_level,
+                                       parse_sdgs, split_trailing_country)
+from pipeline.enrich.sentences import split_sentences
+from pipeline.extract.description import (describe_listed_item, describe_zone,
+                                          drop_organisational_tail, end_section,
+                                          example_zones, line_range, take_more_info_link)
+from pipeline.extract.layout import Line, split_list_items, trim_span
+from pipeline.extract.lead import collect_tags, first_prose_line
 from pipeline.extract.org_forms import attested_base, base_forms, base_of_type_genitive
 from pipeline.extract.org_mentions import (find_heading_organisations, find_joint_organisations,
-                                   find_subject_roles, find_typed_organisations)
+                                           find_subject_roles, find_typed_organisations)
 from pipeline.extract.organisations import (expand_name, find_role_mentions,
-                                    find_self_introduced_organisation, has_implementer,
-                                    merge_organisations, names_a_kind, read_name_list,
-                                    same_organisation)
+                                            find_self_introduced_organisation, has_implementer,
+                                            merge_organisations, names_a_kind, read_name_list,
+                                            same_organisation)
 from pipeline.extract.outcomes import record_outcomes
 from pipeline.extract.prose import classify_segment_prose
+from pipeline.extract.record_values import (Draft, blank_children, gather_contacts,
+                                            gather_countries, gather_period)
 from pipeline.extract.segment import Segment
 from pipeline.extract.titles import choose_title
-from pipeline.enrich.sentences import split_sentences
 from pipeline.extract.zones import Zone, cut_zones
+from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Provenance,
+                             Source, TextField)
 
 PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
                       "evaluation", "background", "challenges", "impact", "replicability")
@@ -45,24 +44,6 @@ METHOD_CONFIDENCE = {
 }
 
 
-@dataclass
-class Draft:
-    """What extraction gathers for one segment before it becomes an Initiative."""
-
-    title: tuple[int, int] | None = None
-    sections: dict[str, tuple[int, int]] = field(default_factory=dict)
-    section_parts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    activities: list[tuple[int, int]] = field(default_factory=list)
-    values: dict[str, list[str]] = field(default_factory=dict)
-    loose_text: list[tuple[int, int]] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    contacts: list[Contact] = field(default_factory=list)
-    organisations: list[Organisation] = field(default_factory=list)
-    websites: list[str] = field(default_factory=list)
-    methods: dict[str, str] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-
-
 def extract_segment(doc: Document, lines: list[Line], segment: Segment,
                     parent: Initiative | None = None) -> Initiative:
     """Extract every contract field of one segment into an Initiative record."""
@@ -70,7 +51,7 @@ def extract_segment(doc: Document, lines: list[Line], segment: Segment,
     skip = [(child.first, child.last) for child in segment.children]
     zones = cut_zones(text, lines, segment.first, segment.last, skip)
     if segment.kind == "example":
-        zones = example_zones(text, lines, segment, zones)
+        zones = example_zones(text, lines, segment.title_line, zones)
     draft = Draft()
     if segment.kind == "item" and segment.title_span is not None:
         draft.title = segment.title_span
@@ -79,7 +60,10 @@ def extract_segment(doc: Document, lines: list[Line], segment: Segment,
     read_unlabelled_zones(text, lines, zones, draft, segment)
     if segment.kind == "example":
         draft.methods["title"] = "example_title"
-        draft.websites += take_more_info_link(text, draft)
+        if "description" in draft.sections:
+            draft.sections["description"], urls = take_more_info_link(
+                text, draft.sections["description"])
+            draft.websites += urls
         draft.methods.setdefault("websites", "more_info_link")
     record = build_record(doc, lines, segment, draft, parent)
     return record
@@ -107,11 +91,11 @@ def read_labelled_zones(text: str, lines: list[Line], zones: list[Zone], draft: 
         elif zone.field == "organisations_info":
             draft.loose_text.append((zone.start, zone.end))
         elif zone.field == "activities":
-            span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
-            draft.activities += split_list_items(text, lines, *_line_range(lines, span))
+            span = end_section(text, lines, zone) if page else (zone.start, zone.end)
+            draft.activities += split_list_items(text, lines, *line_range(lines, span))
             draft.methods.setdefault("activities", section_method(lines, zone))
         else:
-            span = end_with_list(text, lines, zone) if page else (zone.start, zone.end)
+            span = end_section(text, lines, zone) if page else (zone.start, zone.end)
             if span[1] < zone.end:
                 draft.loose_text.append(trim_span(text, span[1], zone.end))
             if zone.field in draft.sections:
@@ -169,97 +153,24 @@ def read_unlabelled_zones(text: str, lines: list[Line], zones: list[Zone], draft
         if zone.field is not None or zone.empty:
             continue
         first_prose = first_prose_line(lines, zone, subheadings=segment.kind == "submission")
-        lead_end = first_prose if first_prose is not None else zone.last
         if segment.kind != "example":
-            collect_tags(lines, zone.first, lead_end, draft.tags)
-        if first_prose is None:
+            collect_tags(lines, zone.first, first_prose if first_prose is not None else zone.last,
+                         draft.tags)
+        span, rest = describe_zone(text, lines, zone, segment.kind)
+        draft.loose_text += rest
+        if span is None:
             continue
-        form = segment.kind == "submission"
-        span = trim_span(text, lines[first_prose].start, end_before_furniture(lines, zone, form))
-        if "description" not in draft.sections and span[1] > span[0]:
+        if "description" not in draft.sections:
             draft.sections["description"] = span
             draft.methods["description"] = "untitled_text"
-        elif span[1] > span[0]:
+        else:
             draft.loose_text.append(span)
     if segment.kind == "item":
-        describe_listed_item(text, lines, segment, draft)
-
-
-def describe_listed_item(text: str, lines: list[Line], segment: Segment, draft: Draft) -> None:
-    """A listed initiative's bullet: without its marker; what follows its name describes it."""
-    if "description" in draft.sections:
-        start, end = draft.sections["description"]
-        draft.sections["description"] = strip_list_marker(text, start, end)
-    elif segment.title_span is not None:
-        line_end = lines[segment.title_line].end
-        start, end = trim_span(text, segment.title_span[1], line_end)
-        while start < end and text[start] in "-–—:, ":
-            start += 1
-        if end > start:
-            draft.sections["description"] = (start, end)
-            draft.methods["description"] = "untitled_text"
-
-
-def end_with_list(text: str, lines: list[Line], zone: Zone) -> tuple[int, int]:
-    """On free pages a section that opens with a list ends with it; later prose is not its body."""
-    first_line, last_line = _line_range(lines, (zone.start, zone.end))
-    runs = paragraphs(lines, first_line, last_line)
-    if not runs or not lines[runs[0][0]].is_list_item:
-        return (zone.start, zone.end)
-    end = zone.end
-    for first, last in runs[1:]:
-        head = lines[first]
-        if head.is_list_item or not starts_capitalised(head.text):
-            continue
-        previous = lines[first - 2] if first >= 2 else None
-        if previous is not None and NUMBER_ONLY.match(previous.text):
-            continue
-        end = lines[first].start
-        break
-    return trim_span(text, zone.start, end)
-
-
-def example_zones(text: str, lines: list[Line], segment: Segment, zones: list[Zone]) -> list[Zone]:
-    """An example's first line is its title; the rest is its description."""
-    title_line = lines[segment.title_line]
-    match = BOLD_ITEM.match(title_line.text) or LIST_ITEM.match(title_line.text)
-    title_text = match.group("title") if "title" in (match.groupdict() or {}) else \
-        title_line.text[match.end():]
-    offset = title_line.text.index(title_text.strip())
-    title = Zone("title", segment.title_line, segment.title_line + 1,
-                 title_line.start + offset, title_line.start + offset + len(title_text.strip()))
-    body = []
-    for zone in zones:
-        if zone.field is None and zone.first <= segment.title_line < zone.last:
-            if zone.last > segment.title_line + 1:
-                start, end = trim_span(text, lines[segment.title_line + 1].start, zone.end)
-                body.append(Zone("description", segment.title_line + 1, zone.last, start, end))
-        else:
-            body.append(zone)
-    return [title] + body
-
-
-def take_more_info_link(text: str, draft: Draft) -> list[str]:
-    """Move a closing "Mer info här <url>" out of an example's description into its websites."""
-    if "description" not in draft.sections:
-        return []
-    start, end = draft.sections["description"]
-    cues = "|".join(re.escape(c) for c in sorted(load_lexicon().all_phrases("more_info"),
-                                                    key=len, reverse=True))
-    match = re.search(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?:{cues})\b[^\n]*$", text[start:end],
-                      re.IGNORECASE)
-    if not match:
-        return []
-    urls = find_websites(match.group(0))
-    if urls:
-        draft.sections["description"] = trim_span(text, start, start + match.start())
-    return urls
-
-
-def _line_range(lines: list[Line], span: tuple[int, int]) -> tuple[int, int]:
-    first = next((line.index for line in lines if line.end > span[0]), len(lines))
-    last = next((line.index for line in lines if line.start >= span[1]), len(lines))
-    return first, last
+        span = describe_listed_item(text, lines, segment.title_span, segment.title_line,
+                                    draft.sections.get("description"))
+        if span is not None:
+            draft.sections["description"] = span
+            draft.methods.setdefault("description", "untitled_text")
 
 
 # ---- draft → record --------------------------------------------------------------------
@@ -272,6 +183,10 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
     body = "\n".join(text[s:e] for s, e in list(draft.sections.values()) + draft.activities)
     language, lang_confidence = detect_language(body or text[span[0]:span[1]],
                                                 prior=doc.language)
+    if draft.methods.get("description") == "untitled_text" and segment.kind == "page":
+        draft.sections["description"], tail = drop_organisational_tail(
+            text, draft.sections["description"], language)
+        draft.loose_text += [tail] if tail else []
     add_prose_fields(text, draft, language, segment.kind)
     fields = {name: make_text_field(text, span_, language, draft.methods.get(name),
                                     draft.section_parts.get(name))
@@ -373,29 +288,6 @@ def categorised_view(record: Initiative, draft: Draft) -> Initiative:
     return record.model_copy(update={"target_group": None})
 
 
-def blank_children(text: str, lines: list[Line], segment: Segment, span: tuple[int, int]) -> str:
-    """The segment's own text: its nested examples blanked out, so their parties stay theirs."""
-    own = text[span[0]:span[1]]
-    for child in segment.children:
-        start, end = lines[child.first].start - span[0], lines[child.last - 1].end - span[0]
-        own = own[:start] + re.sub(r"[^\n]", " ", own[start:end]) + own[end:]
-    return own
-
-
-def gather_contacts(text: str, draft: Draft, lines: list[Line], segment: Segment,
-                    span: tuple[int, int]) -> list[Contact]:
-    """Labelled contacts, then the e-mails written anywhere else in the segment."""
-    contacts = [c for c in draft.contacts if c.email]
-    known = {c.email.casefold() for c in contacts}
-    children = [(lines[c.first].start, lines[c.last - 1].end) for c in segment.children]
-    for start, _, email in find_email_spans(text[span[0]:span[1]]):
-        if email.casefold() in known or any(a <= span[0] + start < b for a, b in children):
-            continue
-        known.add(email.casefold())
-        contacts.append(Contact(name=None, email=email))
-    return contacts
-
-
 def gather_organisations(text: str, draft: Draft, language: str, parent: Initiative | None,
                          own_text: str = "") -> list[Organisation]:
     """Labelled organisations, then role headings, role cues, type words, self-introductions."""
@@ -459,47 +351,6 @@ def self_introduced(text: str, draft: Draft, language: str) -> list[Organisation
     start, end = draft.sections["description"]
     name = find_self_introduced_organisation(text[start:end], language)
     return [Organisation(name=name, role="implementing")] if name else []
-
-
-def gather_countries(text: str, draft: Draft, organisations: list[Organisation], language: str,
-                     body: str, parent: Initiative | None,
-                     emails: list[str] | None = None) -> list[str]:
-    """Countries by the strongest evidence: label, organisations, text, domains, language."""
-    countries: list[str] = []
-    for value in draft.values.get("country", []):
-        countries += find_countries(value, language) or []
-    countries += [o.country for o in organisations if o.country]
-    draft.methods["countries"] = "form_label"
-    loose = "\n".join(text[s:e] for s, e in draft.loose_text)
-    if not countries:
-        countries = prefer_home_country(find_countries(body + "\n" + loose, language), language)
-        draft.methods["countries"] = "text_mention"
-    if not countries and parent:
-        countries = list(parent.countries)
-        draft.methods["countries"] = "inherited"
-    if not countries:
-        countries = countries_from_domains(draft.websites, emails or [])
-        draft.methods["countries"] = "web_domain"
-    if not countries and home_country(language) and not states_wide_scope(body + "\n" + loose):
-        countries = [home_country(language)]
-        draft.methods["countries"] = "language_default"
-    return list(dict.fromkeys(countries))
-
-
-def gather_period(text: str, draft: Draft, language: str) -> Period:
-    """A labelled period wins; otherwise the first dated sentence of the narrative."""
-    for value in draft.values.get("period", []):
-        draft.methods["period"] = "form_label"
-        found = find_period([(value, language)])
-        return found if found.text else Period(text=value.strip())
-    draft.methods["period"] = "text_pattern"
-    narrative = [draft.sections[n] for n in ("description", "background", "purpose")
-                 if n in draft.sections] + draft.loose_text
-    sentences = []
-    for start, end in narrative:
-        sentences += [(text[start + s:start + e], language)
-                      for s, e in split_sentences(text[start:end], language)]
-    return find_period(sentences)
 
 
 def make_record_id(file: str, segment: str, title: str | None) -> str:

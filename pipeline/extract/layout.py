@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.lexicon import UPPER, LabelMatch, Lexicon
+from pipeline.lexicon import SECTION_FIELDS, UPPER, LabelMatch, Lexicon, normalise_label
 
 LIST_ITEM = re.compile(
     r"^\s*(?:[-*•▪◦–]\s+|\(?\d{1,2}[.)]\s+|\d{1,2}\s+(?=" + UPPER + r")|\(?[a-z][)]\s+)"
@@ -32,6 +32,12 @@ SIGNATURE = re.compile(r"^\s*/\s*\w{1,4}\s*$")  # an editor's initials closing a
 HEALTH_NOTICE = re.compile(r"\b(?:covid|corona|korona)", re.IGNORECASE)
 MAX_NOTICE_WORDS = 10
 MAX_CONSENT_WORDS = 40
+# A flattened table: a line this long, a number column heading, rows numbered 1, 2, … each
+# at least this long, the first within a header's length of the column heading.
+MIN_FLATTENED_WORDS = 40
+MIN_ROW_WORDS = 6
+MIN_TABLE_ROWS = 2
+MAX_HEADER_WORDS = 30
 CONTACT_LINE = re.compile(r"@|\((?:at|ät)\)|\[(?:at|ät)\]|https?://|www\.|(?:\d[ ()./-]?){6,}",
                           re.IGNORECASE)
 
@@ -46,6 +52,7 @@ class Line:
     text: str
     label: LabelMatch | None = None
     question_part: bool = False  # a later line of a heading that spans lines
+    table_row: bool = False      # one numbered row of a table flattened into a long line
     boilerplate: bool = False    # page furniture: banners, menus, bylines, share buttons
 
     @property
@@ -71,15 +78,81 @@ class Line:
 def parse_lines(text: str, lexicon: Lexicon) -> list[Line]:
     """Split text into lines and mark labels and question headings."""
     lines, position = [], 0
-    for index, raw in enumerate(text.split("\n")):
-        lines.append(Line(index, position, position + len(raw), raw))
+    for raw in text.split("\n"):
+        lines += split_table_rows(Line(len(lines), position, position + len(raw), raw), lexicon)
         position += len(raw) + 1
     for line in lines:
         if not line.blank:
             line.boilerplate = is_boilerplate(line.text, lexicon)
-            line.label = None if line.boilerplate else lexicon.match_label(line.text)
+            line.label = None if line.boilerplate else (lexicon.match_label(line.text)
+                                                        or match_heading_label(line, lexicon))
     mark_question_headings(lines, lexicon)
     return lines
+
+
+def match_heading_label(line: Line, lexicon: Lexicon) -> LabelMatch | None:
+    """A heading that labels a section only as a line of its own ("Results"), never as the
+    start of a value ("Results: a cookbook"); or a bullet holding only a section label and
+    its colon ("• Activities:"), as summary cards write their headings."""
+    marker = LIST_ITEM.match(line.text)
+    text = line.text[marker.end():] if marker else line.text
+    if ":" in text.rstrip().rstrip(":") or (marker and not text.rstrip().endswith(":")):
+        return None
+    key = normalise_label(text)
+    found = heading_label_index(lexicon).get(key)
+    if found is None and marker:
+        found = lexicon.lookup_label(key)
+        found = found if found and found[0] in SECTION_FIELDS else None
+    return LabelMatch(found[0], found[1], None) if found else None
+
+
+@lru_cache(maxsize=4)
+def heading_label_index(lexicon: Lexicon) -> dict[str, tuple[str, str]]:
+    """Every language's heading labels, folded, with their field and language."""
+    return {normalise_label(phrase): (field, lang)
+            for lang, language in lexicon.languages.items()
+            for field, phrases in language.heading_labels.items() for phrase in phrases}
+
+
+def split_table_rows(line: Line, lexicon: Lexicon) -> list[Line]:
+    """A table flattened into one line ("… Nr. Project Body Sum 1 Name … 2 Name …") read as
+    its lead and one line per numbered row; any other line as itself."""
+    if line.words < MIN_FLATTENED_WORDS:
+        return [line]
+    starts = next((found for header in row_number_header(lexicon).finditer(line.text)
+                   if len(found := numbered_rows(line.text, header.end())) >= MIN_TABLE_ROWS),
+                  [])
+    if not starts:
+        return [line]
+    bounds = [0] + starts + [len(line.text)]
+    pieces = []
+    for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        piece = line.text[a:b].rstrip()
+        pieces.append(Line(line.index + n, line.start + a, line.start + a + len(piece), piece,
+                           table_row=n > 0))
+    return pieces
+
+
+def numbered_rows(text: str, position: int) -> list[int]:
+    """Where rows numbered 1, 2, … start after a number column heading ending at `position`."""
+    starts: list[int] = []
+    while True:
+        row = re.compile(rf"(?<=\s){len(starts) + 1}\.?\s+(?={UPPER})").search(text, position)
+        if row is None:
+            return starts
+        before = len(text[starts[-1] if starts else position:row.start()].split())
+        if (not starts and before > MAX_HEADER_WORDS) or (starts and before < MIN_ROW_WORDS):
+            return starts
+        starts.append(row.start())
+        position = row.end()
+
+
+@lru_cache(maxsize=4)
+def row_number_header(lexicon: Lexicon) -> re.Pattern:
+    """A table's number column heading ("Nr.", "No.") from every language's data."""
+    words = sorted(lexicon.all_phrases("row_number_headers"), key=longest_first)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?:\.|\s)",
+                      re.IGNORECASE)
 
 
 def is_boilerplate(text: str, lexicon: Lexicon) -> bool:

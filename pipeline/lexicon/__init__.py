@@ -181,6 +181,9 @@ class LanguageLexicon(BaseModel):
     boilerplate_words: list[str]  # words that mark a line as consent or script notice
     name_nouns: list[str]         # noun forms that stand next to a name ("projektet X")
     initiative_plurals: list[str]  # plural nouns that introduce a list of initiatives
+    section_end_headings: list[str]  # headings that close a description: results, partners, news
+    row_number_headers: list[str]  # a table's number column heading ("Nr."): rows follow
+    heading_labels: dict[str, list[str]]  # labels only as a heading line of their own: "Results"
     prose_cues: dict[str, list[str]]
 
     @field_validator("labels")
@@ -190,6 +193,14 @@ class LanguageLexicon(BaseModel):
         missing = set(ALL_FIELDS) - set(value)
         if unknown or missing:
             raise ValueError(f"label fields unknown {sorted(unknown)}, missing {sorted(missing)}")
+        return value
+
+    @field_validator("heading_labels")
+    @classmethod
+    def check_heading_label_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(value) - set(SECTION_FIELDS)
+        if unknown:
+            raise ValueError(f"heading labels for unknown fields {sorted(unknown)}")
         return value
 
     @field_validator("question_keywords")
