@@ -166,7 +166,8 @@ def evaluate(
                                  help="Show the worst mismatches."),
 ) -> None:
     """Score published records against a gold annotation file."""
-    from pipeline.steward.evaluate import format_report, run_evaluation
+    from pipeline.steward.evaluate import run_evaluation
+    from pipeline.steward.scores import format_report
 
     records = pred or Settings().out_dir / "initiatives.jsonl"
     if not records.exists():
