@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from pipeline.config import Settings, prepare_environment
+from pipeline.config import Settings, SettingsError, load_settings, prepare_environment
 from pipeline.terminal import echo
 
 prepare_environment()  # before Prefect or argos are imported anywhere
@@ -30,6 +30,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 def main(version: bool = typer.Option(False, "--version", callback=show_version,
                                       is_eager=True, help="Show the version and exit.")) -> None:
     """Turn integration-initiative write-ups into one clean dataset."""
+    check_settings()
+
+
+def check_settings() -> None:
+    """Stop with one line per bad PRAXIS_* variable, before any command does work (exit 2)."""
+    try:
+        load_settings()
+    except SettingsError as exc:
+        echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def mount_translation_commands() -> None:
