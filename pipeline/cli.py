@@ -87,7 +87,8 @@ def run(
     import os
 
     from pipeline.ingest import discover_files
-    from pipeline.run import RunLockedError, ShrinkRefusedError
+    from pipeline.run import (OutputFolderError, RunLockedError, ShrinkRefusedError,
+                              hold_output_lock)
 
     settings = Settings()
     settings.raw_dir = (raw or settings.raw_dir).resolve()
@@ -97,11 +98,17 @@ def run(
         os.environ["PRAXIS_ALLOW_SHRINK"] = "1"
         settings.allow_shrink = True
     if not settings.raw_dir.is_dir():
-        echo(f"error: inbox folder {settings.raw_dir} does not exist", err=True)
+        problem = "is not a folder" if settings.raw_dir.exists() else "does not exist"
+        echo(f"error: inbox folder {settings.raw_dir} {problem}; name it with --raw or "
+             "PRAXIS_RAW", err=True)
         raise typer.Exit(2)
     total = sum(1 for _ in discover_files(settings.raw_dir))
-    try:
-        result = run_with_progress(settings, prefect, translate, total)
+    try:  # the lock first: a second run must stop before its Prefect server starts
+        with hold_output_lock(settings):
+            result = run_with_progress(settings, prefect, translate, total)
+    except OutputFolderError as exc:
+        echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     except RunLockedError as exc:
         echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
