@@ -269,7 +269,7 @@ def serve(
 ) -> None:
     """Browse the latest release in Datasette on this machine."""
     from pipeline.publish.database import build_database
-    from pipeline.publish.serve import serve_database
+    from pipeline.publish.serve import PortInUseError, metadata_path, open_socket, serve_database
 
     release = (out or Settings().out_dir).resolve() / "latest"
     if public:
@@ -278,10 +278,18 @@ def serve(
         echo(f"error: no release in {release}; run `praxis run` first", err=True)
         raise typer.Exit(2)
     database = release / "praxis.sqlite"
-    if not database.exists():
+    if not database.exists() or not metadata_path(database).exists():
         build_database(release)
+    try:  # bound before anything is said: a second `praxis serve` on the port is one line
+        sock = open_socket("127.0.0.1", port)
+    except PortInUseError as exc:
+        echo(f"error: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
     echo(f"serving {database} on http://127.0.0.1:{port} (Ctrl-C stops)")
-    serve_database(database, port=port)
+    try:
+        serve_database(database, port=port, sock=sock)
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command()
