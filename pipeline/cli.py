@@ -102,9 +102,9 @@ def run(
         echo(f"error: inbox folder {settings.raw_dir} {problem}; name it with --raw or "
              "PRAXIS_RAW", err=True)
         raise typer.Exit(2)
-    total = sum(1 for _ in discover_files(settings.raw_dir))
     try:  # the lock first: a second run must stop before its Prefect server starts
         with hold_output_lock(settings):
+            total = sum(1 for _ in discover_files(settings.raw_dir))
             result = run_with_progress(settings, prefect, translate, total)
     except OutputFolderError as exc:
         echo(f"error: {exc}", err=True)
