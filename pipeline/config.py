@@ -119,7 +119,7 @@ def field_of(location: tuple) -> str | None:
 
 
 def describe_error(error: dict) -> str:
-    """`PRAXIS_BATCH_SIZE='0' is not allowed: a whole number of at least 1 (documents per batch)`."""
+    """One error as `PRAXIS_BATCH_SIZE='0' is not allowed: a whole number of at least 1 (…)`."""
     field = field_of(error.get("loc") or ())
     if field is None:
         return str(error.get("msg"))

@@ -92,6 +92,10 @@ TRANSLATION_TEMPLATE = """
 <table id="translation-missing"><tr><th>language</th><th>fields not translated</th><th>records</th><th>what to do</th></tr>
   {%- for row in t.rows() %}<tr><td>{{ language_name(row.lang) if row.lang else "undetermined" }}</td>
   <td class="num">{{ row.fields }}</td><td class="num">{{ row.records }}</td>
-  <td>{% if row.no_model %}no {{ row.lang }}→en model: <code>praxis models download {{ row.lang }}</code>{% elif not row.lang or row.lang == "und" %}language not determined{% elif not t.ran %}run with translation{% else %}see the record's issues{% endif %}</td></tr>{% endfor %}</table>
+  <td>{% if row.no_model %}no {{ row.lang }}→en model:
+      <code>praxis models download {{ row.lang }}</code>
+    {%- elif not row.lang or row.lang == "und" %}language not determined
+    {%- elif not t.ran %}run with translation
+    {%- else %}see the record's issues{% endif %}</td></tr>{% endfor %}</table>
 {% endif %}
 """

@@ -293,7 +293,7 @@ def sdg_number(value: object) -> int:
 
 
 def level_code(value: object) -> str | None:
-    """An implementation level as its code, or as a lexicon word for it ("Lokalt", "kansallinen")."""
+    """An implementation level as its code, or as a lexicon word for it ("Lokalt")."""
     if value in (None, ""):
         return None
     text = str(value).strip()
@@ -301,9 +301,9 @@ def level_code(value: object) -> str | None:
         return text.casefold()
     level = normalise.parse_level(text)
     if level is None:
-        raise ValueError(f"'{text}' is not an implementation level{suggest(text.casefold(), LEVELS)}"
-                         f"; allowed: {', '.join(LEVELS)} (or the word for one in a lexicon "
-                         "language)")
+        hint = suggest(text.casefold(), LEVELS)
+        raise ValueError(f"'{text}' is not an implementation_level{hint}; allowed: "
+                         f"{', '.join(LEVELS)} (or the word for one in a lexicon language)")
     return level
 
 
