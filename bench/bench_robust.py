@@ -83,7 +83,9 @@ def main() -> None:
     from pipeline.extract.layout import parse_lines
     from pipeline.lexicon import load_lexicon
     from pipeline.extract.organisations import merge_organisations
-    from pipeline.run import extract_segment, make_files_unique, skip_duplicates
+    from pipeline.extract.fields import extract_segment
+    from pipeline.result import DocumentResult
+    from pipeline.run import RunBook
     from pipeline.extract.segment import segment_document
 
     load_lexicon()
@@ -114,8 +116,9 @@ def main() -> None:
 
     documents = [Document(id=f"doc_{n % 5000}", file=f"f{n % 9000}.txt", sha256=str(n % 5000),
                           format="txt", text="x") for n in range(args.rows)]
-    timed(f"unique file keys, {args.rows:,} documents", make_files_unique, documents, set())
-    timed(f"de-duplication, {args.rows:,} documents", skip_duplicates, documents, {})
+    results = [DocumentResult.from_document(document) for document in documents]
+    timed(f"unique file keys, ids and de-duplication, {args.rows:,} documents",
+          RunBook([]).admit, results)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -151,7 +151,7 @@ def make_initiatives(texts: list[str]):
 def list_sentences(texts: list[str]) -> list[str]:
     """Return every sentence as Praxis splits them, repeats kept (the unit of every rate)."""
     from pipeline.enrich.sentences import split_sentences
-    from pipeline.enrich.translate import normalise_sentence
+    from pipeline.enrich.translation_cache import normalise_sentence
 
     return [normalise_sentence(text[start:end])
             for text in texts for start, end in split_sentences(text, "sv")]
@@ -176,7 +176,8 @@ def time_model_only(sentences: list[str], translator) -> float:
 
 def time_batched(texts, translator, cache_path: Path) -> tuple[float, TranslationStats]:
     """Translate all texts through translate_initiatives; return seconds and figures."""
-    from pipeline.enrich.translate import TranslationCache, translate_initiatives
+    from pipeline.enrich.translate import translate_initiatives
+    from pipeline.enrich.translation_cache import TranslationCache
 
     records = make_initiatives(texts)
     with TranslationCache(cache_path) as cache:
@@ -205,7 +206,8 @@ def main() -> int:
 def run_benchmark(args, work: Path) -> int:
     """Build and install the model, time the four paths, print the figures."""
     from pipeline.enrich.translation_models import install_packages
-    from pipeline.enrich.translate import ArgosTranslator, DecodeOptions, TranslationStats
+    from pipeline.enrich.translate import TranslationStats
+    from pipeline.enrich.translation_engine import ArgosTranslator, DecodeOptions
 
     started = time.perf_counter()
     archive = build_random_package(work)

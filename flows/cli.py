@@ -12,15 +12,20 @@ from pipeline.cli import RunnerStartError, app
 from pipeline.config import Settings
 
 
-def run_flow(settings: Settings, translate: bool, on_progress: Callable[[int], None]) -> dict:
+def run_flow(settings: Settings, runner: str, verbose: bool,
+             on_progress: Callable[[str, int], None]) -> dict:
     """Run the inbox flow on a temporary Prefect server that dies with this process."""
+    import os
+
+    if not verbose:  # the progress bars say enough; the full log is in the Prefect UI
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     from flows.inbox import run_inbox_flow
     from flows.server import ServerStartError, temporary_server
 
     try:
         with temporary_server():  # dies with this process, even on SIGKILL
-            return run_inbox_flow(settings.raw_dir, settings.out_dir, translate,
-                                  on_progress=on_progress)
+            return run_inbox_flow(settings.raw_dir, settings.out_dir, settings.translate,
+                                  on_progress=on_progress, runner=runner)
     except ServerStartError as exc:
         raise RunnerStartError(str(exc)) from None
 

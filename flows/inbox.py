@@ -1,18 +1,30 @@
-"""The inbox flow: every pipeline stage as a Prefect task over one batch of documents."""
+"""The inbox flow: the pipeline's stages as Prefect tasks, batches submitted to a task runner.
+
+The recipe is `pipeline.run.run_pipeline`; this module only hands it task-wrapped stages and
+a `map` that submits each batch to the flow's task runner (threads by default, or a Dask
+cluster with `--runner dask`). Every task is a pure function of its batch, so a worker
+returns all it found; the stores and the spool stay with the flow.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import Settings
 from pipeline.publish.release import disk_full_message
-from pipeline.run import (Stages, extract_batch, ingest_batch, publish_batch, run_pipeline,
+from pipeline.run import (Stages, extract_batch, ingest_batch, publish_release, run_pipeline,
                           translate_batch)
+from flows.summary import quality_markdown
 
+DASK_ADDRESS = "PRAXIS_DASK_ADDRESS"   # an existing scheduler, e.g. tcp://scheduler:8786
+DASK_WORKERS = "PRAXIS_DASK_WORKERS"   # workers of the local cluster (default: 2)
 
 
 def retry_unless_disk_full(task, task_run, state) -> bool:
@@ -29,38 +41,114 @@ ingest_task = task(ingest_batch, name="ingest", retries=2, retry_delay_seconds=1
                    cache_policy=NO_CACHE)
 extract_task = task(extract_batch, name="extract", cache_policy=NO_CACHE)
 translate_task = task(translate_batch, name="translate", cache_policy=NO_CACHE)
-publish_task = task(publish_batch, name="publish", retries=2, retry_delay_seconds=1,
+# One task writes the whole release from the spool: a retry starts a fresh staging folder.
+publish_task = task(publish_release, name="publish", task_run_name="publish-release",
+                    retries=2, retry_delay_seconds=1,
                     retry_condition_fn=retry_unless_disk_full, cache_policy=NO_CACHE)
 
-_progress: Callable[[int], None] | None = None
+
+def submit_batches(stage, batches: list[tuple[int, list]], *shared) -> list:
+    """Submit each numbered batch to the task runner as its own named task run; wait for all.
+
+    An empty batch (every file known from the store) costs no task run.
+    """
+    futures = [None if not batch else
+               stage.with_options(task_run_name=f"{stage.name}-batch-{number + 1:04d}"
+                                  ).submit(batch, *shared)
+               for number, batch in batches]
+    return [stage.fn(batch, *shared) if future is None else future.result()
+            for (_number, batch), future in zip(batches, futures)]
 
 
-@flow(name="praxis-inbox", log_prints=True)
+def flow_stages(window: int) -> Stages:
+    """The pipeline's stages as tasks, `window` batches in flight at once."""
+    return Stages(ingest=ingest_task, extract=extract_task, translate=translate_task,
+                  publish=publish_task, map=submit_batches, window=window)
+
+
+def log_progress(on_progress: Callable[[str, int], None] | None) -> Callable[[str, int], None]:
+    """Pass progress to the caller's callback and to the run log."""
+    logger = get_run_logger()
+
+    def report(stage: str, count: int) -> None:
+        if stage != "documents":
+            logger.debug("%s: %d more done", stage, count)
+        if on_progress:
+            on_progress(stage, count)
+    return report
+
+
+_progress: Callable[[str, int], None] | None = None
+_window = 2
+
+
+@flow(name="praxis-inbox", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def inbox_flow(raw_dir: str | None = None, out_dir: str | None = None,
                translate: bool = True) -> dict:
     """Ingest the inbox, extract and translate initiatives, and publish a release."""
+    logger = get_run_logger()
     settings = Settings()
     settings.translate = settings.translate and translate
     if raw_dir:
         settings.raw_dir = Path(raw_dir).resolve()
     if out_dir:
         settings.out_dir = Path(out_dir).resolve()
-    stages = Stages(ingest=ingest_task, extract=extract_task, translate=translate_task,
-                    publish=publish_task)
-    summary = run_pipeline(settings, stages, on_progress=_progress)
-    return {"documents": summary.documents, "quarantined": summary.quarantined,
-            "initiatives": summary.initiatives, "quality": summary.quality}
+    logger.info("inbox %s → %s", settings.raw_dir, settings.out_dir)
+    summary = run_pipeline(settings, flow_stages(_window), on_progress=log_progress(_progress))
+    report_run(summary.to_dict(), settings)
+    return summary.to_dict()
+
+
+def report_run(result: dict, settings: Settings) -> None:
+    """Log the run's outcome and leave its quality summary and report link as artifacts."""
+    logger = get_run_logger()
+    latest = settings.out_dir / "latest"
+    version = latest.resolve().name if latest.is_symlink() else "?"
+    if result["unchanged"]:
+        logger.info("inbox unchanged: release %s is still current, no new release made", version)
+    else:
+        logger.info("release %s: %d documents, %d initiatives, %d quarantined", version,
+                    result["documents"], result["initiatives"], result["quarantined"])
+    create_markdown_artifact(key="praxis-quality", markdown=quality_markdown(result, version),
+                             description=f"Quality of release {version}")
+    create_link_artifact(key="praxis-report", link=(settings.out_dir / "report.html").as_uri(),
+                         link_text=f"Steward report of release {version}")
+
+
+def dask_runner():
+    """prefect-dask's runner: an existing scheduler when PRAXIS_DASK_ADDRESS says, else local."""
+    from prefect_dask import DaskTaskRunner
+
+    address = os.environ.get(DASK_ADDRESS)
+    if address:
+        return DaskTaskRunner(address=address)
+    workers = int(os.environ.get(DASK_WORKERS, "2"))
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
+
+
+def dask_window() -> int:
+    """Batches in flight on a Dask cluster: two per worker keeps every worker busy."""
+    if os.environ.get(DASK_ADDRESS):
+        return int(os.environ.get("PRAXIS_DASK_WINDOW", "8"))
+    return 2 * int(os.environ.get(DASK_WORKERS, "2"))
 
 
 def run_inbox_flow(raw_dir: Path, out_dir: Path, translate: bool = True,
-                   on_progress: Callable[[int], None] | None = None) -> dict:
-    """Run the flow in this process (Prefect starts its embedded server by itself)."""
-    global _progress
+                   on_progress: Callable[[str, int], None] | None = None,
+                   runner: str = "threads") -> dict:
+    """Run the flow in this process on the chosen task runner (`threads` or `dask`)."""
+    global _progress, _window
+    chosen = inbox_flow
+    _window = 2
+    if runner == "dask":
+        chosen = inbox_flow.with_options(task_runner=dask_runner())
+        _window = dask_window()
     _progress = on_progress
     try:
-        return inbox_flow(str(raw_dir), str(out_dir), translate)
+        return chosen(str(raw_dir), str(out_dir), translate)
     finally:
-        _progress = None
+        _progress, _window = None, 2
 
 
 def build_deployment(interval_seconds: int = 900, cron: str | None = None,

@@ -54,8 +54,12 @@ mount_translation_commands()
 
 # `praxis run` with Prefect needs flows/, which the library never imports: flows/cli.py
 # installs the runner (and the command `serve-flow`) when it builds the `praxis` command.
-FlowRunner = Callable[[Settings, bool, Callable[[int], None]], dict]
+# A runner takes the settings, the task runner's name, whether to show Prefect's console
+# log, and the progress callback (stage, count); it returns RunSummary.to_dict().
+FlowRunner = Callable[[Settings, str, bool, Callable[[str, int], None]], dict]
 FLOW_RUNNER: FlowRunner | None = None
+TASK_RUNNERS = ("threads", "dask")
+PROGRESS_STAGES = ("ingest", "extract", "translate")
 
 
 class RunnerStartError(RuntimeError):
@@ -68,13 +72,15 @@ def use_flow_runner(runner: FlowRunner) -> None:
     FLOW_RUNNER = runner
 
 
-
 @app.command()
 def run(
     raw: Path = typer.Option(None, "--raw", help="Inbox folder (default: raw/)."),
     out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
     prefect: bool = typer.Option(True, "--prefect/--no-prefect",
                                  help="Run as a Prefect flow (default) or as plain Python."),
+    runner: str = typer.Option("threads", "--runner",
+                               help="Prefect task runner: threads (this process) or dask "
+                                    "(a local cluster, or PRAXIS_DASK_ADDRESS)."),
     translate: bool = typer.Option(True, "--translate/--no-translate",
                                    help="Translate text fields to English when models exist."),
     strict: bool = typer.Option(False, "--strict/--no-strict",
@@ -82,6 +88,8 @@ def run(
     allow_shrink: bool = typer.Option(
         False, "--allow-shrink/--no-allow-shrink",
         help="Publish even when the run drops more than half of the published initiatives."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Show Prefect's log on the console."),
 ) -> None:
     """Process the inbox and publish the dataset."""
     import os
@@ -90,6 +98,10 @@ def run(
     from pipeline.run import (OutputFolderError, RunLockedError, ShrinkRefusedError,
                               hold_output_lock)
 
+    if runner not in TASK_RUNNERS:
+        echo(f"error: --runner must be one of {', '.join(TASK_RUNNERS)}, not {runner!r}",
+             err=True)
+        raise typer.Exit(2)
     settings = Settings()
     settings.raw_dir = (raw or settings.raw_dir).resolve()
     settings.out_dir = (out or settings.out_dir).resolve()
@@ -105,7 +117,7 @@ def run(
     try:  # the lock first: a second run must stop before its Prefect server starts
         with hold_output_lock(settings):
             total = sum(1 for _ in discover_files(settings.raw_dir))
-            result = run_with_progress(settings, prefect, translate, total)
+            result = run_with_progress(settings, prefect and runner, verbose, total)
     except OutputFolderError as exc:
         echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -132,25 +144,30 @@ def run(
         raise typer.Exit(1)
 
 
-def run_with_progress(settings: Settings, prefect: bool, translate: bool, total: int) -> dict:
-    """Run the job behind a progress bar counting documents."""
+def run_with_progress(settings: Settings, runner: str | bool, verbose: bool, total: int) -> dict:
+    """Run the job behind one progress bar per stage (files read, documents extracted…)."""
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
-        bar = progress.add_task("documents", total=total)
-        advance = lambda n: progress.advance(bar, n)  # noqa: E731
-        if prefect:
+        bars = {stage: progress.add_task(stage, total=total if stage == "ingest" else None)
+                for stage in PROGRESS_STAGES}
+
+        def advance(stage: str, count: int) -> None:
+            if stage == "documents":  # how many documents the files read so far hold
+                for later in PROGRESS_STAGES[1:]:
+                    task = progress.tasks[bars[later]]
+                    progress.update(bars[later], total=(task.total or 0) + count)
+            elif stage in bars:
+                progress.advance(bars[stage], count)
+
+        if runner:
             if FLOW_RUNNER is None:
                 raise RunnerStartError("no flow runner installed; run `praxis` (flows.cli) "
                                        "or pass --no-prefect")
-            result = FLOW_RUNNER(settings, translate, advance)
-        else:
-            from pipeline.run import run_pipeline
+            return FLOW_RUNNER(settings, runner, verbose, advance)
+        from pipeline.run import run_pipeline
 
-            summary = run_pipeline(settings, on_progress=advance)
-            result = {"documents": summary.documents, "quarantined": summary.quarantined,
-                      "initiatives": summary.initiatives, "quality": summary.quality}
-    return result
+        return run_pipeline(settings, on_progress=advance).to_dict()
 
 
 def print_summary(result: dict, settings: Settings) -> None:
@@ -167,11 +184,16 @@ def print_summary(result: dict, settings: Settings) -> None:
     latest = settings.out_dir / "latest"
     version = latest.resolve().name if latest.is_symlink() else "?"
     refused = len(corrections.get("not_applied") or [])
-    echo(f"release {version}: {result['documents']} documents, {result['initiatives']} "
-         f"initiatives, {result['quarantined']} quarantined, "
-         f"{result['quality'].get('review_queue', 0)} review rows, "
-         f"{corrections.get('applied', 0)} corrections applied"
-         + (f", {refused} not applied" if refused else ""))
+    counts = (f"{result['documents']} documents, {result['initiatives']} "
+              f"initiatives, {result['quarantined']} quarantined, "
+              f"{result['quality'].get('review_queue', 0)} review rows, "
+              f"{corrections.get('applied', 0)} corrections applied"
+              + (f", {refused} not applied" if refused else ""))
+    if result.get("unchanged"):
+        echo(f"inbox unchanged: release {version} is still current, no new release made "
+             f"({counts})")
+    else:
+        echo(f"release {version}: {counts}")
     echo(f"report: {settings.out_dir / 'report.html'}  (review: `praxis review`)")
 
 

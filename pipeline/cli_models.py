@@ -142,7 +142,7 @@ def evaluate_translation(
     beam_size: int = typer.Option(4, "--beam-size", help="Beam size for decoding."),
 ) -> None:
     """Score the installed models on the reference sentences (chrF per language)."""
-    from pipeline.enrich.translate import DecodeOptions, load_translator
+    from pipeline.enrich.translation_engine import DecodeOptions, load_translator
 
     options = replace(DecodeOptions.from_env(), beam_size=beam_size)
     translator = load_translator(resolve_models_dir(models_dir), options)

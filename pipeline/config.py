@@ -70,14 +70,18 @@ class Settings(BaseSettings):
     translate: bool = Field(True, description="translate text fields to English")
     # a run that would publish under half the current release's initiatives must be told to
     allow_shrink: bool = Field(False, description="publish a release that loses most records")
-    # Read by pipeline.enrich.translate (TranslateOptions.from_env) and pipeline.publish
-    # .datapackage; checked here so that a bad value stops the run before it starts.
+    # Read by pipeline.enrich.translate (TranslateOptions.from_env), pipeline.publish.datapackage
+    # and flows/inbox.py; checked here so that a bad value stops the run before it starts.
     translate_device: Device = Field("cpu", description="where CTranslate2 runs")
     translate_beam: int = limit(4, "beam width")
     translate_threads: int = limit(0, "CPU threads (0: all)", minimum=0)
     translate_compute_type: ComputeType = Field("auto", description="CTranslate2 number type")
     translate_batch: int = limit(32, "sentences per forward pass")
     license: str = Field("CC-BY-4.0", min_length=1, description="the release's SPDX licence id")
+    # Read by flows/inbox.py when `praxis run --runner dask` runs the flow on Dask.
+    dask_address: str | None = Field(None, description="an existing Dask scheduler")
+    dask_workers: int = limit(2, "workers of the local Dask cluster")
+    dask_window: int = limit(8, "batches in flight on a Dask scheduler")
 
     @field_validator("raw_dir", "out_dir", "models_dir", "corrections_dir", mode="after")
     @classmethod

@@ -6,7 +6,7 @@ These models are the source of truth for the published record contract
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
@@ -45,11 +45,56 @@ Email = Annotated[str, _described(format="email")]
 Url = Annotated[str, _described(format="uri")]
 Sdg = Annotated[int, _described(minimum=1, maximum=17)]
 
-# Fields of an Initiative that hold one text field each, in the order a form asks for them.
-SECTION_FIELDS = (
-    "target_group", "purpose", "description", "expected_results", "evaluation",
-    "background", "challenges", "impact", "replicability",
+
+class FieldSpec(NamedTuple):
+    """What every stage needs to know of one published field of an Initiative."""
+
+    name: str
+    kind: Literal["text", "text_list", "value", "list", "objects", "nested"]
+    labels: tuple[str, ...] = ()  # the lexicon's form-label keys that name this field
+    prose: bool = False           # sentences of unlabelled prose can be classified into it
+    scored: bool = False          # `praxis evaluate` scores it as a section (token F1)
+    required: bool = False        # a record without it goes to the review queue
+
+
+# The field registry: the published fields a steward sees, in the order a form asks for them.
+# The lexicon's label keys, extraction, tables, the database, corrections and evaluation read
+# their field lists from here; adding a field is one line here plus its model attribute below.
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("title", "value", labels=("title",), required=True),
+    FieldSpec("organisations", "objects", labels=("organisation",), required=True),
+    FieldSpec("contacts", "objects", labels=("contact_name", "email", "phone")),
+    FieldSpec("countries", "list", labels=("country",)),
+    FieldSpec("websites", "list", labels=("website",)),
+    FieldSpec("target_group", "text", labels=("target_group",), prose=True, scored=True,
+              required=True),
+    FieldSpec("purpose", "text", labels=("purpose",), prose=True, scored=True),
+    FieldSpec("description", "text", labels=("description",), scored=True),
+    FieldSpec("activities", "text_list", labels=("activities",), prose=True),
+    FieldSpec("expected_results", "text", labels=("expected_results",), prose=True, scored=True),
+    FieldSpec("evaluation", "text", labels=("evaluation",), prose=True, scored=True),
+    FieldSpec("background", "text", labels=("background",), prose=True),
+    FieldSpec("challenges", "text", labels=("challenges",)),
+    FieldSpec("impact", "text", labels=("impact",)),
+    FieldSpec("replicability", "text", labels=("replicability",)),
+    FieldSpec("target_group_categories", "list"),
+    FieldSpec("themes", "list", labels=("themes",)),
+    FieldSpec("implementation_level", "value", labels=("level",)),
+    FieldSpec("period", "nested", labels=("period",)),
+    FieldSpec("funding", "list", labels=("funding",)),
+    FieldSpec("sdgs", "list", labels=("sdgs",)),
 )
+
+
+def field_names(kind: str | None = None, **flags: bool) -> tuple[str, ...]:
+    """Return the registry's field names of one kind and/or with the given flags, in order."""
+    return tuple(spec.name for spec in FIELDS
+                 if (kind is None or spec.kind == kind)
+                 and all(getattr(spec, flag) == wanted for flag, wanted in flags.items()))
+
+
+# Fields of an Initiative that hold one text field each, in the order a form asks for them.
+SECTION_FIELDS = field_names("text")
 
 
 class _Model(BaseModel):

@@ -1,38 +1,42 @@
-"""The pipeline as plain functions over batches: ingest → extract → translate → publish.
+"""The run as a recipe: recognise the inbox, ingest → extract → translate, then publish.
 
-Prefect flows in flows/ wrap these same functions as tasks; nothing here imports Prefect,
-so the batches can run on any executor (a Dask cluster, a plain loop).
+Each stage is a pure function of a batch of `DocumentResult`s (see pipeline/result.py);
+this loop owns everything with state — the stores, the file index, the names taken, the
+spool the publish step reads. Prefect flows in flows/ hand the same stage functions to a
+task runner (threads, a Dask cluster) through `Stages.map`; nothing here imports Prefect.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from pipeline.config import Settings
-from pipeline.steward.corrections import apply_corrections, load_cluster_corrections, load_corrections
-from pipeline.extract.fields import extract_segment
-from pipeline.ingest import discover_files, ingest_path, unique_name
-from pipeline.ingest.errors import ReadError
-from pipeline.ingest.limits import (Limits, check_deadline, current_limits, document_budget,
-                                    restart_clock)
-from pipeline.extract.layout import parse_lines
-from pipeline.lexicon import load_lexicon
-from pipeline.models import Document, Initiative, Issue
-from pipeline.publish.release import ReleaseWriter
-from pipeline.extract.segment import Segment, segment_document
-from pipeline.store import ExtractionStore
+from pipeline.ingest.files import discover_files
+from pipeline.ingest.inbox import recognise_files
+from pipeline.limits import Limits
+from pipeline.models import Issue
+from pipeline.result import DocumentResult, add_figures
+from pipeline.store import InboxFile, Stores, describe_inputs, published_inputs, record_inputs
+from pipeline.steward.corrections import apply_corrections, load_corrections
 from pipeline.streams import batched
 
+# The stages' own modules (spaCy, pyarrow, splink) load inside the stage functions: a run
+# over an unchanged inbox needs none of them, and that is most scheduled runs.
 
 MAX_SHRINK = 0.5  # publishing under half of the current release's initiatives needs --allow-shrink
+
+# (stage, count just done): "ingest" counts files, "documents" the documents they gave,
+# "extract" and "translate" documents
+Progress = Callable[[str, int], None]
 
 
 class ShrinkRefusedError(RuntimeError):
@@ -51,176 +55,113 @@ class RunSummary:
     quarantined: int = 0
     initiatives: int = 0
     quality: dict = field(default_factory=dict)
+    unchanged: bool = False  # the inbox and pipeline were as last published: no new release
 
+    def to_dict(self) -> dict:
+        return {"documents": self.documents, "quarantined": self.quarantined,
+                "initiatives": self.initiatives, "quality": self.quality,
+                "unchanged": self.unchanged}
+
+
+# --- the stages: pure functions of one batch -------------------------------------------------
 
 def ingest_batch(paths: list[Path], raw_dir: Path, limits: Limits | int | None = None
-                 ) -> list[Document]:
-    """Read a batch of inbox files into Documents (bad files come back quarantined).
+                 ) -> list[list[DocumentResult]]:
+    """Read a batch of inbox files: per file, the results of the documents it holds.
 
-    One file may give several documents: an e-mail's body and each of its attachments.
+    One file may give several documents (an e-mail's body and each attachment); a bad
+    file gives one quarantined result.
     """
-    return [doc for path in paths for doc in ingest_path(path, raw_dir, limits)]
+    from pipeline.ingest import ingest_path
+
+    return [[DocumentResult.from_document(doc) for doc in ingest_path(path, raw_dir, limits)]
+            for path in paths]
 
 
-MIN_PAGE_WORDS = 25  # a shorter free page (an e-mail's cover note) describes no initiative
+def extract_batch(results: list[DocumentResult], limits: Limits | None = None
+                  ) -> list[DocumentResult]:
+    """Extract the records of every readable document of a batch, each in its own budget."""
+    from pipeline.extract.document import extract_document
+
+    return [extract_document(result, limits) for result in results]
 
 
-def extract_document(doc: Document) -> list[Initiative]:
-    """Segment one document and extract a record per segment, children after parents."""
-    if doc.status != "ok":
-        return []
-    lines = parse_lines(doc.text, load_lexicon())
-    if describes_nothing(doc, lines):
-        doc.issues.append(Issue(stage="segment", code="no_initiative",
-                                message=f"{doc.file}: too short to describe an initiative "
-                                        f"(under {MIN_PAGE_WORDS} words, no form labels)"))
-        return []
-    records = []
-    check_deadline()
-    max_chars = current_limits().max_segment_chars
-    for segment in segment_document(lines):
-        restart_clock()  # an export of 20,000 rows is 20,000 submissions, each one bounded
-        segment = fit_segment(doc, lines, segment, max_chars)
-        parent = extract_segment(doc, lines, segment)
-        records.append(parent)
-        records += [extract_segment(doc, lines, child, parent=parent) for child in segment.children]
-    return records
+def translate_batch(results: list[DocumentResult], settings: Settings
+                    ) -> tuple[list[DocumentResult], dict]:
+    """Add English versions to copies of a batch's records; return them and the figures."""
+    if not settings.translate or not any(result.records for result in results):
+        return results, {}
+    from pipeline.enrich.translate import open_translation, translate_initiatives
 
-
-def fit_segment(doc: Document, lines: list, segment: Segment, max_chars: int) -> Segment:
-    """Cut a segment longer than `max_chars` after the line that reaches the limit."""
-    if segment.last <= segment.first:
-        return segment
-    start = lines[segment.first].start
-    if lines[segment.last - 1].end - start <= max_chars:
-        return segment
-    last = next(n for n in range(segment.first, segment.last) if lines[n].end - start > max_chars)
-    last = max(last, segment.first + 1)
-    doc.issues.append(Issue(stage="extract", code="segment_truncated",
-                            message=f"{doc.file}: one initiative's text runs to "
-                                    f"{lines[segment.last - 1].end - start:,} characters; its "
-                                    f"fields were read from the first {max_chars:,} "
-                                    "(PRAXIS_MAX_SEGMENT_CHARS)"))
-    return replace(segment, last=last,
-                   children=[child for child in segment.children if child.last <= last])
-
-
-def describes_nothing(doc: Document, lines: list) -> bool:
-    """A short text without a single form label is a note, not a submission."""
-    return len(doc.text.split()) < MIN_PAGE_WORDS and not any(line.label for line in lines)
-
-
-def extract_batch(documents: list[Document], store: ExtractionStore | None = None,
-                  limits: Limits | None = None) -> list[Initiative]:
-    """Extract records from a batch, reusing stored results for unchanged content.
-
-    A failing document is quarantined, not fatal; each has its own time limit.
-    """
-    records: list[Initiative] = []
-    for doc in documents:
-        if doc.status == "ok":
-            records += extract_guarded(doc, store, limits or Limits())
-    return records
-
-
-def extract_guarded(doc: Document, store: ExtractionStore | None, limits: Limits
-                    ) -> list[Initiative]:
-    """Extract one document inside its own boundary: a failure quarantines it, nothing more."""
-    try:
-        stored = store.load(doc) if store else None
-        if stored is not None:
-            return stored
-        with document_budget(limits):
-            extracted = extract_document(doc)
-    except ReadError as exc:  # a limit: the time per document
-        doc.quarantine("extract", exc.code, f"{doc.file}: {exc}")
-        return []
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-        reason = ("nested too deeply" if isinstance(exc, RecursionError)
-                  else f"{type(exc).__name__}: {str(exc)[:300]}")
-        doc.quarantine("extract", "extraction_failed", f"{doc.file}: extraction failed ({reason})")
-        return []
-    if store:
-        store.save(doc, extracted)
-    return extracted
-
-
-def make_files_unique(documents: list[Document], files: set[str]) -> list[Document]:
-    """Give every document of the run its own file key, whatever its name.
-
-    An attachment `mail.eml#x.txt` may meet a real file of that name; the later gets `~2`.
-    """
-    for doc in documents:
-        if doc.file in files:
-            new = unique_name(doc.file, files)
-            doc.issues.append(Issue(stage="ingest", code="renamed",
-                                    message=f"{doc.file}: another document of this run has "
-                                            f"the same name; published as {new}"))
-            doc.file = new
-        files.add(doc.file)
-    return documents
-
-
-def make_ids_unique(documents: list[Document], ids: set[str]) -> None:
-    """Make sure no two documents of the run share an id (the database's key)."""
-    for doc in documents:
-        if doc.id in ids:
-            doc.id = unique_name(doc.id, ids)
-        ids.add(doc.id)
-
-
-def skip_duplicates(documents: list[Document], seen: dict[str, str]) -> list[Document]:
-    """Return the documents whose content this run has not met yet; note the repeats."""
-    fresh = []
-    for doc in documents:
-        if doc.status != "ok":
-            continue
-        if doc.sha256 in seen:
-            doc.id = f"{doc.id}-{hashlib.sha256(doc.file.encode()).hexdigest()[:8]}"
-            doc.issues.append(Issue(stage="ingest", code="duplicate_content",
-                                    message=f"{doc.file}: same content as {seen[doc.sha256]}; "
-                                            "its initiatives are published once"))
-            continue
-        seen[doc.sha256] = doc.file
-        fresh.append(doc)
-    return fresh
-
-
-def translate_batch(records: list[Initiative], settings: Settings) -> dict:
-    """Add English versions to a batch; returns the batch's translation figures."""
-    if not settings.translate:
-        return {}
-    from pipeline.enrich.translate import open_translation  # torch and argos load only when used
-
+    copies = [result.model_copy(update={"records": [r.model_copy(deep=True)
+                                                    for r in result.records]})
+              for result in results]
     translator, cache = open_translation(settings)
     try:
-        from pipeline.enrich.translate import translate_initiatives
-
-        return translate_initiatives(records, translator, cache).to_dict()
+        stats = translate_initiatives([r for c in copies for r in c.records], translator, cache)
     finally:
         cache.close()
+    return copies, stats.to_dict()
 
 
-def publish_batch(writer: ReleaseWriter, documents: list[Document],
-                  records: list[Initiative]) -> None:
+def publish_release(spool: Path, settings: Settings, figures: dict) -> dict:
+    """Write every spooled batch into a new release and switch to it.
+
+    Safe to retry: each attempt writes its own staging folder from the spool, and a failed
+    attempt removes its folder, so nothing is appended twice.
+    """
+    from pipeline.publish.release import ReleaseWriter
+    from pipeline.steward.corrections import load_cluster_corrections
+
+    writer = ReleaseWriter(settings.out_dir, settings.keep_releases)
+    try:
+        for results in read_spool(spool):
+            publish_batch(writer, results)
+        writer.tally.translation = figures.get("translation", {})
+        writer.tally.incremental = figures.get("incremental", {})
+        writer.link_corrections, link_problems = load_cluster_corrections(settings.corrections_dir)
+        corrections = dict(figures.get("corrections", {}))
+        corrections["not_applied"] = corrections.get("not_applied", []) + link_problems
+        writer.tally.corrections = corrections
+        return writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def publish_batch(writer, results: list[DocumentResult]) -> None:
     """Stream a batch of documents, records and review rows into the release being written."""
-    writer.add_documents(documents)
+    records = [record for result in results for record in result.records]
+    writer.add_documents([result.published_document() for result in results])
     writer.add_records(records)
-    writer.add_review(records, {doc.file: doc.text for doc in documents})
+    writer.add_review(records, {result.file: result.document.text for result in results})
+
+
+def map_serially(stage: Callable, batches: list[tuple[int, object]], *shared) -> list:
+    """Run a stage over numbered batches here, one after another."""
+    return [stage(batch, *shared) for _number, batch in batches]
 
 
 @dataclass
 class Stages:
-    """The stage functions one run calls; a flow swaps in task-wrapped versions."""
+    """The stage functions one run calls, and how batches are spread over workers.
+
+    A flow swaps in task-wrapped stages and a `map` that submits them to its task runner;
+    `window` batches are in flight at once (memory stays bounded by it).
+    """
 
     ingest: Callable = ingest_batch
     extract: Callable = extract_batch
     translate: Callable = translate_batch
-    publish: Callable = publish_batch
+    publish: Callable = publish_release
+    map: Callable = map_serially
+    window: int = 1
 
+
+# --- the run ------------------------------------------------------------------------------
 
 def run_pipeline(settings: Settings | None = None, stages: Stages | None = None,
-                 on_progress: Callable[[int], None] | None = None) -> RunSummary:
+                 on_progress: Progress | None = None) -> RunSummary:
     """Run every stage over the inbox and publish one release; no Prefect needed."""
     settings = settings or Settings()
     with hold_output_lock(settings):
@@ -274,45 +215,212 @@ def check_output_folder(out_dir: Path) -> None:
                                 "or PRAXIS_OUT") from None
 
 
-def run_locked(settings: Settings, stages: Stages,
-               on_progress: Callable[[int], None] | None) -> RunSummary:
+def run_locked(settings: Settings, stages: Stages, on_progress: Progress | None) -> RunSummary:
     """The run proper, once this process holds the output folder's lock."""
-    writer = ReleaseWriter(settings.out_dir, settings.keep_releases)
-    store = ExtractionStore(settings.out_dir / "store")
-    corrections, problems = load_corrections(settings.corrections_dir)
-    applied: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    ids: set[str] = set()
-    files: set[str] = set()
+    progress = on_progress or (lambda stage, count: None)
     limits = Limits.from_settings(settings)
-    summary = RunSummary()
-    translation: dict = {}
+    stores = Stores.open(settings.out_dir / "store", limits)
+    corrections, problems = load_corrections(settings.corrections_dir)
+    files = recognise_files(discover_files(settings.raw_dir), settings.raw_dir, stores.index,
+                            limits)
+    inputs = describe_inputs(settings, files, stores)
+    current = published_inputs(settings.out_dir, inputs)
+    if current is not None:  # nothing to do: the current release is this run's release
+        stores.index.save()
+        progress("ingest", len(files))
+        progress("documents", current["documents"])
+        for stage in ("extract", "translate"):
+            progress(stage, current["documents"])
+        return RunSummary(**current, unchanged=True)
+    spool = Spool(settings.out_dir)
     try:
-        for paths in batched(discover_files(settings.raw_dir), settings.batch_size):
-            documents = make_files_unique(stages.ingest(paths, settings.raw_dir, limits), files)
-            fresh = skip_duplicates(documents, seen)
-            make_ids_unique(documents, ids)
-            records = stages.extract(fresh, store, limits)
-            apply_corrections(records, corrections, applied)
-            translation = merge_figures(translation, stages.translate(records, settings))
-            stages.publish(writer, documents, records)
-            summary.documents += len(documents)
-            summary.quarantined += sum(doc.status == "quarantined" for doc in documents)
-            summary.initiatives += len(records)
-            if on_progress:
-                on_progress(len(documents))
-        writer.tally.translation = translation
-        writer.tally.incremental = {"reused": store.hits, "extracted": store.misses}
-        writer.link_corrections, link_problems = load_cluster_corrections(settings.corrections_dir)
-        writer.tally.corrections = describe_corrections(corrections, applied,
-                                                        problems + link_problems)
-        check_shrink(settings, summary)
-        summary.quality = writer.finish()
-        store.prune()
-    except BaseException:
-        writer.abort()
-        raise
-    return summary
+        book = RunBook(corrections)
+        for window in batched(enumerate(batched(files, settings.batch_size)), stages.window):
+            spool.write_all(process_window(window, settings, stages, stores, book, limits,
+                                           progress))
+        stores.index.save()
+        figures = book.figures(problems)
+        check_shrink(settings, book.summary)
+        book.summary.quality = stages.publish(spool.path, settings, figures)
+        record_inputs(settings.out_dir, inputs)
+        stores.prune()
+    finally:
+        spool.remove()
+    return book.summary
+
+
+def process_window(window: list[tuple[int, list[InboxFile]]], settings: Settings, stages: Stages,
+                   stores: Stores, book: RunBook, limits: Limits, progress: Progress
+                   ) -> Iterator[list[DocumentResult]]:
+    """Take a few batches through ingest, extract and translate; yield each batch's results."""
+    per_file = read_window(window, settings, stages, stores, limits)
+    batches = [book.admit([result for group in groups for result in group]) for groups in per_file]
+    for (_number, files), results in zip(window, batches):
+        progress("ingest", len(files))
+        progress("documents", len(results))
+    fresh = [[result for result in results if book.is_fresh(result)] for results in batches]
+    stored = [[stores.extracted.load(result) for result in batch] for batch in fresh]
+    pending = [[result for result, hit in zip(batch, hits) if hit is None]
+               for batch, hits in zip(fresh, stored)]
+    extracted = stages.map(stages.extract, numbered(window, pending), limits)
+    for before, after in zip(pending, extracted):
+        stores.save_extracted(before, after)
+    found = {result.file: result
+             for batch in [*stored, *extracted] for result in batch if result is not None}
+    merged = [[found.get(result.file, result) for result in results] for results in batches]
+    for results in merged:
+        progress("extract", len(results))
+    translated = stages.map(stages.translate, numbered(window, merged), settings)
+    for results, figures in translated:
+        book.count(results, figures)
+        progress("translate", len(results))
+        yield book.correct(results)
+
+
+def read_window(window, settings: Settings, stages: Stages, stores: Stores, limits: Limits
+                ) -> list[list[list[DocumentResult]]]:
+    """Per batch, per file, its results: from the ingest store when the file is known."""
+    known = [[stores.ingested(file) for file in files] for _number, files in window]
+    unknown = [[file.path for file, hit in zip(files, hits) if hit is None]
+               for (_number, files), hits in zip(window, known)]
+    read = stages.map(stages.ingest, numbered(window, unknown), settings.raw_dir, limits)
+    batches = []
+    for (_number, files), hits, groups in zip(window, known, read):
+        groups = iter(groups)
+        batch = []
+        for file, hit in zip(files, hits):
+            if hit is None:
+                group = next(groups)
+                stores.save_ingested(file, group)
+                figure = "file_read"
+            else:
+                group, figure = hit, "file_known"
+            batch.append([group[0].counted(**{figure: 1}), *group[1:]])
+        batches.append(batch)
+    return batches
+
+
+def numbered(window: list[tuple[int, object]], batches: list) -> list[tuple[int, object]]:
+    """Batches with the run-wide number of the window's batch each belongs to."""
+    return [(number, batch) for (number, _files), batch in zip(window, batches)]
+
+
+class RunBook:
+    """The run's own ledger: names and ids taken, contents seen, figures, corrections."""
+
+    def __init__(self, corrections: list):
+        self.files: set[str] = set()
+        self.ids: set[str] = set()
+        self.seen: dict[str, str] = {}
+        self.duplicates: set[str] = set()
+        self.corrections = corrections
+        self.applied: dict[str, str] = {}
+        self.translation: dict = {}
+        self.figures_total: dict[str, int] = {}
+        self.summary = RunSummary()
+
+    def admit(self, results: list[DocumentResult]) -> list[DocumentResult]:
+        """Give each result of a batch its own file key and id; mark repeated contents."""
+        results = [self.name_uniquely(result) for result in results]
+        results = [self.mark_duplicate(result) for result in results]
+        return [self.key_uniquely(result) for result in results]
+
+    def name_uniquely(self, result: DocumentResult) -> DocumentResult:
+        """An attachment `mail.eml#x.txt` may meet a real file of that name; the later gets `~2`."""
+        if result.file not in self.files:
+            self.files.add(result.file)
+            return result
+        from pipeline.ingest import unique_name
+
+        new = unique_name(result.file, self.files)
+        return result.with_document(file=new).noted(Issue(
+            stage="ingest", code="renamed", message=f"{result.file}: another document of "
+                                                    f"this run has the same name; published as {new}"))
+
+    def mark_duplicate(self, result: DocumentResult) -> DocumentResult:
+        """A content this run has met already is published as a document, its records once."""
+        sha = result.document.sha256
+        if not result.ok:
+            return result
+        if sha not in self.seen:
+            self.seen[sha] = result.file
+            return result
+        self.duplicates.add(result.file)
+        suffix = hashlib.sha256(result.file.encode()).hexdigest()[:8]
+        return result.with_document(id=f"{result.document.id}-{suffix}").noted(Issue(
+            stage="ingest", code="duplicate_content",
+            message=f"{result.file}: same content as {self.seen[sha]}; "
+                    "its initiatives are published once"))
+
+    def key_uniquely(self, result: DocumentResult) -> DocumentResult:
+        """No two documents of the run share an id (the database's key)."""
+        from pipeline.ingest import unique_name
+
+        if result.document.id in self.ids:
+            result = result.with_document(id=unique_name(result.document.id, self.ids))
+        self.ids.add(result.document.id)
+        return result
+
+    def is_fresh(self, result: DocumentResult) -> bool:
+        """A readable document whose content this run extracts (not a repeat)."""
+        return result.ok and result.file not in self.duplicates
+
+    def count(self, results: list[DocumentResult], translation: dict) -> None:
+        """Add a batch's figures to the run's."""
+        self.translation = merge_figures(self.translation, translation)
+        self.figures_total = merge_figures(self.figures_total, add_figures(results))
+        self.summary.documents += len(results)
+        self.summary.quarantined += sum(not result.ok for result in results)
+        self.summary.initiatives += sum(len(result.records) for result in results)
+
+    def correct(self, results: list[DocumentResult]) -> list[DocumentResult]:
+        """Apply the stewards' corrections to copies of a batch's records."""
+        if not self.corrections:
+            return results
+        corrected = []
+        for result in results:
+            records = [record.model_copy(deep=True) for record in result.records]
+            apply_corrections(records, self.corrections, self.applied)
+            corrected.append(result.model_copy(update={"records": records}))
+        return corrected
+
+    def figures(self, problems: list[str]) -> dict:
+        """The run's figures as the release's quality file reports them."""
+        totals = self.figures_total
+        return {"translation": self.translation,
+                "incremental": {"reused": totals.get("reused", 0),
+                                "extracted": totals.get("extracted", 0),
+                                "files_known": totals.get("file_known", 0),
+                                "files_read": totals.get("file_read", 0)},
+                "corrections": describe_corrections(self.corrections, self.applied, problems)}
+
+
+class Spool:
+    """The run's finished batches on disk, in order, for the publish step to stream."""
+
+    def __init__(self, out_dir: Path):
+        for stale in out_dir.glob(".spool-*"):  # we hold the lock: any other spool is dead
+            stale.unlink(missing_ok=True)
+        self.path = out_dir / f".spool-{hashlib.sha256(str(id(self)).encode()).hexdigest()[:8]}"
+        self.path.write_bytes(b"")
+
+    def write_all(self, batches: Iterator[list[DocumentResult]]) -> None:
+        with self.path.open("ab") as handle:
+            for results in batches:
+                pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def read_spool(path: Path) -> Iterator[list[DocumentResult]]:
+    """The spooled batches, one at a time."""
+    with Path(path).open("rb") as handle:
+        while True:
+            try:
+                yield pickle.load(handle)
+            except EOFError:
+                return
 
 
 def published_initiatives(out_dir: Path) -> int:
@@ -360,5 +468,3 @@ def merge_figures(total: dict, batch: dict) -> dict:
         else:
             merged[key] = value
     return merged
-
-

@@ -44,9 +44,9 @@ def make_document():
 @pytest.fixture
 def records_of(make_document):
     """Extract the records of a string document."""
-    from pipeline.run import extract_document
+    from pipeline.extract.document import extract_records
 
-    return lambda text: extract_document(make_document(text))
+    return lambda text: extract_records(make_document(text))
 
 
 def publish_test_documents(work: Path, extra: dict[str, bytes] | None = None) -> Path:

@@ -80,11 +80,11 @@ def test_activities_are_split_into_one_field_per_numbered_item(records_of):
 
 
 def test_every_span_points_at_its_text(records_of, make_document):
-    from pipeline.run import extract_document
+    from pipeline.extract.document import extract_records
 
     for name in sorted(p.name for p in DATA.glob("*.txt")):
         document = make_document(read(name))
-        for record in extract_document(document):
+        for record in extract_records(document):
             start, end = record.source.span
             assert document.text[start:end]
             for _, field in record.text_fields():
@@ -105,11 +105,13 @@ def test_title_from_a_self_introduction_when_the_heading_is_generic(records_of):
 
 
 def test_a_short_note_without_labels_describes_no_initiative(make_document):
-    from pipeline.run import extract_document
+    from pipeline.extract.document import extract_document
+    from pipeline.result import DocumentResult
 
     document = make_document("Hej! Här kommer vår ansökan till expertmötet.\n\nMvh Anna\n")
-    assert extract_document(document) == []
-    assert document.issues[-1].code == "no_initiative"
+    result = extract_document(DocumentResult.from_document(document))
+    assert result.records == [] and result.ok
+    assert result.issues[-1].code == "no_initiative" and document.issues == []
 
 
 def test_prose_after_a_partner_list_is_the_description(records_of):

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 import yaml
 
 from flows.inbox import build_deployment, inbox_flow
@@ -24,3 +25,61 @@ def test_prefect_yaml_points_at_the_flow():
     [deployment] = config["deployments"]
     module, name = deployment["entrypoint"].split(":")
     assert (ROOT / module).exists() and name == inbox_flow.fn.__name__
+
+
+FORM = ("Organisation: {org}, Sverige\n\nProjektets namn: {title}\n\nSyfte\n\n"
+        "Att ge fler tillfällen att tala svenska i vardagen.\n")
+
+
+def small_inbox(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for n, (org, title) in enumerate([("Aföreningen", "Språkvänner"), ("Bförbundet", "Läxhjälp"),
+                                      ("Cgruppen", "Cykelskola")]):
+        (raw / f"{n}.txt").write_text(FORM.format(org=org, title=title), encoding="utf-8")
+    return raw
+
+
+def test_quality_summary_lists_counts_coverage_and_quarantined_files():
+    from flows.summary import quality_markdown
+
+    result = {"documents": 2, "initiatives": 1, "quarantined": 1, "unchanged": False,
+              "quality": {"review_queue": 3, "coverage": {"title": 1.0},
+                          "flags": {"extract:x": 2},
+                          "quarantined": [{"file": "a|b.txt", "reason": "a|b.txt: empty"}]}}
+    text = quality_markdown(result, "20260101T000000Z")
+    assert "| initiatives | 1 |" in text and "| title | 100% |" in text
+    assert "- a\\|b.txt: empty" in text and "| extract:x | 2 |" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("runner", ["threads", "dask"])
+def test_flow_on_a_task_runner_publishes_what_the_plain_run_does(tmp_path, monkeypatch,
+                                                                prefect_server, runner):
+    from prefect.client.orchestration import get_client
+
+    from flows.inbox import run_inbox_flow
+    from pipeline.config import Settings
+    from pipeline.run import run_pipeline
+
+    raw = small_inbox(tmp_path)
+    monkeypatch.setenv("PRAXIS_BATCH_SIZE", "1")  # three batches, spread over the workers
+    monkeypatch.setenv("PRAXIS_DASK_WORKERS", "2")
+    monkeypatch.setenv("PRAXIS_TRANSLATION_CACHE", str(tmp_path / "cache.sqlite3"))
+    plain = Settings()
+    plain.raw_dir, plain.out_dir, plain.translate = raw, tmp_path / "plain", False
+    run_pipeline(plain)
+    stages = []
+    result = run_inbox_flow(raw, tmp_path / "flow", translate=False, runner=runner,
+                            on_progress=lambda stage, count: stages.append(stage))
+    assert result["initiatives"] == 3 and not result["unchanged"]
+    published = (tmp_path / "flow" / "initiatives.jsonl").read_bytes()
+    assert published == (tmp_path / "plain" / "initiatives.jsonl").read_bytes()
+    assert {"ingest", "extract", "translate"} <= set(stages)
+    with get_client(sync_client=True) as client:
+        names = {run.name for run in client.read_task_runs()}
+        keys = {artifact.key for artifact in client.read_artifacts()}
+    assert {"ingest-batch-0001", "extract-batch-0003", "publish-release"} <= names
+    assert {"praxis-quality", "praxis-report"} <= keys
+    again = run_inbox_flow(raw, tmp_path / "flow", translate=False, runner=runner)
+    assert again["unchanged"] and again["initiatives"] == 3

@@ -47,11 +47,9 @@ def flow_calls(monkeypatch) -> list:
     """Stand in for the Prefect runner: record each call and run the pipeline as the flow does."""
     calls: list = []
 
-    def fake_flow(settings: Settings, translate: bool, on_progress) -> dict:
+    def fake_flow(settings: Settings, runner: str, verbose: bool, on_progress) -> dict:
         calls.append(settings.out_dir)
-        summary = run_pipeline(settings, on_progress=on_progress)  # takes the lock again
-        return {"documents": summary.documents, "quarantined": summary.quarantined,
-                "initiatives": summary.initiatives, "quality": summary.quality}
+        return run_pipeline(settings, on_progress=on_progress).to_dict()  # takes the lock again
 
     monkeypatch.setattr(cli, "FLOW_RUNNER", fake_flow)
     return calls

@@ -445,12 +445,12 @@ def test_csv_form_export_renders_each_row_as_a_labelled_block():
     ("export.txt", json_export()),
 ])
 def test_form_export_rows_become_one_initiative_each(tmp_path, name, data):
-    from pipeline.run import extract_document
+    from pipeline.extract.document import extract_records
 
     documents = ingest_path(write(tmp_path, name, data), tmp_path)
     assert len(documents) == 1 and documents[0].status == "ok"
     assert documents[0].format in ("csv", "json")
-    records = extract_document(documents[0])
+    records = extract_records(documents[0])
     assert [r.title for r in records] == ["Kielikahvila", "Job Buddies"]
     assert [r.contacts[0].email for r in records] == ["liisa@example.fi", "john@example.org"]
     assert records[0].purpose.text == FI_EN_ROWS[0][5]
@@ -574,12 +574,12 @@ def seed_gold(gold):
 def test_seed_compilation_gives_the_same_initiatives_as_docx_and_pdf(tmp_path, seed_gold,
                                                                      suffix, render):
     from pipeline.steward.evaluate import SCORED_SECTIONS, score
-    from pipeline.run import extract_document
+    from pipeline.extract.document import extract_records
 
     path = write(tmp_path, SEED.stem + suffix, render(SEED.read_text(encoding="utf-8")))
     documents = ingest_path(path, tmp_path)
     assert [(d.status, d.format) for d in documents] == [("ok", suffix[1:])]
-    records = extract_document(documents[0])
+    records = extract_records(documents[0])
     gold = [record.model_copy(update={"file": path.name}) for record in seed_gold]
     report = score(gold, records)
     assert len(records) == len(gold) == 23

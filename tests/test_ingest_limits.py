@@ -13,7 +13,8 @@ from pipeline.ingest.limits import Limits
 from pipeline.ingest.text import decode_bytes
 from pipeline.models import Organisation
 from pipeline.extract.organisations import merge_organisations
-from pipeline.run import extract_batch, make_files_unique, make_ids_unique
+from pipeline.result import DocumentResult
+from pipeline.run import RunBook, extract_batch
 from tests.hostile.generate import (FORM, csv_export, docx_with_paragraphs, email, long_pdf,
                                     pdf_document, zeros_stream)
 
@@ -63,8 +64,8 @@ def test_two_empty_files_and_two_identical_junk_files_get_their_own_ids(tmp_path
 def test_attachment_names_and_a_file_named_like_one_stay_unique(tmp_path):
     mail = email([("a.txt", b"ett"), ("a.txt", b"tva"), ("a.txt~2", b"tre"), ("x.txt", b"fyra")])
     documents = read(tmp_path, "mail.eml", mail) + read(tmp_path, "mail.eml#x.txt", b"fem")
-    make_files_unique(documents, set())
-    make_ids_unique(documents, set())
+    results = RunBook([]).admit([DocumentResult.from_document(d) for d in documents])
+    documents = [result.published_document() for result in results]
     files = [d.file for d in documents]
     assert len(set(files)) == len(files) == 6 and "mail.eml#a.txt~2~2" in files
     assert len({d.id for d in documents}) == 6
@@ -163,8 +164,9 @@ def test_a_document_over_its_time_limit_is_quarantined(tmp_path):
 
 def test_extraction_over_its_time_limit_quarantines_only_that_document(tmp_path):
     [document] = read(tmp_path, "form.txt", FORM.format(title="T", place="Lund").encode())
-    assert extract_batch([document], None, Limits(max_seconds=0)) == []
-    assert document.status == "quarantined" and codes(document)[-1] == "time_limit"
+    [result] = extract_batch([DocumentResult.from_document(document)], Limits(max_seconds=0))
+    assert result.records == [] and document.status == "ok"
+    assert result.status == "quarantined" and codes(result)[-1] == "time_limit"
 
 
 def test_binary_file_named_eml_is_not_an_email(tmp_path):
@@ -198,6 +200,8 @@ def test_one_initiative_longer_than_the_segment_limit_is_read_from_its_opening(t
     prose = "\n\n".join(f"Stycke {n}: " + SENTENCES["sv"] for n in range(400))
     [document] = read(tmp_path, "report.txt", (FORM.format(title="T", place="Lund")
                                                + prose).encode())
-    [record] = extract_batch([document], None, Limits(max_segment_chars=3_000))
-    assert document.status == "ok" and "segment_truncated" in codes(document)
+    [result] = extract_batch([DocumentResult.from_document(document)],
+                             Limits(max_segment_chars=3_000))
+    [record] = result.records
+    assert result.ok and "segment_truncated" in codes(result)
     assert record.source.span[1] - record.source.span[0] <= 3_200

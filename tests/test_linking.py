@@ -64,8 +64,9 @@ def link(records: list[Initiative], tmp_path: Path, corrections=None):
 
 @pytest.fixture(scope="module")
 def seed_records() -> list[Initiative]:
-    documents = ingest_batch(list(discover_files(RAW)), RAW, 10_000_000)
-    return extract_batch(documents)
+    results = [result for group in ingest_batch(list(discover_files(RAW)), RAW, 10_000_000)
+               for result in group]
+    return [record for result in extract_batch(results) for record in result.records]
 
 
 def test_nad_submission_and_forums_nad_example_link(seed_records, tmp_path):

@@ -57,9 +57,10 @@ def test_a_failed_run_leaves_the_previous_release_untouched(settings):
     run_pipeline(settings)
     before = (settings.out_dir / "initiatives.jsonl").read_bytes()
 
-    def explode(writer, documents, records):
+    def explode(spool, settings, figures):
         raise RuntimeError("disk full")
 
+    (settings.raw_dir / "new.txt").write_text("Ett nytt brev om ett nytt projekt.\n", "utf-8")
     with pytest.raises(RuntimeError):
         run_pipeline(settings, Stages(publish=explode))
     assert (settings.out_dir / "initiatives.jsonl").read_bytes() == before

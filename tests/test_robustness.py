@@ -61,9 +61,9 @@ def test_a_file_that_disappears_mid_run_is_quarantined_and_the_rest_published(tm
 
     original = run_module.ingest_batch
 
-    def vanish_then_ingest(paths, raw_dir, max_bytes):
+    def vanish_then_ingest(paths, raw_dir, limits):
         (raw_dir / "a.txt").unlink()
-        return original(paths, raw_dir, max_bytes)
+        return original(paths, raw_dir, limits)
 
     summary = run_pipeline(settings, run_module.Stages(ingest=vanish_then_ingest))
     documents = published(settings)

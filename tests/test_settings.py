@@ -67,6 +67,7 @@ def test_a_path_variable_is_made_absolute(monkeypatch, tmp_path, variable, field
     ("PRAXIS_TRANSLATE", "maybe", "one of 1, 0, true, false"),
     ("PRAXIS_TRANSLATE_DEVICE", "gpu", "one of cpu, cuda, auto"),
     ("PRAXIS_TRANSLATE_BEAM", "wide", "a whole number of at least 1"),
+    ("PRAXIS_DASK_WORKERS", "0", "a whole number of at least 1"),
 ])
 def test_a_bad_value_names_the_variable_and_what_is_allowed(monkeypatch, variable, value,
                                                             allowed):

@@ -11,7 +11,7 @@ import yaml
 
 from pipeline.ingest import ingest_bytes
 from pipeline.lexicon import load_lexicon
-from pipeline.run import extract_document
+from pipeline.extract.document import extract_records
 from pipeline.extract.template import form_fields, is_template_line, render_markdown, write_docx
 
 ANSWERS = yaml.safe_load((Path(__file__).parent / "data" / "template" / "answers.yaml")
@@ -66,7 +66,7 @@ def fill_docx(lang: str, answers: dict, tmp_path: Path) -> bytes:
 def read_back(name: str, data: bytes):
     [document] = ingest_bytes(name, data)
     assert document.status == "ok", document.error
-    [record] = extract_document(document)
+    [record] = extract_records(document)
     return record
 
 

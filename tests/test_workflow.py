@@ -49,12 +49,30 @@ def release_bytes(settings):
             if p.is_file() and p.relative_to(latest).as_posix() not in STAMPED}
 
 
-def test_rerun_over_an_unchanged_inbox_reuses_results_and_publishes_the_same_bytes(settings):
+def test_rerun_over_an_unchanged_inbox_makes_no_new_release(settings):
+    first = run_pipeline(settings)
+    version = (settings.out_dir / "latest").resolve().name
+    second = run_pipeline(settings)
+    assert second.unchanged and (settings.out_dir / "latest").resolve().name == version
+    assert len(list((settings.out_dir / "releases").iterdir())) == 1
+    assert (second.documents, second.initiatives) == (first.documents, first.initiatives)
+
+
+def forget_published_inputs(settings) -> None:
+    """Make the next run publish again although nothing changed (its record of inputs lost)."""
+    (settings.out_dir / "store" / "published.json").unlink()
+
+
+def test_a_release_made_again_reuses_stored_results_and_has_the_same_bytes(settings):
     run_pipeline(settings)
+    forget_published_inputs(settings)
     run_pipeline(settings)
-    second = release_bytes(settings)
+    second = release_bytes(settings)  # the first release's change feed lists every record
+    forget_published_inputs(settings)
     run_pipeline(settings)
-    assert quality(settings)["incremental"] == {"reused": 2, "extracted": 0}
+    incremental = quality(settings)["incremental"]
+    assert (incremental["reused"], incremental["extracted"]) == (2, 0)
+    assert incremental["files_known"] == 2 and incremental["files_read"] == 0
     assert release_bytes(settings) == second
     assert "initiatives.parquet" in second and "public/initiatives.jsonl" in second
 
@@ -64,7 +82,8 @@ def test_changed_document_is_extracted_again(settings):
     (settings.raw_dir / "b.txt").write_text(FORM.format(org="Bförbundet", title="Läxhjälp 2"),
                                             "utf-8")
     run_pipeline(settings)
-    assert quality(settings)["incremental"] == {"reused": 1, "extracted": 1}
+    incremental = quality(settings)["incremental"]
+    assert (incremental["reused"], incremental["extracted"]) == (1, 1)
     assert "Läxhjälp 2" in records(settings)
 
 
@@ -114,6 +133,7 @@ def test_corrections_apply_with_steward_provenance_and_survive_reruns(settings):
         report = quality(settings)["corrections"]
         assert report["applied"] == 3
         assert any("ini_doesnotexist" in line for line in report["not_applied"])
+        forget_published_inputs(settings)
 
 
 def test_an_invalid_correction_is_reported_and_changes_nothing(settings):
@@ -166,6 +186,7 @@ def test_manifest_lists_checksums_and_old_releases_are_pruned(settings):
     settings.keep_releases = 2
     for _ in range(3):
         run_pipeline(settings)
+        forget_published_inputs(settings)
     releases = [p for p in (settings.out_dir / "releases").iterdir() if p.is_dir()]
     assert len(releases) == 2
     manifest = json.loads((settings.out_dir / "manifest.json").read_text("utf-8"))

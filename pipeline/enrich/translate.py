@@ -6,29 +6,25 @@ call per language, and every translation is kept in a SQLite cache so a sentence
 once, ever. A field whose language has no installed package gets `text_en = None` and an Issue;
 the run goes on.
 
-argostranslate reads its settings from the environment once, at import, so it is imported only
-when a translator is built, after `configure_argos` has set them. Praxis uses argos's package
-layer (packages, tokenizers) and CTranslate2 directly; argos's own sentence splitters (stanza,
-MiniSBD) and its translate module, which pulls in torch, are never loaded on this path.
+The engine (argos packages, CTranslate2) is `translation_engine.py`; the SQLite cache is
+`translation_cache.py`.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import sqlite3
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING
 
 from pipeline.enrich.language import UNDETERMINED, detect_language
 from pipeline.lexicon import load_lexicon
 from pipeline.models import Initiative, Issue, TextField, Translation
 from pipeline.enrich.sentences import split_sentences
+from pipeline.enrich.translation_cache import CacheKey, TranslationCache, normalise_sentence
+from pipeline.enrich.translation_engine import (ENGINE, TARGET, DecodeOptions, Translator,
+                                                load_translator)
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -36,251 +32,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STAGE = "translate"
-ENGINE = "argostranslate"
-TARGET = "en"
 MIN_DETECT_CHARS = 30  # shorter sentences keep the field's language: detection is noise there
 # Measured on the gold seed fields (374 sentences of 30+ chars): at 0.5 a sentence leaves its
 # field's language wrongly 3 times, all Danish<->Norwegian, hence the stricter bar between
 # languages whose lexicons name each other in `close_languages`.
 SWITCH_CONFIDENCE = 0.5
 CLOSE_SWITCH_CONFIDENCE = 0.7
-SQL_CHUNK = 500
-
-
-class Translator(Protocol):
-    """What translate_initiatives needs from an engine."""
-
-    def pairs(self) -> set[tuple[str, str]]:
-        """Return the installed (source, target) language pairs."""
-
-    def translate_batch(self, sentences: list[str], src: str) -> list[str]:
-        """Translate sentences from src to English, one output per input."""
-
-    def provenance(self, src: str) -> Translation:
-        """Name the engine, package and version that translates src to English."""
-
-
-@dataclass(frozen=True)
-class DecodeOptions:
-    """CTranslate2 knobs; read from PRAXIS_TRANSLATE_* variables by `from_env`."""
-
-    device: str = "cpu"
-    beam_size: int = 4
-    intra_threads: int = 0  # 0: let CTranslate2 pick
-    compute_type: str = "auto"
-    max_batch_size: int = 32  # sentences per forward pass
-    length_penalty: float = 0.2  # argostranslate's own value
-
-    @classmethod
-    def from_env(cls) -> DecodeOptions:
-        """Read PRAXIS_TRANSLATE_DEVICE, _BEAM, _THREADS, _COMPUTE_TYPE and _BATCH."""
-        env = os.environ.get
-        return cls(device=env("PRAXIS_TRANSLATE_DEVICE", "cpu"),
-                   beam_size=int(env("PRAXIS_TRANSLATE_BEAM", "4")),
-                   intra_threads=int(env("PRAXIS_TRANSLATE_THREADS", "0")),
-                   compute_type=env("PRAXIS_TRANSLATE_COMPUTE_TYPE", "auto"),
-                   max_batch_size=int(env("PRAXIS_TRANSLATE_BATCH", "32")))
-
-
-def configure_argos(models_dir: Path, options: DecodeOptions = DecodeOptions()):
-    """Point argostranslate at models_dir and return its `package` module (imported lazily)."""
-    models_dir = Path(models_dir).resolve()
-    if "stanza" in str(models_dir):
-        raise ValueError(f"models directory {models_dir} contains 'stanza': argostranslate "
-                         "would then split sentences with stanza; choose another path")
-    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-    os.environ.update({
-        "ARGOS_PACKAGES_DIR": str(models_dir), "ARGOS_DEVICE_TYPE": options.device,
-        "ARGOS_INTRA_THREADS": str(options.intra_threads),
-        "ARGOS_BEAM_SIZE": str(options.beam_size), "ARGOS_COMPUTE_TYPE": options.compute_type,
-    })
-    from argostranslate import package, settings  # reads the variables above, once
-
-    # A process that imported argos before (another models dir) is re-pointed here.
-    models_dir.mkdir(parents=True, exist_ok=True)
-    settings.package_data_dir, settings.package_dirs = models_dir, [models_dir]
-    settings.device, settings.intra_threads = options.device, options.intra_threads
-    settings.beam_size, settings.compute_type = options.beam_size, options.compute_type
-    return package
-
-
-def refresh_argos() -> None:
-    """Drop argostranslate's and Praxis's cached translators after an install or removal."""
-    import sys
-
-    translate_module = sys.modules.get("argostranslate.translate")
-    if translate_module is not None:
-        translate_module.get_installed_languages.cache_clear()
-        translate_module.installed_translates.clear()
-    load_translator.cache_clear()
-
-
-class ArgosTranslator:
-    """Translate with installed argos packages: many sentences per CTranslate2 call."""
-
-    def __init__(self, models_dir: Path, options: DecodeOptions = DecodeOptions()):
-        self.options = options
-        self._package_module = configure_argos(models_dir, options)
-        self._packages = {
-            (pkg.from_code, pkg.to_code): pkg
-            for pkg in self._package_module.get_installed_packages()
-            if pkg.type == "translate"
-        }
-        self._models: dict[str, object] = {}  # CTranslate2 translators by source code
-
-    def pairs(self) -> set[tuple[str, str]]:
-        """Return the installed (source, target) pairs."""
-        return set(self._packages)
-
-    def provenance(self, src: str) -> Translation:
-        """Name the argos package (as argospm names it) and its version."""
-        pkg = self._packages[(src, TARGET)]
-        return Translation(engine=ENGINE, package=self._package_module.argospm_package_name(pkg),
-                           version=pkg.package_version or None)
-
-    def translate_batch(self, sentences: list[str], src: str) -> list[str]:
-        """Tokenise with the package's SentencePiece model and decode all sentences at once."""
-        if not sentences:
-            return []
-        pkg = self._packages[(src, TARGET)]
-        tokens = [pkg.tokenizer.encode(sentence) for sentence in sentences]
-        prefix = [[pkg.target_prefix]] * len(tokens) if pkg.target_prefix else None
-        results = self._model(src).translate_batch(
-            tokens, target_prefix=prefix, beam_size=self.options.beam_size,
-            max_batch_size=self.options.max_batch_size, batch_type="examples",
-            length_penalty=self.options.length_penalty, replace_unknowns=True)
-        return [decode_tokens(pkg, result.hypotheses[0]) for result in results]
-
-    def _model(self, src: str):
-        """Load (once) the CTranslate2 model of the src→en package."""
-        if src not in self._models:
-            import ctranslate2
-
-            pkg = self._packages[(src, TARGET)]
-            self._models[src] = ctranslate2.Translator(
-                str(pkg.package_path / "model"), device=self.options.device,
-                intra_threads=self.options.intra_threads, compute_type=self.options.compute_type)
-        return self._models[src]
-
-
-def decode_tokens(pkg, tokens: list[str]) -> str:
-    """Detokenise like argostranslate: drop the target prefix and the leading space."""
-    value = pkg.tokenizer.decode(tokens)
-    if pkg.target_prefix and value.startswith(pkg.target_prefix):
-        value = value[len(pkg.target_prefix):]
-    return value[1:] if value.startswith(" ") else value
-
-
-@lru_cache(maxsize=4)
-def load_translator(models_dir: Path, options: DecodeOptions) -> ArgosTranslator | None:
-    """Build one ArgosTranslator per process and settings; None when argos cannot load."""
-    try:
-        return ArgosTranslator(models_dir, options)
-    except ImportError as exc:
-        log.warning("argostranslate unavailable, fields stay untranslated: %s", exc)
-        return None
 
 
 def open_translation(settings: Settings) -> tuple[Translator | None, TranslationCache]:
     """Return the translator and the cache a run should use."""
     return load_translator(settings.models_dir, DecodeOptions.from_env()), TranslationCache(
         settings.cache_path)
-
-
-def normalise_sentence(text: str) -> str:
-    """Return the cache form of a sentence: NFC, whitespace runs collapsed, trimmed."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-class CacheKey(NamedTuple):
-    """What identifies one cached translation."""
-
-    src: str
-    tgt: str
-    package: str
-    version: str
-    sentence: str
-
-
-class TranslationCache:
-    """Translations (and sentence languages) in SQLite: translate a sentence once, ever."""
-
-    def __init__(self, path: Path | str):
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.connection = sqlite3.connect(str(path))
-        self.connection.executescript("""
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=NORMAL;
-            CREATE TABLE IF NOT EXISTS translations (
-                src TEXT, tgt TEXT, package TEXT, version TEXT, sentence TEXT, translation TEXT,
-                PRIMARY KEY (src, tgt, package, version, sentence)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS sentence_languages (
-                sentence TEXT, prior TEXT, lang TEXT, confidence REAL,
-                PRIMARY KEY (sentence, prior)) WITHOUT ROWID;
-        """)
-
-    def lookup(self, keys: Iterable[CacheKey]) -> dict[CacheKey, str]:
-        """Return the cached translation of every key that has one."""
-        found: dict[CacheKey, str] = {}
-        groups: dict[tuple, list[str]] = {}
-        for key in keys:
-            groups.setdefault(key[:4], []).append(key.sentence)
-        for head, sentences in groups.items():
-            for chunk in chunked(sentences, SQL_CHUNK):
-                rows = self.connection.execute(
-                    "SELECT sentence, translation FROM translations WHERE src=? AND tgt=? AND "
-                    f"package=? AND version=? AND sentence IN ({','.join('?' * len(chunk))})",
-                    (*head, *chunk))
-                found.update({CacheKey(*head, sentence): text for sentence, text in rows})
-        return found
-
-    def store(self, translations: dict[CacheKey, str]) -> None:
-        """Remember translations."""
-        with self.connection:
-            self.connection.executemany("INSERT OR REPLACE INTO translations VALUES (?,?,?,?,?,?)",
-                                        [(*key, text) for key, text in translations.items()])
-
-    def lookup_languages(self, items: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
-        """Return the remembered (lang, confidence) of (sentence, prior) items."""
-        found = {}
-        by_prior: dict[str, list[str]] = {}
-        for sentence, prior in items:
-            by_prior.setdefault(prior, []).append(sentence)
-        for prior, sentences in by_prior.items():
-            for chunk in chunked(sentences, SQL_CHUNK):
-                rows = self.connection.execute(
-                    "SELECT sentence, lang, confidence FROM sentence_languages WHERE prior=? "
-                    f"AND sentence IN ({','.join('?' * len(chunk))})", (prior, *chunk))
-                found.update({(sentence, prior): (lang, conf) for sentence, lang, conf in rows})
-        return found
-
-    def store_languages(self, detected: dict[tuple[str, str], tuple[str, float]]) -> None:
-        """Remember detected sentence languages."""
-        with self.connection:
-            self.connection.executemany(
-                "INSERT OR REPLACE INTO sentence_languages VALUES (?,?,?,?)",
-                [(*item, lang, conf) for item, (lang, conf) in detected.items()])
-
-    def count(self) -> int:
-        """Return how many translations are stored."""
-        return self.connection.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
-
-    def close(self) -> None:
-        """Close the database."""
-        self.connection.close()
-
-    def __enter__(self) -> TranslationCache:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def chunked(items: list, size: int) -> Iterator[list]:
-    """Yield successive slices of at most size items."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 @dataclass

@@ -16,7 +16,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pipeline.enrich.translate import TARGET, configure_argos, refresh_argos, source_candidates
+from pipeline.enrich.translate import TARGET, source_candidates
+from pipeline.enrich.translation_engine import configure_argos, refresh_argos
 
 SPLITTER_FOLDERS = ("minisbd", "stanza", "spacy")
 TOKENIZER_FILES = ("sentencepiece.model", "bpe.model")

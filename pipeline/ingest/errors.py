@@ -1,11 +1,3 @@
-"""The one error a format reader raises for a file it cannot read."""
+"""The error a format reader raises, as the readers import it (it lives in pipeline/errors.py)."""
 
-from __future__ import annotations
-
-
-class ReadError(ValueError):
-    """A file that cannot be read as its format; `code` names why in the quarantine record."""
-
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code = code
+from pipeline.errors import ReadError  # noqa: F401

@@ -20,21 +20,28 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.models import FIELDS, field_names
+
 LEXICON_DIR = Path(__file__).parent
 # Language files are named by their ISO 639 code; other files are vocabularies.
 LANGUAGE_FILE = re.compile(r"^[a-z]{2,3}$")
 DETECTION_FILE = "detection.yaml"
 FALLBACK_LANGUAGE = "en"  # the generic lexicon read for structure when a language has no file
 
+# Form-label keys, from the field registry (pipeline/models.py FIELDS).
+def _labels_of(*kinds: str) -> tuple[str, ...]:
+    return tuple(label for spec in FIELDS if spec.kind in kinds for label in spec.labels)
+
+
 # Labels that open the contact block of a form submission (and so may start a new one).
-HEADER_FIELDS = ("organisation", "contact_name", "email", "phone", "title", "website")
+CONTACT_BLOCK = ("organisations", "contacts", "title", "websites")
+HEADER_FIELDS = tuple(label for spec in FIELDS if spec.name in CONTACT_BLOCK
+                      for label in spec.labels)
 # Labels whose body is free text published as a text field or list.
-SECTION_FIELDS = (
-    "target_group", "purpose", "description", "activities", "expected_results", "evaluation",
-    "background", "challenges", "impact", "replicability",
-)
+SECTION_FIELDS = _labels_of("text", "text_list")
 # Labels with a short value (the rest of the line or the next paragraph).
-VALUE_FIELDS = ("country", "period", "level", "funding", "sdgs", "themes")
+VALUE_FIELDS = tuple(label for label in _labels_of("value", "list", "nested")
+                     if label not in HEADER_FIELDS)
 # Headings that introduce text about the organisations involved, not a published field.
 INFO_FIELDS = ("organisations_info",)
 ALL_FIELDS = HEADER_FIELDS + SECTION_FIELDS + VALUE_FIELDS + INFO_FIELDS
@@ -51,8 +58,7 @@ UPPER_LETTERS = "".join(chr(c) for c in range(0x10000) if unicodedata.category(c
 UPPER = f"[{UPPER_LETTERS}]"
 # Fields that sentences of unlabelled prose are classified into (pipeline/extract/prose.py), and the
 # `prose_cues` keys: whole-sentence cues per field plus phrase cues for two of them.
-PROSE_FIELDS = ("purpose", "target_group", "activities", "expected_results", "evaluation",
-                "background")
+PROSE_FIELDS = field_names(prose=True)
 PROSE_CUE_KEYS = PROSE_FIELDS + ("purpose_phrase", "target_group_phrase",
                                  "target_group_preposition", "target_group_end")
 

@@ -23,7 +23,7 @@ from pipeline import __version__
 from pipeline.csvsafe import open_csv
 from pipeline.publish.diff import diff_releases, format_diff
 from pipeline.enrich.linking import LinkTable, link_release
-from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
+from pipeline.models import FIELDS, SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
 from pipeline.extract.outcomes import write_outcomes_table
 from pipeline.streams import batched, read_jsonl
 from pipeline.publish.review_queue import REVIEW_COLUMNS, review_record
@@ -43,9 +43,7 @@ RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "ini
                  "release_notes.md", "report.html", "praxis.sqlite", "public",
                  "clusters.jsonl", "clusters.csv", "outcomes.csv", "outcomes.parquet")
 TABLE_BATCH = 500  # records per Parquet row group when the typed tables are written
-COVERAGE_FIELDS = ("title", "organisations", "contacts", "countries", "websites",
-                   *SECTION_FIELDS, "activities", "target_group_categories", "themes",
-                   "implementation_level", "period", "funding", "sdgs")
+COVERAGE_FIELDS = tuple(spec.name for spec in FIELDS)
 
 
 def flatten_record(record: Initiative) -> dict[str, str | None]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.models import Initiative
+from pipeline.models import Initiative, field_names
 
-REQUIRED_FIELDS = ("title", "organisations", "target_group")
+REQUIRED_FIELDS = field_names(required=True)
 IMPLEMENTING_ROLES = ("implementing", "coordinator")  # a record needs one who runs it
 CONFIDENCE_THRESHOLD = 0.7   # fields found by weaker methods than this are queued
 LANGUAGE_THRESHOLD = 0.25    # a record language decided by a narrower margin is queued

@@ -19,7 +19,8 @@ import pytest_socket
 from typer.testing import CliRunner
 
 from pipeline.cli_models import models_app
-from pipeline.enrich.translate import ArgosTranslator, TranslationCache
+from pipeline.enrich.translation_cache import TranslationCache
+from pipeline.enrich.translation_engine import ArgosTranslator
 from tests.translate.helpers import GREEDY, CountingTranslator
 
 HERE = Path(__file__).resolve().parent

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.models import Initiative, Source, TextField
-from pipeline.enrich.translate import DecodeOptions
+from pipeline.enrich.translation_engine import DecodeOptions
 
 # Greedy decoding for the tiny models: trained to memorise forty sentences, they are so sure of
 # themselves that beam search stops on junk hypotheses that end early, before the real one.

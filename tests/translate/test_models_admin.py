@@ -19,7 +19,7 @@ from pipeline.enrich.translation_models import (
     read_archive_metadata,
     remove_packages,
 )
-from pipeline.enrich.translate import load_translator
+from pipeline.enrich.translation_engine import load_translator
 from tests.translate.helpers import GREEDY, rezip
 
 TOP = "translate-sv_en-0_1/"

@@ -12,9 +12,9 @@ import pytest
 from pytest_socket import SocketBlockedError
 
 from pipeline.models import Issue, Translation
+from pipeline.enrich.translation_cache import TranslationCache
+from pipeline.enrich.translation_engine import ArgosTranslator
 from pipeline.enrich.translate import (
-    ArgosTranslator,
-    TranslationCache,
     TranslationStats,
     choose_language,
     resolve_source,
