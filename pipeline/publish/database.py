@@ -4,7 +4,8 @@ The database is derived data: `build_database` streams `initiatives.jsonl` and
 `documents.jsonl` of a release folder into a temporary file and renames it into place, so a
 reader never sees half a database. Lists in a record become child tables keyed by
 `initiative_id` (a foreign key to `initiatives.id`) and their position in the list; every
-foreign key column leads an index. Datasette (`pipeline.publish.serve`) opens the result read-only.
+foreign key column leads an index; the overview table and search are in `pipeline.publish.overview`.
+Datasette (`pipeline.publish.serve`) opens the result read-only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 import pycountry
 
 from pipeline.models import SECTION_FIELDS
-from pipeline.publish.serve import OVERVIEW, write_metadata
+from pipeline.publish.overview import OVERVIEW_SCHEMA, add_full_text_search
+from pipeline.publish.serve import write_metadata
 from pipeline.streams import batched, read_jsonl
 
 DEFAULT_NAME = "praxis.sqlite"
@@ -119,50 +121,6 @@ CREATE INDEX idx_target_group_categories_category ON target_group_categories(cat
 CREATE INDEX idx_themes_theme ON themes(theme);
 CREATE INDEX idx_text_fields_field ON text_fields(field);
 """
-
-# One row per initiative with its lists as JSON arrays: Datasette facets on these columns
-# (`{"array": "countries"}`) let a reader filter initiatives by country, category or theme.
-# A table, not a view: Datasette lists tables by name before views, and opens its SQL box on
-# the first, so the overview is named to come first. `id` links to the record in
-# `initiatives` (a foreign key, which Datasette shows as the record's title).
-OVERVIEW_SCHEMA = f"""
-CREATE TABLE {OVERVIEW} (
-  id TEXT PRIMARY KEY REFERENCES initiatives(id), title TEXT, title_en TEXT, language TEXT,
-  implementation_level TEXT, countries TEXT, categories TEXT, themes TEXT,
-  organisations TEXT, period_start TEXT, period_end TEXT,
-  parent_id TEXT REFERENCES initiatives(id), source_file TEXT
-);
-INSERT INTO {OVERVIEW}
-SELECT i.id, i.title, i.title_en, i.language, i.implementation_level,
-  (SELECT json_group_array(country) FROM
-     (SELECT country FROM countries WHERE initiative_id = i.id ORDER BY position)),
-  (SELECT json_group_array(category) FROM
-     (SELECT category FROM target_group_categories WHERE initiative_id = i.id
-      ORDER BY position)),
-  (SELECT json_group_array(theme) FROM
-     (SELECT theme FROM themes WHERE initiative_id = i.id ORDER BY position)),
-  (SELECT group_concat(name, '; ') FROM
-     (SELECT name FROM organisations WHERE initiative_id = i.id ORDER BY position)),
-  i.period_start, i.period_end, i.parent_id, i.source_file
-FROM initiatives i ORDER BY i.rowid;
-CREATE INDEX idx_{OVERVIEW}_language ON {OVERVIEW}(language);
-CREATE INDEX idx_{OVERVIEW}_parent_id ON {OVERVIEW}(parent_id);
-"""
-
-# Full-text search that Datasette finds by the `content=[table]` option. The trigram
-# tokenizer matches any part of a word of three or more letters: "flykting" finds
-# "flyktingar" and "flyktingmottagning", which Nordic inflection and compounds need.
-TOKENIZER = "trigram"
-FTS_TABLES = {
-    "initiatives_fts": ("initiatives", ("title", "title_en", *SECTION_FIELDS,
-                                        *(f"{name}_en" for name in SECTION_FIELDS))),
-    "text_fields_fts": ("text_fields", ("text", "text_en")),
-}
-# The overview's search: titles, organisations and every section text, in a contentless index
-# whose rowids are the overview's (Datasette's `fts_table` metadata points at it).
-OVERVIEW_FTS = f"{OVERVIEW}_fts"
-OVERVIEW_TEXT = " || ' ' || ".join(f"coalesce(i.{name}, '') || ' ' || coalesce(i.{name}_en, '')"
-                                   for name in SECTION_FIELDS)
 
 LIST_TABLES = {  # record key → (table, value column)
     "countries": ("countries", "country"),
@@ -395,23 +353,6 @@ def insert_release(connection: sqlite3.Connection, release_dir: Path) -> None:
         (manifest.get("version") or release_dir.resolve().name, manifest.get("created"),
          manifest.get("pipeline_version"), manifest.get("schema_version"),
          documents, initiatives))
-
-
-def add_full_text_search(connection: sqlite3.Connection) -> None:
-    """Index titles and texts for Datasette's search box (skipped without FTS5 trigrams)."""
-    try:
-        connection.execute(f"CREATE VIRTUAL TABLE {OVERVIEW_FTS} USING fts5(title, title_en, "
-                           f"organisations, text, content='', tokenize='{TOKENIZER}')")
-    except sqlite3.OperationalError:  # an SQLite without FTS5 (or before 3.34): no search
-        return
-    connection.execute(
-        f"INSERT INTO {OVERVIEW_FTS}(rowid, title, title_en, organisations, text) "
-        f"SELECT o.rowid, i.title, i.title_en, o.organisations, {OVERVIEW_TEXT} "
-        f"FROM {OVERVIEW} o JOIN initiatives i ON i.id = o.id")
-    for name, (table, columns) in FTS_TABLES.items():
-        connection.execute(f"CREATE VIRTUAL TABLE {name} USING fts5("
-                           f"{', '.join(columns)}, content=[{table}], tokenize='{TOKENIZER}')")
-        connection.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
 
 
 def check_foreign_keys(connection: sqlite3.Connection) -> None:

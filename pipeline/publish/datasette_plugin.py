@@ -14,7 +14,8 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from pipeline.publish.database import OVERVIEW, country_name
+from pipeline.publish.database import country_name
+from pipeline.publish.serve import OVERVIEW
 from pipeline.publish.labels import label
 
 LIST_COLUMNS = {"countries": "countries", "categories": "target_group_categories",
