@@ -4,8 +4,8 @@ The database is derived data: `build_database` streams `initiatives.jsonl` and
 `documents.jsonl` of a release folder into a temporary file and renames it into place, so a
 reader never sees half a database. Lists in a record become child tables keyed by
 `initiative_id` (a foreign key to `initiatives.id`) and their position in the list; every
-foreign key column leads an index; the overview table and search are in `pipeline.publish.overview`.
-Datasette (`pipeline.publish.serve`) opens the result read-only.
+foreign key column leads an index. The overview table and the search indexes are built by
+`pipeline.publish.overview`; Datasette (`pipeline.publish.serve`) opens the result read-only.
 """
 
 from __future__ import annotations
