@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from pipeline.config import Settings, prepare_environment
+from pipeline.config import Settings, SettingsError, load_settings, prepare_environment
 from pipeline.terminal import echo
 
 prepare_environment()  # before Prefect or argos are imported anywhere
@@ -30,6 +30,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 def main(version: bool = typer.Option(False, "--version", callback=show_version,
                                       is_eager=True, help="Show the version and exit.")) -> None:
     """Turn integration-initiative write-ups into one clean dataset."""
+    check_settings()
+
+
+def check_settings() -> None:
+    """Stop with one line per bad PRAXIS_* variable, before any command does work (exit 2)."""
+    try:
+        load_settings()
+    except SettingsError as exc:
+        echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def mount_translation_commands() -> None:
@@ -85,7 +95,8 @@ def run(
     import os
 
     from pipeline.ingest import discover_files
-    from pipeline.run import RunLockedError, ShrinkRefusedError
+    from pipeline.run import (OutputFolderError, RunLockedError, ShrinkRefusedError,
+                              hold_output_lock)
 
     if runner not in TASK_RUNNERS:
         echo(f"error: --runner must be one of {', '.join(TASK_RUNNERS)}, not {runner!r}",
@@ -99,11 +110,17 @@ def run(
         os.environ["PRAXIS_ALLOW_SHRINK"] = "1"
         settings.allow_shrink = True
     if not settings.raw_dir.is_dir():
-        echo(f"error: inbox folder {settings.raw_dir} does not exist", err=True)
+        problem = "is not a folder" if settings.raw_dir.exists() else "does not exist"
+        echo(f"error: inbox folder {settings.raw_dir} {problem}; name it with --raw or "
+             "PRAXIS_RAW", err=True)
         raise typer.Exit(2)
-    total = sum(1 for _ in discover_files(settings.raw_dir))
-    try:
-        result = run_with_progress(settings, prefect and runner, verbose, total)
+    try:  # the lock first: a second run must stop before its Prefect server starts
+        with hold_output_lock(settings):
+            total = sum(1 for _ in discover_files(settings.raw_dir))
+            result = run_with_progress(settings, prefect and runner, verbose, total)
+    except OutputFolderError as exc:
+        echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     except RunLockedError as exc:
         echo(f"error: {exc}", err=True)
         raise typer.Exit(3) from None
@@ -188,7 +205,8 @@ def evaluate(
                                  help="Show the worst mismatches."),
 ) -> None:
     """Score published records against a gold annotation file."""
-    from pipeline.steward.evaluate import format_report, run_evaluation
+    from pipeline.steward.evaluate import run_evaluation
+    from pipeline.steward.scores import format_report
 
     records = pred or Settings().out_dir / "initiatives.jsonl"
     if not records.exists():
@@ -273,7 +291,7 @@ def serve(
 ) -> None:
     """Browse the latest release in Datasette on this machine."""
     from pipeline.publish.database import build_database
-    from pipeline.publish.serve import serve_database
+    from pipeline.publish.serve import PortInUseError, metadata_path, open_socket, serve_database
 
     release = (out or Settings().out_dir).resolve() / "latest"
     if public:
@@ -282,10 +300,18 @@ def serve(
         echo(f"error: no release in {release}; run `praxis run` first", err=True)
         raise typer.Exit(2)
     database = release / "praxis.sqlite"
-    if not database.exists():
+    if not database.exists() or not metadata_path(database).exists():
         build_database(release)
+    try:  # bound before anything is said: a second `praxis serve` on the port is one line
+        sock = open_socket("127.0.0.1", port)
+    except PortInUseError as exc:
+        echo(f"error: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
     echo(f"serving {database} on http://127.0.0.1:{port} (Ctrl-C stops)")
-    serve_database(database, port=port)
+    try:
+        serve_database(database, port=port, sock=sock)
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command()

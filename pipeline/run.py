@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,18 +164,55 @@ def run_pipeline(settings: Settings | None = None, stages: Stages | None = None,
                  on_progress: Progress | None = None) -> RunSummary:
     """Run every stage over the inbox and publish one release; no Prefect needed."""
     settings = settings or Settings()
-    settings.out_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(settings.out_dir / ".praxis.lock")
+    with hold_output_lock(settings):
+        return run_locked(settings, stages or Stages(), on_progress)
+
+
+class OutputFolderError(RuntimeError):
+    """The output folder cannot be created or written to."""
+
+
+# Output folders whose lock this process holds: the CLI takes the lock before Prefect starts,
+# and the flow's run_pipeline, in the same process, must not wait for it a second time.
+_HELD_LOCKS: dict[Path, FileLock] = {}
+
+
+@contextmanager
+def hold_output_lock(settings: Settings) -> Iterator[None]:
+    """Hold the output folder's lock for the block; re-entered freely within this process."""
+    out_dir = settings.out_dir
+    if out_dir in _HELD_LOCKS:
+        yield
+        return
+    check_output_folder(out_dir)
+    lock = FileLock(out_dir / ".praxis.lock")
     try:
         lock.acquire(timeout=settings.lock_timeout)
     except Timeout:
         raise RunLockedError(
-            f"another praxis run is writing to {settings.out_dir}; wait for it to finish "
+            f"another praxis run is writing to {out_dir}; wait for it to finish "
             f"(or set PRAXIS_LOCK_TIMEOUT to wait longer)") from None
+    except OSError as exc:
+        raise OutputFolderError(f"cannot write to the output folder {out_dir} "
+                                f"({exc.strerror or exc})") from None
+    _HELD_LOCKS[out_dir] = lock
     try:
-        return run_locked(settings, stages or Stages(), on_progress)
+        yield
     finally:
+        del _HELD_LOCKS[out_dir]
         lock.release()
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """Create the output folder and make sure a file can be written in it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir, prefix=".praxis-probe-"):
+            pass
+    except OSError as exc:
+        raise OutputFolderError(f"cannot write to the output folder {out_dir} "
+                                f"({exc.strerror or exc}); choose another with --out "
+                                "or PRAXIS_OUT") from None
 
 
 def run_locked(settings: Settings, stages: Stages, on_progress: Progress | None) -> RunSummary:

@@ -110,7 +110,7 @@ def test_text_field_spans_point_into_the_document_text(database):
 
 def test_overview_lists_countries_categories_and_themes_as_json(database, records):
     record = next(r for r in records if r["countries"] and r["themes"])
-    row = database.execute("SELECT * FROM initiative_overview WHERE id = ?",
+    row = database.execute("SELECT * FROM all_initiatives WHERE id = ?",
                            (record["id"],)).fetchone()
     assert json.loads(row["countries"]) == record["countries"]
     assert json.loads(row["themes"]) == record["themes"]
@@ -145,7 +145,8 @@ def test_a_failed_build_leaves_the_previous_database_and_no_temporary_file(relea
     with pytest.raises(json.JSONDecodeError):
         build_database(broken, target)
     assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "praxis.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "praxis.metadata.json",
+                                                           "praxis.sqlite"]
 
 
 def test_a_parent_missing_from_the_release_is_reported(release, tmp_path):

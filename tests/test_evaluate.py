@@ -7,17 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.steward.evaluate import (
-    GoldRecord,
-    format_report,
-    load_gold,
-    load_predictions,
-    match_records,
-    normalise_url,
-    run_evaluation,
-    score,
-    token_f1,
-)
+from pipeline.steward.evaluate import match_records, normalise_url, run_evaluation, score, token_f1
+from pipeline.steward.gold import GoldRecord, load_gold, load_predictions
+from pipeline.steward.scores import format_report
 from pipeline.models import SECTION_FIELDS, Initiative
 
 GOLD_FILE = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seeds.gold.json"

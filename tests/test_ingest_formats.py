@@ -565,7 +565,7 @@ def test_html_full_of_scripts_and_iframes_keeps_only_the_article(tmp_path):
 
 @pytest.fixture(scope="module")
 def seed_gold(gold):
-    from pipeline.steward.evaluate import load_gold
+    from pipeline.steward.gold import load_gold
 
     return [record for record in load_gold(GOLD) if record.file == SEED.name]
 

@@ -141,3 +141,86 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
                    capture_output=True, timeout=60, check=True)
     png = screenshot.read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 20_000
+
+
+# ---- labels, translation coverage, countries once, flags per record ---------------------
+
+def text(value: str, lang: str, english: str | None = None) -> dict:
+    return {"text": value, "lang": lang, "text_en": english}
+
+
+def write_release(folder: Path, records: list[dict], quality: dict) -> Path:
+    """A release folder by hand: made-up records and a quality.json, nothing else."""
+    folder.mkdir()
+    (folder / "initiatives.jsonl").write_text(
+        "".join(json.dumps({"id": f"ini_{n}", "source": {"file": "a.txt"}, **record}) + "\n"
+                for n, record in enumerate(records)), encoding="utf-8")
+    (folder / "documents.jsonl").write_text("", encoding="utf-8")
+    (folder / "quality.json").write_text(json.dumps(quality), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def made_up(tmp_path_factory):
+    """Three records: one fully translated, one Finnish without a model, one in English."""
+    records = [
+        {"title": "Språkvänner", "title_lang": "sv", "title_en": "Language friends",
+         "language": "sv", "purpose": text("Att tala.", "sv", "To talk."),
+         "countries": ["Finland", "FI"], "target_group_categories": ["asylum_seekers"],
+         "themes": ["labour_market"]},
+        {"title": "Kielikahvila", "title_lang": "fi", "language": "fi",
+         "purpose": text("Puhua.", "fi"), "description": text("Kahvia.", "fi"),
+         "activities": [text("Tavata.", "fi")], "countries": ["FI"],
+         "issues": [{"stage": "translate", "code": "no_model", "field": name}
+                    for name in ("title", "purpose", "description")]},
+        {"title": "Talk club", "title_lang": "en", "language": "en",
+         "purpose": text("To talk.", "en"), "countries": ["Suomi"]},
+    ]
+    quality = {"translation": {"missing_pairs": ["fi→en"], "fields_translated": 2}}
+    folder = write_release(tmp_path_factory.mktemp("made-up") / "release", records, quality)
+    path = write_report(folder)
+    return lxml.html.fromstring(path.read_text(encoding="utf-8"))
+
+
+def test_every_vocabulary_code_has_a_readable_label():
+    from pipeline.models import Level, Role, TargetGroup, Theme
+    from pipeline.publish.labels import LABELS
+
+    for vocabulary, codes in (("target_group_categories", TargetGroup), ("themes", Theme),
+                              ("implementation_level", Level), ("role", Role)):
+        assert set(LABELS[vocabulary]) == set(codes.__args__), vocabulary
+
+
+def test_categories_and_themes_show_labels_not_codes(made_up):
+    assert table(made_up, "categories") == {"Asylum seekers": "1"}
+    assert table(made_up, "themes") == {"Labour market": "1"}
+
+
+def test_a_country_written_as_a_name_and_a_code_is_counted_once(made_up):
+    assert table(made_up, "countries") == {"FI · Finland": "3"}
+    assert made_up.get_element_by_id("count-countries").text_content() == "1"
+
+
+def test_translation_coverage_counts_records_and_fields_apart(made_up):
+    records = table(made_up, "translation-records")
+    assert list(records.values()) == ["1", "0", "1", "1"]  # translated, partly, none, English
+    fields = table(made_up, "translation-fields")
+    assert list(fields.values()) == ["2", "4", "2"]  # translated, not translated, English
+
+
+def test_translation_coverage_names_the_missing_model_and_how_to_install_it(made_up):
+    row = made_up.xpath("//table[@id='translation-missing']/tr[td]")[0]
+    cells = [cell.text_content() for cell in row.xpath("td")]
+    assert cells[:3] == ["fi · Finnish", "4", "1"]
+    assert "praxis models download fi" in cells[3]
+
+
+def test_flags_count_records_and_times_raised_apart(made_up):
+    row = made_up.xpath("//table[@id='flags']/tr[td]")[0]
+    assert [cell.text_content() for cell in row.xpath("td")] == ["translate:no_model", "3", "1"]
+
+
+def test_a_release_without_translation_says_so(tmp_path):
+    folder = write_release(tmp_path / "release", [{"title": "A", "language": "sv"}], {})
+    document = lxml.html.fromstring(write_report(folder).read_text(encoding="utf-8"))
+    assert "published without translation" in document.text_content()

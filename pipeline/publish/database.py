@@ -4,7 +4,8 @@ The database is derived data: `build_database` streams `initiatives.jsonl` and
 `documents.jsonl` of a release folder into a temporary file and renames it into place, so a
 reader never sees half a database. Lists in a record become child tables keyed by
 `initiative_id` (a foreign key to `initiatives.id`) and their position in the list; every
-foreign key column leads an index. Datasette (`pipeline.publish.serve`) opens the result read-only.
+foreign key column leads an index. The overview table and the search indexes are built by
+`pipeline.publish.overview`; Datasette (`pipeline.publish.serve`) opens the result read-only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 import pycountry
 
 from pipeline.models import SECTION_FIELDS
+from pipeline.publish.overview import OVERVIEW_SCHEMA, add_full_text_search
+from pipeline.publish.serve import write_metadata
 from pipeline.streams import batched, read_jsonl
 
 DEFAULT_NAME = "praxis.sqlite"
@@ -119,32 +122,6 @@ CREATE INDEX idx_themes_theme ON themes(theme);
 CREATE INDEX idx_text_fields_field ON text_fields(field);
 """
 
-# One row per initiative with its lists as JSON arrays: Datasette facets on these columns
-# (`{"array": "countries"}`) let a reader filter initiatives by country, category or theme.
-OVERVIEW_VIEW = """
-CREATE VIEW initiative_overview AS
-SELECT i.id, i.title, i.title_en, i.language, i.implementation_level, i.parent_id,
-  (SELECT json_group_array(country) FROM
-     (SELECT country FROM countries WHERE initiative_id = i.id ORDER BY position)) AS countries,
-  (SELECT json_group_array(category) FROM
-     (SELECT category FROM target_group_categories WHERE initiative_id = i.id
-      ORDER BY position)) AS categories,
-  (SELECT json_group_array(theme) FROM
-     (SELECT theme FROM themes WHERE initiative_id = i.id ORDER BY position)) AS themes,
-  (SELECT group_concat(name, '; ') FROM
-     (SELECT name FROM organisations WHERE initiative_id = i.id ORDER BY position))
-     AS organisations,
-  i.period_start, i.period_end, i.source_file
-FROM initiatives i;
-"""
-
-# Full-text search that Datasette finds by the `content=[table]` option.
-FTS_TABLES = {
-    "initiatives_fts": ("initiatives", ("title", "title_en", *SECTION_FIELDS,
-                                        *(f"{name}_en" for name in SECTION_FIELDS))),
-    "text_fields_fts": ("text_fields", ("text", "text_en")),
-}
-
 LIST_TABLES = {  # record key → (table, value column)
     "countries": ("countries", "country"),
     "websites": ("websites", "url"),
@@ -236,6 +213,7 @@ def build_database(release_dir: Path, db_path: Path | None = None) -> Path:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    write_metadata(db_path)
     return db_path
 
 
@@ -254,9 +232,10 @@ def fill_database(connection: sqlite3.Connection, release_dir: Path) -> None:
         insert_clusters(connection, release_dir)
         insert_country_names(connection, countries)
         insert_release(connection, release_dir)
-    connection.executescript(INDEXES + OVERVIEW_VIEW)
+    connection.executescript(INDEXES)
+    check_foreign_keys(connection)  # before the overview, which repeats the records' keys
+    connection.executescript(OVERVIEW_SCHEMA)
     add_full_text_search(connection)
-    check_foreign_keys(connection)
     connection.execute("ANALYZE")
     connection.commit()
 
@@ -374,17 +353,6 @@ def insert_release(connection: sqlite3.Connection, release_dir: Path) -> None:
         (manifest.get("version") or release_dir.resolve().name, manifest.get("created"),
          manifest.get("pipeline_version"), manifest.get("schema_version"),
          documents, initiatives))
-
-
-def add_full_text_search(connection: sqlite3.Connection) -> None:
-    """Index titles and texts for Datasette's search box (skipped without FTS5)."""
-    for name, (table, columns) in FTS_TABLES.items():
-        try:
-            connection.execute(f"CREATE VIRTUAL TABLE {name} USING fts5("
-                               f"{', '.join(columns)}, content=[{table}])")
-        except sqlite3.OperationalError:  # an SQLite built without FTS5: search is optional
-            return
-        connection.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
 
 
 def check_foreign_keys(connection: sqlite3.Connection) -> None:

@@ -20,7 +20,11 @@ from pathlib import Path
 from babel import Locale
 from jinja2 import DictLoader, Environment
 
+from pipeline.enrich.normalise import country_code
+from pipeline.publish.labels import label
 from pipeline.publish.release import COVERAGE_FIELDS
+from pipeline.publish.report_links import LINKS_TEMPLATE, gather_links
+from pipeline.publish.report_translation import TRANSLATION_TEMPLATE, TranslationCoverage
 from pipeline.streams import read_jsonl
 
 REVIEW_ROWS_SHOWN = 30
@@ -47,7 +51,9 @@ class Figures:
     review_reasons: Counter = field(default_factory=Counter)
     review_fields: Counter = field(default_factory=Counter)
     review_sample: list[dict] = field(default_factory=list)
-    flags: dict = field(default_factory=dict)
+    flag_records: Counter = field(default_factory=Counter)  # stage:code → records with it
+    flag_times: Counter = field(default_factory=Counter)    # stage:code → times raised
+    translation: TranslationCoverage = field(default_factory=TranslationCoverage)
     release: dict = field(default_factory=dict)
     clusters: list[dict] = field(default_factory=list)
     outcomes: list[dict] = field(default_factory=list)
@@ -74,10 +80,19 @@ def gather_records(figures: Figures, path: Path) -> None:
         figures.initiatives += 1
         figures.children += record.get("parent_id") is not None
         figures.languages[record.get("language") or "?"] += 1
-        figures.countries.update(record.get("countries") or [])
-        figures.categories.update(record.get("target_group_categories") or [])
-        figures.themes.update(record.get("themes") or [])
+        figures.countries.update(record_countries(record))
+        figures.categories.update(set(record.get("target_group_categories") or []))
+        figures.themes.update(set(record.get("themes") or []))
         figures.filled.update(name for name in COVERAGE_FIELDS if is_filled(record, name))
+        figures.translation.add(record)
+        flags = Counter(f"{i.get('stage')}:{i.get('code')}" for i in record.get("issues") or [])
+        figures.flag_times.update(flags)
+        figures.flag_records.update(flags.keys())
+
+
+def record_countries(record: dict) -> set[str]:
+    """A record's countries as codes, each once ("Finland" from an old correction is FI)."""
+    return {country_code(str(value)) or str(value) for value in record.get("countries") or []}
 
 
 def gather_documents(figures: Figures, path: Path) -> None:
@@ -128,7 +143,9 @@ def gather_figures(release_dir: Path, review_csv: Path | None = None) -> Figures
     gather_documents(figures, release_dir / "documents.jsonl")
     quality_path = release_dir / "quality.json"
     quality = json.loads(quality_path.read_text(encoding="utf-8")) if quality_path.exists() else {}
-    figures.flags = quality.get("flags") or {}
+    translation = quality.get("translation") or {}
+    figures.translation.ran = bool(translation)
+    figures.translation.missing_pairs = list(translation.get("missing_pairs") or [])
     if not figures.quarantined:  # a release without documents.jsonl still lists them here
         figures.quarantined = [{"file": q.get("file"), "reason": q.get("reason")}
                                for q in quality.get("quarantined") or []]
@@ -313,17 +330,21 @@ text, every value highlighted, and correct it there.</p>
 <h2>Target groups and themes</h2>
 <div class="columns">
   <table id="categories"><tr><th>target-group category</th><th>initiatives</th></tr>
-    {%- for code, count in f.categories.most_common() %}<tr><td>{{ code }}</td><td class="num">{{ count }}</td></tr>{% endfor %}</table>
+    {%- for code, count in f.categories.most_common() %}<tr><td title="{{ code }}">{{ label("target_group_categories", code) }}</td><td class="num">{{ count }}</td></tr>{% endfor %}</table>
   <table id="themes"><tr><th>theme</th><th>initiatives</th></tr>
-    {%- for code, count in f.themes.most_common() %}<tr><td>{{ code }}</td><td class="num">{{ count }}</td></tr>{% endfor %}</table>
+    {%- for code, count in f.themes.most_common() %}<tr><td title="{{ code }}">{{ label("themes", code) }}</td><td class="num">{{ count }}</td></tr>{% endfor %}</table>
 </div>
+
+{% include "translation" %}
 
 {% include "links" %}
 
-{% if f.flags %}
+{% if f.flag_records %}
 <h2>Flags raised while processing</h2>
-<table id="flags"><tr><th>stage:code</th><th>records</th></tr>
-  {%- for name, count in f.flags|dictsort %}<tr><td>{{ name }}</td><td class="num">{{ count }}</td></tr>{% endfor %}</table>
+<p>Issues recorded on the published records: how many records carry each, and how often it
+was raised in all (once per field for a field's issue).</p>
+<table id="flags"><tr><th>stage:code</th><th>times raised</th><th>records</th></tr>
+  {%- for name, count in f.flag_records|dictsort %}<tr><td>{{ name }}</td><td class="num">{{ f.flag_times[name] }}</td><td class="num">{{ count }}</td></tr>{% endfor %}</table>
 {% endif %}
 </body>
 </html>
@@ -349,7 +370,8 @@ def summary_cards(figures: Figures) -> list[dict]:
 def render_report(figures: Figures) -> str:
     """The report's HTML for a set of figures."""
     environment = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                              loader=DictLoader({"links": LINKS_TEMPLATE}))
+                              loader=DictLoader({"links": LINKS_TEMPLATE,
+                                                 "translation": TRANSLATION_TEMPLATE}))
     template = environment.from_string(TEMPLATE)
     return template.render(
         f=figures, release=figures.release, cards=summary_cards(figures),
@@ -358,7 +380,7 @@ def render_report(figures: Figures) -> str:
         countries=bar_rows(figures.countries.most_common(TOP_COUNTRIES), country_name),
         coverage=figures.coverage(),
         coverage_bars=coverage_rows(figures),
-        language_name=language_name, country_name=country_name,
+        language_name=language_name, country_name=country_name, label=label,
         chart_width=CHART_WIDTH, label_width=LABEL_WIDTH, bar_height=BAR_HEIGHT,
         bar_gap=BAR_GAP,
     )
@@ -374,63 +396,3 @@ def write_report(release_dir: Path, review_csv: Path | None = None,
     temporary.write_text(html, encoding="utf-8")
     os.replace(temporary, out_path)
     return out_path
-
-
-# ---- clusters and outcomes ---------------------------------------------------------------
-
-CLUSTERS_SHOWN = 100
-OUTCOMES_SHOWN = 60
-LINKS_TEMPLATE = """
-<h2>Same initiative, several records</h2>
-{% if f.clusters %}
-<p>{{ f.clusters|length }} cluster(s) of records linked as one initiative (across documents and
-languages). Correct a wrong one with a <code>kind: cluster</code> correction (see the README).</p>
-<table id="clusters"><tr><th>cluster</th><th>title</th><th>records</th></tr>
-  {%- for c in f.clusters %}<tr><td><code>{{ c.cluster_id }}</code></td><td>{{ c.title or "" }}</td>
-  <td>{% for m in c.members %}<code>{{ m.id }}</code> {{ m.title or "" }} ({{ m.file }}){% if not loop.last %}<br>{% endif %}{% endfor %}</td></tr>{% endfor %}</table>
-{% else %}
-<p class="none-here">No two records were linked as the same initiative.</p>
-{% endif %}
-
-<h2>Outcomes</h2>
-{% if f.outcomes %}
-<p>{{ f.outcome_total }} figure(s) read from results sections.
-  {% for unit, n in f.outcome_units.most_common() %}{{ unit }}: {{ n }}{% if not loop.last %} · {% endif %}{% endfor %};
-  {% for kind, n in f.outcome_kinds.most_common() %}{{ kind }}: {{ n }}{% if not loop.last %} · {% endif %}{% endfor %}.</p>
-<table id="outcomes"><tr><th>initiative</th><th>value</th><th>unit</th><th>what</th><th>kind</th><th>year</th><th>sentence</th></tr>
-  {%- for o in f.outcomes %}<tr><td>{{ o.title or o.id }}</td><td class="num">{{ o.value }}</td><td>{{ o.unit }}</td>
-  <td>{{ o.what or "" }}</td><td>{{ o.kind }}</td><td>{{ o.year or "" }}</td><td>{{ o.text }}</td></tr>{% endfor %}</table>
-{% if f.outcome_total > f.outcomes|length %}<p class="none-here">First {{ f.outcomes|length }} of {{ f.outcome_total }}; all are in outcomes.csv.</p>{% endif %}
-{% else %}
-<p class="none-here">No figures found in results sections.</p>
-{% endif %}
-"""
-
-
-def format_value(value: float, upper: float | None) -> str:
-    """A figure as a reader writes it: 1125, 2.5, 60–70."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text}–{format_value(upper, None)}" if upper is not None else text
-
-
-def gather_links(figures: Figures, release_dir: Path) -> None:
-    """Clusters with their members' titles, and the first outcomes, from a release."""
-    path = release_dir / "clusters.jsonl"
-    clusters = list(read_jsonl(path))[:CLUSTERS_SHOWN] if path.exists() else []
-    wanted = {m for c in clusters for m in c["members"]}
-    members: dict[str, dict] = {}
-    for record in read_jsonl(release_dir / "initiatives.jsonl"):
-        if record["id"] in wanted:
-            members[record["id"]] = {"id": record["id"], "title": record.get("title"),
-                                     "file": record["source"]["file"]}
-        for outcome in record.get("outcomes") or []:
-            figures.outcome_total += 1
-            figures.outcome_units[outcome["unit"]] += 1
-            figures.outcome_kinds[outcome["kind"]] += 1
-            if len(figures.outcomes) < OUTCOMES_SHOWN:
-                figures.outcomes.append({**outcome, "id": record["id"],
-                                         "title": record.get("title"),
-                                         "value": format_value(outcome["value"],
-                                                               outcome.get("upper"))})
-    figures.clusters = [{**c, "members": [members.get(m, {"id": m}) for m in c["members"]]}
-                        for c in clusters]

@@ -1,36 +1,56 @@
 """Browse a release's SQLite database in Datasette, with titles, descriptions and facets.
 
-`build_metadata` describes the database that `pipeline.publish.database.build_database` writes;
-`serve_database` opens it read-only (Datasette's immutable mode) on loopback by default.
+`build_metadata` describes the database that `pipeline.publish.database.build_database` writes,
+and `write_metadata` saves it beside the database (`praxis.metadata.json`), so that plain
+`datasette praxis.sqlite -m praxis.metadata.json` shows the same titles, facets and search.
+`serve_database` opens it read-only (Datasette's immutable mode) on loopback by default, with
+the plugin in `pipeline.publish.datasette_plugin` (lists as readable links).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import json
+import os
+import socket
 import sqlite3
 from pathlib import Path
+
+# The overview table (pipeline.publish.database): named to sort before every other table.
+OVERVIEW = "all_initiatives"
 
 TITLE = "Praxis: integration initiatives"
 DESCRIPTION = (
     "Refugee- and migrant-integration initiatives extracted from multilingual write-ups "
     "(Swedish, Danish, Norwegian, Finnish, English). One row per initiative in `initiatives`; "
     "its lists (organisations, countries, categories, themes, …) are tables keyed by "
-    "`initiative_id`. `initiative_overview` shows one row per initiative with its countries, "
-    "categories and themes, and facets on all of them."
+    "`initiative_id`. Start with `all_initiatives`: one row per initiative with its "
+    "countries, categories and themes, facets on all of them, and a search box that finds any "
+    "part of a word of three or more letters in titles, organisations and texts."
 )
 
 TABLES: dict[str, dict] = {
-    "initiative_overview": {
-        "description": "One row per initiative with its countries, target-group categories and "
-                       "themes as lists: filter by any of them with the facets.",
+    OVERVIEW: {
+        "title": "All initiatives",
+        "description": "Start here: one row per initiative with its countries, target-group "
+                       "categories and themes; filter by any of them with the facets, search "
+                       "titles, organisations and texts with the box. The id opens the full "
+                       "record.",
         "facets": ["language", {"array": "countries"}, {"array": "categories"},
                    {"array": "themes"}, "implementation_level"],
+        "sort": "title",
+        "fts_table": f"{OVERVIEW}_fts",
+        "fts_pk": "rowid",
+        "columns": {"id": "The record in `initiatives`",
+                    "parent_id": "The enclosing initiative, for a nested example"},
     },
     "initiatives": {
         "description": "One row per initiative: title, language, level, period, source, and "
                        "each section's text with its English version (`…_en`).",
         "facets": ["language", "implementation_level"],
         "label_column": "title",
+        "sort": "title",
         "columns": {
             "id": "Stable id: the same source content gives the same id on every run",
             "language": "ISO 639-1 code of the record's body text",
@@ -100,6 +120,7 @@ TABLES: dict[str, dict] = {
                        "`quarantined` with the reason in `error`) and the normalised text "
                        "that every span points into.",
         "facets": ["status", "format", "language"],
+        "label_column": "file",
     },
     "release": {"description": "The release this database was built from."},
 }
@@ -130,27 +151,70 @@ def build_metadata(db_path: Path, release: dict | None = None) -> dict:
         "title": TITLE,
         "description": description,
         "source": "Praxis pipeline",
-        "databases": {db_path.stem: {"title": TITLE, "tables": TABLES}},
+        "databases": {db_path.stem: {"title": TITLE, "description": description,
+                                     "tables": TABLES}},
     }
 
 
+def metadata_path(db_path: Path) -> Path:
+    """Where a database's metadata file lives: `praxis.sqlite` → `praxis.metadata.json`."""
+    return Path(db_path).with_name(f"{Path(db_path).stem}.metadata.json")
+
+
+def write_metadata(db_path: Path) -> Path:
+    """Save the database's metadata beside it for `datasette … -m` (no release stamp in it)."""
+    path = metadata_path(db_path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    text = json.dumps(build_metadata(db_path, release={}), ensure_ascii=False, indent=2)
+    temporary.write_text(text + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
 def create_datasette(db_path: Path, metadata: dict | None = None):
-    """A Datasette instance serving the database read-only with its metadata."""
+    """A Datasette instance serving the database read-only with its metadata and plugin."""
     from datasette.app import Datasette  # only the serve command needs datasette loaded
+    from datasette.plugins import pm
+
+    from pipeline.publish import datasette_plugin
 
     db_path = Path(db_path)
     if not db_path.is_file():
         raise FileNotFoundError(f"no database at {db_path}: build it with build_database first")
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="praxis")
     metadata = metadata or build_metadata(db_path)
     return Datasette(immutables=[str(db_path)], metadata=metadata,
                      settings={"facet_time_limit_ms": 1000, "sql_time_limit_ms": 3000})
 
 
+class PortInUseError(OSError):
+    """Another server (a second `praxis serve`) already listens on the port."""
+
+
+def open_socket(host: str, port: int) -> socket.socket:
+    """Bind the server's socket now, so a taken port is one clear error before anything starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # never steals a listening port
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(exc.errno, f"port {port} on {host} is in use (another "
+                                 "`praxis serve`?); choose another with --port") from None
+        raise
+    return sock
+
+
 def serve_database(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
-                   metadata: dict | None = None) -> None:
+                   metadata: dict | None = None, sock: socket.socket | None = None) -> None:
     """Serve the database in Datasette until interrupted (loopback unless told otherwise)."""
     import uvicorn
 
+    sock = sock or open_socket(host, port)
     datasette = create_datasette(db_path, metadata)
     asyncio.run(datasette.invoke_startup())
-    uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on")
+    config = uvicorn.Config(datasette.app(), log_level="warning", lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])

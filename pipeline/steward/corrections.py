@@ -10,21 +10,26 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pycountry
 import yaml
 from pydantic import ValidationError
 
 from pipeline.ingest.text import UndecodableError, decode_bytes
+from pipeline.enrich import normalise
 from pipeline.enrich.language import detect_language
-from pipeline.models import SECTION_FIELDS, Initiative, Provenance, TextField
+from pipeline.models import (SECTION_FIELDS, Initiative, Level, Organisation, Provenance,
+                             TargetGroup, TextField, Theme)
 
 LIST_FIELDS = ("countries", "websites", "funding", "target_group_categories", "themes")
 PERIOD_FIELDS = ("period.start", "period.end", "period.text")
 SCALAR_FIELDS = ("title", "title_en", "language", "implementation_level")
 OBJECT_LIST_FIELDS = ("organisations", "contacts")
+# The contract's vocabularies, the same ones extraction writes codes from.
+VOCABULARIES = {"target_group_categories": TargetGroup.__args__, "themes": Theme.__args__}
+LEVELS = Level.__args__
 CORRECTABLE = (*SCALAR_FIELDS, *SECTION_FIELDS, *LIST_FIELDS, *PERIOD_FIELDS,
                *OBJECT_LIST_FIELDS, "activities", "sdgs")
 
@@ -205,11 +210,18 @@ def set_value(record: Initiative, field: str, value: object) -> None:
         record.activities = [t for t in (steward_text(v, record.language)
                                          for v in as_list(value)) if t]
     elif field == "countries":
-        record.countries = [country_code(v) for v in as_list(value)]
+        record.countries = unique(country_code(v) for v in as_list(value))
+    elif field in VOCABULARIES:
+        setattr(record, field, unique(vocabulary_code(field, v) for v in as_list(value)))
+    elif field == "funding":
+        record.funding = unique(str(v).strip() for v in as_list(value))
+        record.organisations = match_funders(record.organisations, record.funding)
     elif field in LIST_FIELDS:
         setattr(record, field, [str(v) for v in as_list(value)])
     elif field == "sdgs":
-        record.sdgs = [int(v) for v in as_list(value)]
+        record.sdgs = unique(sdg_number(v) for v in as_list(value))
+    elif field == "implementation_level":
+        record.implementation_level = level_code(value)
     elif field in PERIOD_FIELDS:
         setattr(record.period, field.split(".")[1], str(value) if value not in (None, "") else None)
     elif field in OBJECT_LIST_FIELDS:
@@ -218,6 +230,8 @@ def set_value(record: Initiative, field: str, value: object) -> None:
             raise ValueError(f"{field} must be a list of objects, not {type(items).__name__}")
         model = Initiative.model_fields[field].annotation.__args__[0]
         setattr(record, field, [model.model_validate(item) for item in items or []])
+        if field == "organisations":  # the funders are the organisations in the funder role
+            record.funding = unique(o.name for o in record.organisations if o.role == "funder")
     else:
         setattr(record, field, str(value) if value not in (None, "") else None)
 
@@ -232,12 +246,80 @@ def steward_text(value: object, language: str) -> TextField | None:
                      confidence=1.0, method="steward")
 
 
+def unique(values) -> list:
+    """The values in order, each once."""
+    return list(dict.fromkeys(values))
+
+
+def suggest(value: str, choices, cutoff: float = 0.6) -> str:
+    """`; did you mean 'x'?` for the nearest choice, or nothing when none is near."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def country_code(value: object) -> str:
-    """An ISO 3166-1 alpha-2 code as a steward wrote it ("se" → "SE"); nothing else."""
-    code = str(value).strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+    """An ISO 3166-1 alpha-2 code from a code or a country name in any lexicon language."""
+    text = str(value).strip()
+    code = normalise.country_code(text)
+    if code is None:
+        names = {name: code for table in normalise.country_names().values()
+                 for name, code in table.items()}
+        close = difflib.get_close_matches(text.casefold(), list(names), n=1, cutoff=0.75)
+        hint = (f"; did you mean '{close[0].title()}' ({names[close[0]]})?" if close else "")
+        raise ValueError(f"'{value}' is not a country: write an ISO 3166-1 alpha-2 code "
+                         f"(FI, NO) or a country's name in a lexicon language{hint}")
     return code
+
+
+def vocabulary_code(field: str, value: object) -> str:
+    """A code of the field's vocabulary, written as the code or as words ("Asylum seekers")."""
+    codes = VOCABULARIES[field]
+    text = str(value).strip()
+    code = "_".join(text.casefold().replace("-", " ").split())
+    if code in codes:
+        return code
+    hint = suggest(code, codes) or f"; allowed: {', '.join(codes)}"
+    raise ValueError(f"'{text}' is not in the {field} vocabulary{hint}")
+
+
+def sdg_number(value: object) -> int:
+    """A UN Sustainable Development Goal, 1 to 17, written as its number ("4", 4, "SDG 4")."""
+    text = str(value).strip()
+    numbers = re.findall(r"\d+", text)  # one number, whatever words stand around it
+    if len(numbers) != 1 or not 1 <= int(numbers[0]) <= 17:
+        raise ValueError(f"'{text}' is not a Sustainable Development Goal: goals are "
+                         "numbered 1 to 17")
+    return int(numbers[0])
+
+
+def level_code(value: object) -> str | None:
+    """An implementation level as its code, or as a lexicon word for it ("Lokalt")."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if text.casefold() in LEVELS:
+        return text.casefold()
+    level = normalise.parse_level(text)
+    if level is None:
+        hint = suggest(text.casefold(), LEVELS)
+        raise ValueError(f"'{text}' is not an implementation_level{hint}; allowed: "
+                         f"{', '.join(LEVELS)} (or the word for one in a lexicon language)")
+    return level
+
+
+def match_funders(organisations: list[Organisation], funders: list[str]) -> list[Organisation]:
+    """Make the organisations in the funder role exactly the corrected funders.
+
+    A funder no longer named is dropped (its role was the mistake); a new one is added, with
+    the country of the same organisation listed in another role.
+    """
+    wanted = {name.casefold(): name for name in funders}
+    kept = [o for o in organisations if o.role != "funder" or o.name.casefold() in wanted]
+    present = {o.name.casefold() for o in kept if o.role == "funder"}
+    countries = {o.name.casefold(): o.country for o in organisations}
+    kept += [Organisation(name=name, role="funder", country=countries.get(folded))
+             for folded, name in wanted.items() if folded not in present]
+    return kept
 
 
 def as_list(value: object) -> list:

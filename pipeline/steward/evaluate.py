@@ -7,22 +7,19 @@ unmatched records counting as misses. The scoring rules are spelled out where ea
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
-from pipeline.config import Settings
 from pipeline.models import Initiative, TextField
+from pipeline.steward.gold import GoldRecord, Record, find_gold_parents, load_gold, load_predictions
+from pipeline.steward.scores import SCORED_SECTIONS, FieldScore, Mismatch, Report, prf_score
 
-GOLD_SCHEMA = "gold-v1"
-SCORED_SECTIONS = ("target_group", "purpose", "description", "expected_results", "evaluation")
 
 # Pairing thresholds: a title match needs a near-identical normalised title; a text match
 # needs most of the section words shared, so that same-language boilerplate (och, att, for)
@@ -33,104 +30,7 @@ TEXT_MATCH_THRESHOLD = 0.5
 # name contained in a longer one ("Svenska kyrkan" in "Stockholms stiftskansli, Svenska
 # kyrkan") as identical.
 NAME_MATCH_THRESHOLD = 85.0
-MISMATCHES_SHOWN = 5
 EXCERPT_CHARS = 60
-
-
-# -- gold records --------------------------------------------------------------------------
-
-class _GoldModel(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class GoldOrganisation(_GoldModel):
-    name: str
-    role: str | None = None
-
-
-class GoldContact(_GoldModel):
-    name: str | None = None
-    email: str
-
-
-class GoldPeriod(_GoldModel):
-    start: str | None = None
-    end: str | None = None
-    text: str | None = None
-
-
-class GoldRecord(_GoldModel):
-    """One annotated initiative, with the name of the file it was found in."""
-
-    file: str
-    title: str | None = None
-    parent: str | None = None
-    language: str | None = None
-    organisations: list[GoldOrganisation] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
-    contacts: list[GoldContact] = Field(default_factory=list)
-    websites: list[str] = Field(default_factory=list)
-    target_group: str | None = None
-    purpose: str | None = None
-    description: str | None = None
-    expected_results: str | None = None
-    evaluation: str | None = None
-    activities: list[str] = Field(default_factory=list)
-    period: GoldPeriod = Field(default_factory=GoldPeriod)
-    funding: list[str] = Field(default_factory=list)
-    target_group_categories: list[str] = Field(default_factory=list)
-    themes: list[str] = Field(default_factory=list)
-    implementation_level: str | None = None
-    sdgs: list[int] = Field(default_factory=list)
-
-
-Record = GoldRecord | Initiative
-
-
-def load_gold(path: Path) -> list[GoldRecord]:
-    """Read a `gold-v1` file into one record per annotated initiative, in document order."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if data.get("schema") != GOLD_SCHEMA:
-        raise ValueError(f"{path}: expected schema {GOLD_SCHEMA!r}, found {data.get('schema')!r}")
-    records = [
-        GoldRecord.model_validate({**initiative, "file": PurePath(document["file"]).name})
-        for document in data["documents"]
-        for initiative in document["initiatives"]
-    ]
-    find_gold_parents(records)  # fail on load, not mid-score, when a parent is unknown
-    return records
-
-
-def load_predictions(path: Path | None = None) -> list[Initiative]:
-    """Read published records from `initiatives.jsonl` (by default the run's output folder)."""
-    path = Path(path) if path else Settings().out_dir / "initiatives.jsonl"
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(Initiative.model_validate_json(line))
-        except ValueError as error:
-            raise ValueError(f"{path}:{number}: not an initiative record: {error}") from error
-    return records
-
-
-def find_gold_parents(gold: list[GoldRecord]) -> list[int | None]:
-    """Return, per gold record, the index of its parent: the nearest preceding same-titled one."""
-    parents: list[int | None] = []
-    for index, record in enumerate(gold):
-        if record.parent is None:
-            parents.append(None)
-            continue
-        candidates = [
-            other for other in range(index - 1, -1, -1)
-            if gold[other].file == record.file and gold[other].title == record.parent
-        ]
-        if not candidates:
-            raise ValueError(f"gold {record.file}: parent {record.parent!r} of {record.title!r} "
-                             "is not a title in the same document")
-        parents.append(candidates[0])
-    return parents
 
 
 # -- normalisation -------------------------------------------------------------------------
@@ -279,69 +179,6 @@ def pair_items(
 def names_and_roles_similar(a: tuple[str, str], b: tuple[str, str]) -> float:
     """Score two (name, role) items as their names, or 0 when the roles differ."""
     return names_similar(a[0], b[0]) if a[1] == b[1] else 0.0
-
-
-# -- the report ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Mismatch:
-    """One record where a field went wrong: what the gold says and what came out."""
-
-    file: str
-    title: str
-    expected: str
-    got: str
-    score: float
-
-
-@dataclass
-class FieldScore:
-    """The figure for one field: an F1 (`prf`), an accuracy, or a mean of per-record scores."""
-
-    name: str
-    metric: str  # "prf", "accuracy" or "mean"
-    score: float | None
-    correct: float  # true positives, correct records, or the sum of per-record scores
-    gold: int  # gold items (prf) or records counted (accuracy, mean)
-    pred: int | None = None  # predicted items (prf)
-    precision: float | None = None
-    recall: float | None = None
-    exact: int | None = None  # records whose text matched exactly (mean)
-    informative: bool = False
-    mismatches: list[Mismatch] = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    """Every field's score for one gold/prediction comparison."""
-
-    fields: dict[str, FieldScore]
-    files: dict[str, FieldScore]
-    pairs: list[dict]
-    gold_records: int
-    pred_records: int
-    pred_ignored: int  # predicted records from files the gold does not cover
-
-    def to_dict(self) -> dict:
-        """Return the report as plain JSON-ready data."""
-        return {
-            "gold_records": self.gold_records,
-            "pred_records": self.pred_records,
-            "pred_ignored": self.pred_ignored,
-            "fields": {name: asdict(value) for name, value in self.fields.items()},
-            "files": {name: asdict(value) for name, value in self.files.items()},
-            "pairs": self.pairs,
-        }
-
-
-def prf_score(name: str, tp: int, n_gold: int, n_pred: int, **extra) -> FieldScore:
-    """Build an F1 figure; with nothing in gold nor prediction there is no score."""
-    if n_gold == 0 and n_pred == 0:
-        return FieldScore(name, "prf", None, tp, n_gold, n_pred, **extra)
-    precision = tp / n_pred if n_pred else 0.0
-    recall = tp / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return FieldScore(name, "prf", f1, tp, n_gold, n_pred, precision, recall, **extra)
 
 
 def excerpt(value) -> str:
@@ -540,53 +377,3 @@ def score(gold: list[GoldRecord], pred: list[Initiative]) -> Report:
 def run_evaluation(gold: Path, pred: Path | None = None) -> Report:
     """Load the gold file and the published records, and score them."""
     return score(load_gold(gold), load_predictions(pred))
-
-
-# -- display -------------------------------------------------------------------------------
-
-FIELD_ORDER = (
-    "segmentation", "parent_links", "title", "language", "organisations", "organisations+role",
-    "contact_emails", "websites", "countries", "funding", *SCORED_SECTIONS, "activities",
-    "target_group_categories", "themes",
-)
-
-
-def format_ratio(value: float | None) -> str:
-    """Render a figure with three decimals, or a dash when there is none."""
-    return "    -" if value is None else f"{value:.3f}"
-
-
-def format_line(figure: FieldScore, width: int = 24) -> str:
-    """Render one field as `name  score  counts`."""
-    shown = format_ratio(figure.score)
-    if figure.metric == "prf":
-        counts = (f"P {format_ratio(figure.precision)}  R {format_ratio(figure.recall)}  "
-                  f"{figure.correct}/{figure.gold} gold, {figure.pred} pred")
-    elif figure.metric == "mean":
-        counts = f"mean of {figure.gold}, {figure.exact} exact"
-    else:
-        counts = f"{figure.correct}/{figure.gold}"
-    return f"{figure.name:<{width}}{shown}  {counts}"
-
-
-def format_report(report: Report, verbose: bool = False) -> str:
-    """Render the report as a compact terminal table; verbose adds files and worst cases."""
-    lines = [f"gold {report.gold_records} records, predicted {report.pred_records}"
-             f" (+{report.pred_ignored} from files not in gold), paired {len(report.pairs)}",
-             f"{'field':<24}score  counts"]
-    main = [name for name in FIELD_ORDER if name in report.fields]
-    main += [name for name, f in report.fields.items() if name not in main and not f.informative]
-    lines += [format_line(report.fields[name]) for name in main]
-    lines.append("informative")
-    lines += [format_line(f) for name, f in report.fields.items()
-              if f.informative and name not in main]
-    if not verbose:
-        return "\n".join(lines)
-    lines += ["", "segmentation per file"]
-    lines += ["  " + format_line(figure, width=30) for figure in report.files.values()]
-    for name, figure in report.fields.items():
-        if figure.mismatches:
-            lines += ["", f"worst {name} ({len(figure.mismatches)} records)"]
-            lines += [f"  {m.title[:40]:<40}  expected {m.expected!r}  got {m.got!r}"
-                      for m in figure.mismatches[:MISMATCHES_SHOWN]]
-    return "\n".join(lines)
