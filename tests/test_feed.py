@@ -66,11 +66,15 @@ def test_a_change_names_each_field_with_its_old_and_new_value(settings):
     assert {line["base"] for line in read(release / "changes.jsonl")} == {manifest["version"]}
 
 
-def test_the_first_release_adds_every_record_and_an_unchanged_one_has_no_changes(settings):
+def test_the_first_release_adds_every_record_and_one_with_the_same_records_has_no_changes(
+        settings):
     first = publish(settings)
     assert [line["op"] for line in read(first / "changes.jsonl")] == ["add", "add"]
     assert read(first / "changes.jsonl")[0]["base"] is None
+    assert publish(settings) == first  # an unchanged inbox makes no new release
+    (settings.raw_dir / "empty.txt").write_bytes(b"")  # a new file, quarantined: no new record
     second = publish(settings)
+    assert second != first
     assert (second / "changes.jsonl").read_text(encoding="utf-8") == ""
     assert (second / "id_map.jsonl").read_text(encoding="utf-8") == ""
 
