@@ -52,6 +52,7 @@ WHOLE_PARAGRAPH = ("activities",)
 PROSE_SECTIONS = ("description", "background")
 LABEL_METHODS = ("form_label", "section_heading", "question_heading")
 FORM_FIELDS = ("target_group", "purpose", "activities")
+PROSE_KINDS = ("page", "item")  # segments written as prose unless they label FORM_FIELDS
 
 
 @dataclass(frozen=True)
@@ -113,12 +114,13 @@ def classify_segment_prose(text: str, sections: dict[str, tuple[int, int]],
                            kind: str, lang: str) -> dict[str, list[tuple[int, int]]]:
     """The prose fields of one segment, read from its loose text, description and background.
 
-    A form (a submission or example of a compilation, or a page labelling its aims, group or
-    activities) states under its labels what it has: prose adds only its aims sentences.
+    A form (a submission or example of a compilation, or a page or listed item labelling its
+    aims, group or activities) states under its labels what it has: prose adds only its aims
+    sentences. A page's listed initiative is prose like the page.
     """
     narrative = [span for name, span in sections.items() if name in PROSE_SECTIONS]
     spans = sorted(set(loose_text) | set(narrative))
-    form = kind != "page" or any(methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
+    form = kind not in PROSE_KINDS or any(methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
     if not form:
         return classify_prose(text, spans, lang)
     # a form labels what it states: only sentences that open by stating an aim add a purpose
