@@ -150,12 +150,30 @@ def test_every_language_file_defines_every_prose_cue_key(lexicon):
 @pytest.mark.parametrize("lang, text, group", [
     ("sv", "Varje vecka ger föreningen läxhjälp till alla nyanlända barn i staden.",
      "alla nyanlända barn i staden."),
-    ("en", "A new scheme has been launched to pair local volunteers with refugees in the city.",
-     "refugees in the city."),
+    ("nb", "To ganger i uka gir biblioteket leksehjelp til enslige mindreårige i byen.",
+     "enslige mindreårige i byen."),
+    ("en", "Every week the library offers homework help to refugee children in the town.",
+     "refugee children in the town."),
 ])
-def test_target_group_after_a_bare_preposition_needs_the_group_at_once(lang, text, group):
+def test_target_group_after_a_help_noun_and_preposition_needs_the_group_at_once(lang, text, group):
     [(start, end)] = classify_prose(text, whole(text), lang)["target_group"]
     assert text[start:end] == group
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("sv", "Det kan vara en utmaning för nyanlända att hitta en bostad i staden."),
+    ("sv", "Kursen hålls på dagtid för att kvinnor ska kunna delta med sina barn."),
+    ("da", "Næste år udvides arbejdet til fire asylcentre i regionen."),
+    ("en", "The network improves the quality of the work with refugees in the region."),
+])
+def test_a_bare_preposition_names_no_target_group(lang, text):
+    assert "target_group" not in classify_prose(text, whole(text), lang)
+
+
+def test_cue_head_star_matches_the_last_part_of_a_compound():
+    assert compile_cue("*hjälp till").search("Vi ger läxhjälp till barn.")
+    assert compile_cue("*hjälp till").search("Vi ger hjälp till barn.")
+    assert not compile_cue("*hjälp till").search("Vi ger hjälpen till barn.")
 
 
 def test_target_group_starts_after_the_cue_nearest_the_group():

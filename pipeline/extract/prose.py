@@ -15,8 +15,11 @@ every `pipeline/lexicon/<lang>.yaml`, where a word ending in `*` is a stem takin
 - `<field>_phrase` (purpose, target group): the field is the sentence's tail, from the cue
   (purpose) or after it (target group), for aims and groups named in a sentence about
   something else ("… a befriending scheme for asylum seekers in London.").
-- `target_group_preposition`: a bare "för"/"for", tried after the phrase cues, outside aims
-  sentences. A target-group tail must open with a keyword of `target_groups.yaml`.
+- `target_group_preposition`: a noun of help or activity and its preposition ("*hjälp till",
+  "classes for"), tried after the phrase cues, outside aims sentences; the group must follow
+  at once and organisations do not count. A bare "för"/"for" names a group too seldom: "en
+  utmaning för flyktingar", "för att kvinnor ska …", "utvidga till fyra asylboenden".
+  A target-group tail must open with a keyword of `target_groups.yaml`.
 
 `classify_prose` returns, per field, spans of the text: activities one per sentence, every
 other field the sentences (or the one phrase) that state it, in order.
@@ -349,9 +352,13 @@ def read_cue_key(key: str) -> tuple[str, str]:
 
 
 def compile_cue(phrase: str) -> re.Pattern:
-    """A cue phrase as a regex: words in order, `stem*` taking any ending, whole words only."""
+    """A cue phrase as a regex: words in order, whole words only.
+
+    `stem*` takes any ending; `*head` any first part of a compound ("*hjälp": "läxhjälp").
+    """
     words = []
     for word in phrase.casefold().split():
-        stem = word.endswith("*")
-        words.append(re.escape(word.rstrip("*")) + (r"\w*" if stem else ""))
+        head, stem = word.startswith("*"), word.endswith("*")
+        words.append((r"\w*" if head else "") + re.escape(word.strip("*"))
+                     + (r"\w*" if stem else ""))
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
