@@ -200,3 +200,21 @@ def test_target_group_tail_ends_at_comma_and_infinitive(lang, text, group):
     found = classify_prose(text, [(0, len(text))], lang)
     (start, end), = found["target_group"]
     assert text[start:end] == group
+
+
+@pytest.mark.parametrize("lang, text, group", [
+    ("en", "The club will pair students who like to cook, with refugees new to the city.",
+     "refugees new to the city."),
+    ("sv", "Föreningen matchar svenska familjer med nyanlända familjer i kommunen.",
+     "nyanlända familjer i kommunen."),
+])
+def test_target_group_after_a_match_verb_and_its_preposition(lang, text, group):
+    [(start, end)] = classify_prose(text, whole(text), lang)["target_group"]
+    assert text[start:end] == group
+
+
+def test_a_quoted_name_is_one_sentence_and_names_no_group():
+    text = "The project “Open for migrants. Europe for all!” tours schools this spring."
+    assert "target_group" not in classify_prose(text, whole(text), "en")
+    from pipeline.extract.prose import list_sentences
+    assert len(list_sentences(text, whole(text), "en")) == 1

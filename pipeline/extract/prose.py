@@ -41,9 +41,12 @@ LEADING_WORDS = 6       # a cue among a sentence's first words opens it ("Hankke
 FORM_LEADING_WORDS = 3  # in a form an aims sentence must open with its cue ("Syftet med …")
 TARGET_WORDS_AHEAD = 4  # a target-group keyword must open the tail within this many words,
 PREPOSITION_WORDS_AHEAD = 2  # or this many after a bare preposition ("till alla nyanlända")
+GAP, GAP_WORDS = "...", 8  # a cue word `...` stands for up to GAP_WORDS words
+GAP_PATTERN = r"(?:\s+\S+){0,%d}?\s+" % GAP_WORDS
 MIN_PHRASE_SENTENCE = 5  # shorter lines are headlines, not sentences naming a group
 LIST_ITEM = re.compile(r"^(?:[-*•▪◦–]|\(?\d{1,2}[.)])\s+")
 TRAILING = " \t\n,;:–-"
+QUOTES = (("“", "”"), ("«", "»"))  # opening and closing marks
 # Fields whose cue must open the sentence ("the target group was consulted" names none), and
 # which one sentence states.
 LEADING_ONLY = ("target_group",)
@@ -135,9 +138,32 @@ def list_sentences(text: str, spans: list[tuple[int, int]], lang: str) -> list[S
     """Split each prose span into sentences, in document order."""
     sentences = []
     for zone, (start, end) in enumerate(sorted(spans)):
-        for s, e in split_sentences(text[start:end], lang):
+        for s, e in join_quoted(text[start:end], split_sentences(text[start:end], lang)):
             sentences.append(Sentence(start + s, start + e, zone))
     return sentences
+
+
+def join_quoted(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a sentence to the next on its line while a quotation it opened is still open.
+
+    A quoted name ends in a full stop or "!" often enough ("“Open doors. Open minds!”").
+    """
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and open_quote(text[joined[-1][0]:joined[-1][1]]) \
+                and "\n" not in text[joined[-1][1]:start]:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def open_quote(body: str) -> bool:
+    """True when the text opens a quotation it does not close."""
+    if any(body.count(left) > body.count(right) for left, right in QUOTES):
+        return True
+    same = ('"', "”") if "“" not in body else ('"',)  # ”Namn” in Swedish and Finnish
+    return any(body.count(mark) % 2 == 1 for mark in same)
 
 
 def classify_sentence(sentence: str) -> tuple[str | None, int]:
@@ -274,6 +300,8 @@ def find_tail(text: str, sentence: Sentence, field: str, lang: str,
             continue
         if preposition and sentence.field == "purpose":
             continue  # "… integration för nyanlända" in an aims sentence names no group
+        if open_quote(body[:cue_start]):
+            continue  # a quoted name ("“Help for Refugees”") names no group
         if field == "purpose":
             candidates.append((0, cue_start))
             break
@@ -354,11 +382,15 @@ def read_cue_key(key: str) -> tuple[str, str]:
 def compile_cue(phrase: str) -> re.Pattern:
     """A cue phrase as a regex: words in order, whole words only.
 
-    `stem*` takes any ending; `*head` any first part of a compound ("*hjälp": "läxhjälp").
+    `stem*` takes any ending; `*head` any first part of a compound ("*hjälp": "läxhjälp");
+    `...` stands for up to GAP_WORDS words ("match* ... with").
     """
-    words = []
+    pattern = ""
     for word in phrase.casefold().split():
+        if word == GAP:
+            pattern += GAP_PATTERN
+            continue
         head, stem = word.startswith("*"), word.endswith("*")
-        words.append((r"\w*" if head else "") + re.escape(word.strip("*"))
-                     + (r"\w*" if stem else ""))
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+        pattern += (r"\s+" if pattern and not pattern.endswith(GAP_PATTERN) else "") + \
+            (r"\w*" if head else "") + re.escape(word.strip("*")) + (r"\w*" if stem else "")
+    return re.compile(r"(?<!\w)" + pattern + r"(?!\w)", re.IGNORECASE)
