@@ -218,3 +218,27 @@ def test_a_quoted_name_is_one_sentence_and_names_no_group():
     assert "target_group" not in classify_prose(text, whole(text), "en")
     from pipeline.extract.prose import list_sentences
     assert len(list_sentences(text, whole(text), "en")) == 1
+
+
+def test_activities_stop_at_the_end_of_their_paragraph():
+    text = ("Vi erbjuder läxhjälp varje tisdag. Vi anordnar också utflykter.\n\n"
+            "Föreningen arbetar med frågor om boende. Styrelsen väljs varje år.")
+    found = classify_prose(text, whole(text), "sv")
+    assert [text[s:e] for s, e in found["activities"]] == [
+        "Vi erbjuder läxhjälp varje tisdag.", "Vi anordnar också utflykter."]
+
+
+def test_activities_are_the_run_with_the_most_activity_cues():
+    text = ("The town hall offers parking. It is open on weekdays.\n\n"
+            "We offer language cafés, organise walks and run a homework club. "
+            "Activities include cooking and sports.")
+    found = classify_prose(text, whole(text), "en")
+    assert text[slice(*found["activities"][0])].startswith("We offer language cafés")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Toimintalinja 5: sosiaalinen osallisuus.",
+    "Järjestölähtöinen hanke alkoi vuonna 2020.",
+])
+def test_finnish_activity_stems_leave_programme_lines_and_organisations(sentence):
+    assert "activities" not in classify_prose(sentence, whole(sentence), "fi")

@@ -11,7 +11,9 @@ every `pipeline/lexicon/<lang>.yaml`, where a word ending in `*` is a stem takin
   whose cue opens its sentence ("Målet er …") is the field, else the first run, starting at the
   cue when the cue stands inside the sentence ("…, med syftet att …"). A cue heading, or a cue
   line ending in a colon, gives its field to the list items (and, a heading, the lines) below.
-  A target group is one sentence its cue opens; activities run on to the end of the paragraph.
+  A target group is one sentence its cue opens; activities run on to the end of the paragraph,
+  never across it, and the run with the most activity cues (a carried list item counts one)
+  is taken, the longer on a tie.
 - `<field>_phrase` (purpose, target group): the field is the sentence's tail, from the cue
   (purpose) or after it (target group), for aims and groups named in a sentence about
   something else ("… a befriending scheme for asylum seekers in London.").
@@ -106,7 +108,7 @@ def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
                     if opens_with_cue(text, run[0], leading_words or LEADING_WORDS)]
         if field in WHOLE_PARAGRAPH:
             runs = [extend_to_paragraph(text, sentences, run) for run in runs]
-            runs = sorted(runs, key=lambda run: -len(run))
+            runs = sorted(runs, key=lambda run: (-count_cues(text, run, field), -len(run)))
         run = choose_run(text, runs)
         if run:
             found[field] = run[:1] if field in LEADING_ONLY else run
@@ -218,15 +220,27 @@ def find_runs(text: str, sentences: list[Sentence], field: str) -> list[list[Sen
         if sentence.field != field:
             continue
         previous = runs[-1][-1] if runs else None
+        same_paragraph = previous is not None and "\n\n" not in text[previous.end:sentence.start]
         joined = previous is not None and sentence.zone == previous.zone and (
-            n - position == 1 or (n - position - 1 <= MAX_GAP
-                                  and "\n\n" not in text[previous.end:sentence.start]))
+            (n - position == 1 and (same_paragraph or field not in WHOLE_PARAGRAPH))
+            or (n - position - 1 <= MAX_GAP and same_paragraph))
         if joined:
             runs[-1].append(sentence)
         else:
             runs.append([sentence])
         position = n
     return runs
+
+
+def count_cues(text: str, run: list[Sentence], field: str) -> int:
+    """How often the field's whole-sentence cues occur in a run; a carried list item counts one."""
+    cues = [cue.pattern for cue in load_cues() if cue.field == field and not cue.phrase]
+    count = 0
+    for sentence in run:
+        body = text[sentence.start:sentence.end]
+        hits = sum(len(pattern.findall(body)) for pattern in cues)
+        count += hits or (sentence.field == field and LIST_ITEM.match(body) is not None)
+    return count
 
 
 def extend_to_paragraph(text: str, sentences: list[Sentence],
