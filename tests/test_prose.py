@@ -242,3 +242,15 @@ def test_activities_are_the_run_with_the_most_activity_cues():
 ])
 def test_finnish_activity_stems_leave_programme_lines_and_organisations(sentence):
     assert "activities" not in classify_prose(sentence, whole(sentence), "fi")
+
+
+def test_a_sentence_cut_after_an_abbreviation_runs_on_in_lower_case():
+    text = "Tavoitteena on taso A.1. mukainen kielitaito. Ryhmä kokoontuu maanantaisin."
+    [(start, end)] = classify_prose(text, whole(text), "fi")["purpose"]
+    assert text[start:end] == "Tavoitteena on taso A.1. mukainen kielitaito."
+
+
+def test_a_lettered_item_after_a_sentence_stands_alone():
+    text = "Rapporten har tre deler. b) Målgruppe: Målgruppen er unge innvandrere i bydelen."
+    [(start, end)] = classify_prose(text, whole(text), "nb")["target_group"]
+    assert text[start:end].startswith("b) Målgruppe")

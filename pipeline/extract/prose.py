@@ -49,7 +49,7 @@ MIN_PHRASE_SENTENCE = 5  # shorter lines are headlines, not sentences naming a g
 LIST_ITEM = re.compile(r"^(?:[-*•▪◦–]|\(?\d{1,2}[.)])\s+")
 TRAILING = " \t\n,;:–-"
 QUOTES = (("“", "”"), ("«", "»"))  # opening and closing marks
-CLOSING_QUOTES = "”»\"'"
+LETTER_ITEM = re.compile(r"^[a-z]\)\s")
 # Fields whose cue must open the sentence ("the target group was consulted" names none), and
 # which one sentence states.
 LEADING_ONLY = ("target_group",)
@@ -150,13 +150,14 @@ def join_quoted(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     """Join a sentence to the next on its line while a quotation it opened is still open.
 
     A quoted name ends in a full stop or "!" often enough ("“Open doors. Open minds!” tours"),
-    and what follows it in lower case goes on the same sentence.
+    as do abbreviations ("nivå A.1. enligt"): what follows in lower case goes on the same
+    sentence, unless it opens a lettered item ("b) Målgrupp: …").
     """
     joined: list[tuple[int, int]] = []
     for start, end in spans:
         before = text[joined[-1][0]:joined[-1][1]] if joined else ""
-        quoted_end = before[-1:] in CLOSING_QUOTES and text[start].islower()
-        if joined and (open_quote(before) or quoted_end) and "\n" not in text[joined[-1][1]:start]:
+        lower = text[start].islower() and not LETTER_ITEM.match(text[start:end])
+        if joined and (open_quote(before) or lower) and "\n" not in text[joined[-1][1]:start]:
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
