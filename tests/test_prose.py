@@ -254,3 +254,20 @@ def test_a_lettered_item_after_a_sentence_stands_alone():
     text = "Rapporten har tre deler. b) Målgruppe: Målgruppen er unge innvandrere i bydelen."
     [(start, end)] = classify_prose(text, whole(text), "nb")["target_group"]
     assert text[start:end].startswith("b) Målgruppe")
+
+
+def test_activities_run_on_over_later_activity_sentences_of_their_line():
+    text = ("Foreningen vil tilbyde lektiehjælp. Frivillige kommer hver uge. Alle er velkomne. "
+            "Der afholdes også udflugter.\nBestyrelsen vælges hvert år.")
+    found = classify_prose(text, whole(text), "da")
+    assert [text[s:e] for s, e in found["activities"]] == [
+        "Foreningen vil tilbyde lektiehjælp.", "Frivillige kommer hver uge.",
+        "Alle er velkomne.", "Der afholdes også udflugter."]
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("nb", "Kartlegging, individuell plan og tett oppfølging er sentrale elementer."),
+    ("sv", "Samtal, studiebesök och praktik är centrala delar i arbetet."),
+])
+def test_the_elements_of_the_work_are_activities(lang, sentence):
+    assert "activities" in classify_prose(sentence, whole(sentence), lang)

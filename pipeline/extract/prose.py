@@ -246,13 +246,13 @@ def count_cues(text: str, run: list[Sentence], field: str) -> int:
 
 def extend_to_paragraph(text: str, sentences: list[Sentence],
                         run: list[Sentence]) -> list[Sentence]:
-    """Add to a run the unclassified sentences that follow it on its last line.
+    """Add to a run the sentences of no other field that follow it on its last line.
 
     Scraped pages often break paragraphs with one newline; a line is the safe paragraph.
     """
     extended = list(run)
     for sentence in sentences[sentences.index(run[-1]) + 1:]:
-        if sentence.field is not None or sentence.zone != run[-1].zone:
+        if sentence.field not in (None, run[-1].field) or sentence.zone != run[-1].zone:
             break
         if "\n" in text[extended[-1].end:sentence.start] or LIST_ITEM.match(
                 text[sentence.start:sentence.end]) or is_heading(text[sentence.start:sentence.end]):
