@@ -271,3 +271,13 @@ def test_activities_run_on_over_later_activity_sentences_of_their_line():
 ])
 def test_the_elements_of_the_work_are_activities(lang, sentence):
     assert "activities" in classify_prose(sentence, whole(sentence), lang)
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("fi", "Tavoitteiden saavuttamiseksi kehitetään uusi malli, jota kokeillaan kunnissa."),
+    ("en", "To achieve these goals, the club runs weekly walks and a homework café."),
+    ("sv", "För att nå målen anordnar föreningen kvällskurser i svenska."),
+])
+def test_the_means_to_an_aim_are_activities_not_purpose(lang, sentence):
+    found = classify_prose(sentence, whole(sentence), lang)
+    assert "activities" in found and "purpose" not in found

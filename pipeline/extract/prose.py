@@ -13,7 +13,8 @@ every `pipeline/lexicon/<lang>.yaml`, where a word ending in `*` is a stem takin
   line ending in a colon, gives its field to the list items (and, a heading, the lines) below.
   A target group is one sentence its cue opens; activities run on to the end of the paragraph,
   never across it, and the run with the most activity cues (a carried list item counts one)
-  is taken, the longer on a tie.
+  is taken, the longer on a tie. The earliest cue of a sentence, then the longest, names its
+  field: "to achieve the goals" (activities) outranks the "goal" (purpose) inside it.
 - `<field>_phrase` (purpose, target group): the field is the sentence's tail, from the cue
   (purpose) or after it (target group), for aims and groups named in a sentence about
   something else ("… a befriending scheme for asylum seekers in London.").
