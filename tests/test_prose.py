@@ -281,3 +281,14 @@ def test_the_elements_of_the_work_are_activities(lang, sentence):
 def test_the_means_to_an_aim_are_activities_not_purpose(lang, sentence):
     found = classify_prose(sentence, whole(sentence), lang)
     assert "activities" in found and "purpose" not in found
+
+
+@pytest.mark.parametrize("lang, text, activity", [
+    ("nb", "Vi ønsker flere aktiviteter for barna, forteller leder Kari Nordmann. Laget arrangerer "
+     "turer hver søndag.", "Laget arrangerer turer hver søndag."),
+    ("en", "We would love to offer more, says the chair of the club. The club organises walks on "
+     "Sundays.", "The club organises walks on Sundays."),
+])
+def test_a_sentence_attributed_to_a_speaker_states_no_activity(lang, text, activity):
+    found = classify_prose(text, whole(text), lang)
+    assert [text[s:e] for s, e in found["activities"]] == [activity]

@@ -24,6 +24,9 @@ every `pipeline/lexicon/<lang>.yaml`, where a word ending in `*` is a stem takin
   utmaning för flyktingar", "för att kvinnor ska …", "utvidga till fyra asylboenden".
   A target-group tail must open with a keyword of `target_groups.yaml`.
 
+- `speech_attribution`: verbs naming a speaker after a comma (", says X."): such a sentence
+  states someone's view, not the initiative's activities.
+
 `classify_prose` returns, per field, spans of the text: activities one per sentence, every
 other field the sentences (or the one phrase) that state it, in order.
 """
@@ -74,6 +77,7 @@ class Cue:
     pattern: re.Pattern
     preposition: bool = False  # a bare preposition: the keyword must follow at once
     end: bool = False  # after a comma, ends a target-group tail (an infinitive marker)
+    speech: bool = False  # after a comma, attributes the sentence to a speaker
 
 
 @dataclass
@@ -101,6 +105,9 @@ def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
         if not body.rstrip().endswith("?"):  # a question asks, it states nothing
             sentence.field, sentence.cue = classify_sentence(body)
     carry_list_items(text, sentences)
+    for sentence in sentences:
+        if sentence.field in WHOLE_PARAGRAPH and is_speech(text, sentence):
+            sentence.field = None  # "Vi ønsker flere aktiviteter, forteller X." is a view
     found: dict[str, list[tuple[int, int]]] = {}
     for field in PROSE_FIELDS:
         runs = find_runs(text, sentences, field)
@@ -206,6 +213,13 @@ def carry_list_items(text: str, sentences: list[Sentence]) -> None:
         elif sentence.field and is_heading(body):
             field, heading = sentence.field, True
             sentence.field = None  # the heading itself is no part of the field's text
+
+
+def is_speech(text: str, sentence: Sentence) -> bool:
+    """True when a speaker is named after a comma: "…, forteller rådgiver Kari Nordmann."."""
+    body = text[sentence.start:sentence.end]
+    return any(body[:m.start()].rstrip().endswith(",")
+               for cue in load_cues() if cue.speech for m in cue.pattern.finditer(body))
 
 
 def is_heading(body: str) -> bool:
@@ -389,13 +403,14 @@ def load_cues() -> tuple[Cue, ...]:
         for key, phrases in sorted(language.prose_cues.items()):
             field, kind = read_cue_key(key)
             cues += [Cue(field, kind != "sentence", compile_cue(p), kind == "preposition",
-                         kind == "end") for p in phrases]
+                         kind == "end", kind == "attribution") for p in phrases]
     return tuple(cues)
 
 
 def read_cue_key(key: str) -> tuple[str, str]:
-    """Split a `prose_cues` key into its field and kind: sentence, phrase or preposition."""
-    for kind in ("phrase", "preposition", "end"):
+    """Split a `prose_cues` key into its field and kind: sentence, phrase, preposition, end or
+    attribution."""
+    for kind in ("phrase", "preposition", "end", "attribution"):
         if key.endswith(f"_{kind}"):
             return key[:-len(kind) - 1], kind
     return key, "sentence"
