@@ -292,3 +292,9 @@ def test_the_means_to_an_aim_are_activities_not_purpose(lang, sentence):
 def test_a_sentence_attributed_to_a_speaker_states_no_activity(lang, text, activity):
     found = classify_prose(text, whole(text), lang)
     assert [text[s:e] for s, e in found["activities"]] == [activity]
+
+
+def test_a_year_ends_a_sentence_before_a_capital_in_norwegian():
+    text = "Mange kom hit i 2023. Foreningen vil tilby et trygt møtested for alle."
+    [(start, end)] = classify_prose(text, whole(text), "nb")["purpose"]
+    assert text[start:end] == "Foreningen vil tilby et trygt møtested for alle."

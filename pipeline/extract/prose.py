@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.enrich import categorise
-from pipeline.lexicon import PROSE_FIELDS, load_lexicon
+from pipeline.lexicon import PROSE_FIELDS, UPPER, load_lexicon
 from pipeline.enrich.sentences import split_sentences
 
 MAX_GAP = 1             # sentences of other fields allowed inside one run
@@ -54,6 +54,7 @@ LIST_ITEM = re.compile(r"^(?:[-*•▪◦–]|\(?\d{1,2}[.)])\s+")
 TRAILING = " \t\n,;:–-"
 QUOTES = (("“", "”"), ("«", "»"))  # opening and closing marks
 LETTER_ITEM = re.compile(r"^[a-z]\)\s")
+YEAR_END = re.compile(r"(?<=\b(?:19|20)\d\d)\.[ \t]+(?=" + UPPER + ")")
 # Fields whose cue must open the sentence ("the target group was consulted" names none), and
 # which one sentence states.
 LEADING_ONLY = ("target_group",)
@@ -149,9 +150,24 @@ def list_sentences(text: str, spans: list[tuple[int, int]], lang: str) -> list[S
     """Split each prose span into sentences, in document order."""
     sentences = []
     for zone, (start, end) in enumerate(sorted(spans)):
-        for s, e in join_quoted(text[start:end], split_sentences(text[start:end], lang)):
+        chunk = text[start:end]
+        for s, e in join_quoted(chunk, split_at_years(chunk, split_sentences(chunk, lang))):
             sentences.append(Sentence(start + s, start + e, zone))
     return sentences
+
+
+def split_at_years(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut sentences after a year's full stop before a capital ("… i 2023. Oslo …").
+
+    Danish and Norwegian rules read "2023." as an ordinal and run two sentences together.
+    """
+    cut = []
+    for start, end in spans:
+        for match in YEAR_END.finditer(text, start, end):
+            cut.append((start, match.start() + 1))
+            start = match.end()
+        cut.append((start, end))
+    return cut
 
 
 def join_quoted(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
