@@ -298,3 +298,12 @@ def test_a_year_ends_a_sentence_before_a_capital_in_norwegian():
     text = "Mange kom hit i 2023. Foreningen vil tilby et trygt møtested for alle."
     [(start, end)] = classify_prose(text, whole(text), "nb")["purpose"]
     assert text[start:end] == "Foreningen vil tilby et trygt møtested for alle."
+
+
+def test_evaluation_runs_on_over_the_sentences_that_back_it():
+    text = ("Prosjektet ga gode resultater. Åtte av ti deltakere har fått jobb. Kommunen bruker "
+            "metoden videre.\nStyret møtes i mai.")
+    found = classify_prose(text, whole(text), "nb")
+    assert [text[s:e] for s, e in found["evaluation"]] == [
+        "Prosjektet ga gode resultater.", "Åtte av ti deltakere har fått jobb.",
+        "Kommunen bruker metoden videre."]

@@ -11,9 +11,9 @@ every `pipeline/lexicon/<lang>.yaml`, where a word ending in `*` is a stem takin
   whose cue opens its sentence ("Målet er …") is the field, else the first run, starting at the
   cue when the cue stands inside the sentence ("…, med syftet att …"). A cue heading, or a cue
   line ending in a colon, gives its field to the list items (and, a heading, the lines) below.
-  A target group is one sentence its cue opens; activities run on to the end of the paragraph,
-  never across it, and the run with the most activity cues (a carried list item counts one)
-  is taken, the longer on a tie. The earliest cue of a sentence, then the longest, names its
+  A target group is one sentence its cue opens; activities and evaluation run on to the end
+  of the line, never across it, and the run with the most cues of the field (a carried list
+  item counts one) is taken, the longer on a tie. The earliest cue of a sentence, then the longest, names its
   field: "to achieve the goals" (activities) outranks the "goal" (purpose) inside it.
 - `<field>_phrase` (purpose, target group): the field is the sentence's tail, from the cue
   (purpose) or after it (target group), for aims and groups named in a sentence about
@@ -58,9 +58,10 @@ YEAR_END = re.compile(r"(?<=\b(?:19|20)\d\d)\.[ \t]+(?=" + UPPER + ")")
 # Fields whose cue must open the sentence ("the target group was consulted" names none), and
 # which one sentence states.
 LEADING_ONLY = ("target_group",)
-# Fields whose first cued sentence opens a description of how it is done: the rest of its
-# paragraph, up to a sentence of another field, belongs to it too.
-WHOLE_PARAGRAPH = ("activities",)
+# Fields whose first cued sentence opens a description of how it is done, or of what came
+# of it ("Prosjektet ga gode resultater. Ni av ti …"): the rest of its line, up to a sentence
+# of another field, belongs to it too.
+WHOLE_PARAGRAPH = ("activities", "evaluation")
 # Sections whose sentences may state other fields, and the labelling methods that make a
 # page labelling one of FORM_FIELDS a form.
 PROSE_SECTIONS = ("description", "background")
@@ -107,7 +108,7 @@ def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
             sentence.field, sentence.cue = classify_sentence(body)
     carry_list_items(text, sentences)
     for sentence in sentences:
-        if sentence.field in WHOLE_PARAGRAPH and is_speech(text, sentence):
+        if sentence.field == "activities" and is_speech(text, sentence):
             sentence.field = None  # "Vi ønsker flere aktiviteter, forteller X." is a view
     found: dict[str, list[tuple[int, int]]] = {}
     for field in PROSE_FIELDS:
