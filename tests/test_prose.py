@@ -307,3 +307,14 @@ def test_evaluation_runs_on_over_the_sentences_that_back_it():
     assert [text[s:e] for s, e in found["evaluation"]] == [
         "Prosjektet ga gode resultater.", "Åtte av ti deltakere har fått jobb.",
         "Kommunen bruker metoden videre."]
+
+
+@pytest.mark.parametrize("lang, heading", [
+    ("sv", "Hur har projektet genomförts?"),
+    ("nb", "Hvordan ble prosjektet gjennomført?"),
+    ("da", "Hvordan er projektet gennemført?"),
+    ("fi", "Miten hanke toteutettiin?"),
+    ("en", "How was the project implemented?"),
+])
+def test_a_question_how_the_work_was_carried_out_heads_the_activities(lexicon, lang, heading):
+    assert lexicon.match_question(heading).field == "activities"
