@@ -318,3 +318,12 @@ def test_evaluation_runs_on_over_the_sentences_that_back_it():
 ])
 def test_a_question_how_the_work_was_carried_out_heads_the_activities(lexicon, lang, heading):
     assert lexicon.match_question(heading).field == "activities"
+
+
+def test_a_label_list_item_heads_the_lines_below_it():
+    text = ("Oppsummering\n • Utfordring:\n  Mange står langt fra arbeidslivet.\n • Tiltak:\n"
+            "  Deltakerne fikk jobb fra første dag. Hver deltaker hadde en fadder.\n"
+            " • Resultat:\n  Åtte av ti er i jobb i dag.\n")
+    found = classify_prose(text, whole(text), "nb")
+    assert [text[s:e] for s, e in found["activities"]] == [
+        "Deltakerne fikk jobb fra første dag.", "Hver deltaker hadde en fadder."]

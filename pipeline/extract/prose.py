@@ -91,6 +91,7 @@ class Sentence:
     zone: int
     field: str | None = None
     cue: int = 0  # where the field's cue starts, relative to start
+    carried: bool = False  # the field came from the heading above
 
 
 def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
@@ -213,16 +214,22 @@ def classify_sentence(sentence: str) -> tuple[str | None, int]:
 def carry_list_items(text: str, sentences: list[Sentence]) -> None:
     """A classified heading, or a line ending in a colon, gives its field to what it introduces.
 
-    List items below either take its field; under a heading, unclassified lines do too.
+    List items below either take its field; under a heading, unclassified lines do too. A
+    list item that is only a label ("• Tiltak:") heads what follows like a heading.
     """
     field, heading = None, False
     for sentence in sentences:
         body = text[sentence.start:sentence.end]
+        label = read_item_label(body)
+        if label is not None:  # "• Tiltak:" heads the lines below it, up to the next label
+            field, heading = label or None, bool(label)
+            sentence.field = None
+            continue
         if field and LIST_ITEM.match(body):
             sentence.field = field
             continue
         if field and heading and sentence.field is None and not is_heading(body):
-            sentence.field = field
+            sentence.field, sentence.carried = field, True
             continue
         field, heading = None, False
         if sentence.field and body.rstrip().endswith(":"):
@@ -230,6 +237,21 @@ def carry_list_items(text: str, sentences: list[Sentence]) -> None:
         elif sentence.field and is_heading(body):
             field, heading = sentence.field, True
             sentence.field = None  # the heading itself is no part of the field's text
+
+
+def read_item_label(body: str) -> str | None:
+    """The prose field a label list item names ("• Tiltak:"), "" for another label, else None.
+
+    Any short item ending in a colon is a label: an unknown one ends what the last one headed.
+    """
+    marker = LIST_ITEM.match(body)
+    if not marker or not body.rstrip().endswith(":"):
+        return None
+    words = body[marker.end():].rstrip(" :")
+    if not words or len(words.split()) > HEADING_WORDS:
+        return None
+    known = load_lexicon().lookup_label(words)
+    return known[0] if known and known[0] in PROSE_FIELDS else ""
 
 
 def is_speech(text: str, sentence: Sentence) -> bool:
@@ -266,13 +288,14 @@ def find_runs(text: str, sentences: list[Sentence], field: str) -> list[list[Sen
 
 
 def count_cues(text: str, run: list[Sentence], field: str) -> int:
-    """How often the field's whole-sentence cues occur in a run; a carried list item counts one."""
+    """How often the field's whole-sentence cues occur in a run; a carried line counts one."""
     cues = [cue.pattern for cue in load_cues() if cue.field == field and not cue.phrase]
     count = 0
     for sentence in run:
         body = text[sentence.start:sentence.end]
         hits = sum(len(pattern.findall(body)) for pattern in cues)
-        count += hits or (sentence.field == field and LIST_ITEM.match(body) is not None)
+        count += hits or (sentence.field == field and (
+            sentence.carried or LIST_ITEM.match(body) is not None))
     return count
 
 
