@@ -4,7 +4,9 @@ import pytest
 
 from pipeline.extract.fields import METHOD_CONFIDENCE
 from pipeline.lexicon import PROSE_CUE_KEYS
-from pipeline.extract.prose import classify_prose, compile_cue
+from pipeline.extract.prose import classify_prose
+from pipeline.extract.prose_cues import compile_cue
+from pipeline.extract.prose_sentences import list_sentences
 from pipeline.publish.review_queue import review_record
 
 # Tiny prose pages, one per language: a title, then a paragraph stating aims, group and work.
@@ -216,7 +218,6 @@ def test_target_group_after_a_match_verb_and_its_preposition(lang, text, group):
 def test_a_quoted_name_is_one_sentence_and_names_no_group():
     text = "The project “Open for migrants. Europe for all!” tours schools this spring."
     assert "target_group" not in classify_prose(text, whole(text), "en")
-    from pipeline.extract.prose import list_sentences
     assert len(list_sentences(text, whole(text), "en")) == 1
 
 

@@ -2,28 +2,28 @@
 
 Pages written as prose state their aims in sentences ("Syftet med projektet är att …",
 "Hankkeen tavoitteena on …") rather than under labels. This stage splits the prose into
-sentences (spaCy's sentencizer) and gives each the field its cue phrases name: `prose_cues` in
-every `pipeline/lexicon/<lang>.yaml`, where a word ending in `*` is a stem taking any ending
-(Finnish needs it). Three kinds of cue:
+sentences (`prose_sentences`) and gives each the field its cue phrases name: `prose_cues` in
+every `pipeline/lexicon/<lang>.yaml`, compiled by `prose_cues` (`stem*`, `*head`, `...`).
+Kinds of cue:
 
-- `<field>`: the whole sentence states the field. Sentences of one field standing together
-  (at most one other sentence of the same paragraph between them) form a run; the first run
-  whose cue opens its sentence ("Målet er …") is the field, else the first run, starting at the
-  cue when the cue stands inside the sentence ("…, med syftet att …"). A cue heading, or a cue
-  line ending in a colon, gives its field to the list items (and, a heading, the lines) below.
-  A target group is one sentence its cue opens; activities and evaluation run on to the end
-  of the line, never across it, and the run with the most cues of the field (a carried list
-  item counts one) is taken, the longer on a tie. The earliest cue of a sentence, then the longest, names its
-  field: "to achieve the goals" (activities) outranks the "goal" (purpose) inside it.
+- `<field>`: the whole sentence states the field; its earliest cue, then the longest, names
+  it ("to achieve the goals", activities, outranks the "goal", purpose, inside it). Sentences
+  of one field standing together (at most one other sentence of the same paragraph between
+  them) form a run; the first run whose cue opens its sentence ("Målet er …") is the field,
+  else the first run, starting at the cue when the cue stands inside the sentence ("…, med
+  syftet att …"). A cue heading, a label list item ("• Tiltak:"), or a cue line ending in a
+  colon gives its field to the list items (and, a heading, the lines) below. A target group
+  is one sentence its cue opens; activities and evaluation run on to the end of the line,
+  never across it, and the run with the most cues of the field (a carried line counts one)
+  is taken, the longer on a tie.
 - `<field>_phrase` (purpose, target group): the field is the sentence's tail, from the cue
   (purpose) or after it (target group), for aims and groups named in a sentence about
   something else ("… a befriending scheme for asylum seekers in London.").
 - `target_group_preposition`: a noun of help or activity and its preposition ("*hjälp till",
-  "classes for"), tried after the phrase cues, outside aims sentences; the group must follow
-  at once and organisations do not count. A bare "för"/"for" names a group too seldom: "en
-  utmaning för flyktingar", "för att kvinnor ska …", "utvidga till fyra asylboenden".
-  A target-group tail must open with a keyword of `target_groups.yaml`.
-
+  "classes for"), tried after the phrase cues, outside aims sentences and quoted names; the
+  group must follow at once and organisations do not count. A bare "för"/"for" names a group
+  too seldom: "en utmaning för flyktingar", "för att kvinnor ska …", "utvidga till fyra
+  asylboenden". A target-group tail must open with a keyword of `target_groups.yaml`.
 - `speech_attribution`: verbs naming a speaker after a comma (", says X."): such a sentence
   states someone's view, not the initiative's activities.
 
@@ -34,12 +34,11 @@ other field the sentences (or the one phrase) that state it, in order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from pipeline.enrich import categorise
-from pipeline.lexicon import PROSE_FIELDS, UPPER, load_lexicon
-from pipeline.enrich.sentences import split_sentences
+from pipeline.extract.prose_cues import classify_sentence, load_cues, phrase_matches
+from pipeline.extract.prose_sentences import Sentence, list_sentences, open_quote
+from pipeline.lexicon import PROSE_FIELDS, load_lexicon
 
 MAX_GAP = 1             # sentences of other fields allowed inside one run
 HEADING_WORDS = 4       # a line this short without end punctuation is a heading
@@ -47,14 +46,9 @@ LEADING_WORDS = 6       # a cue among a sentence's first words opens it ("Hankke
 FORM_LEADING_WORDS = 3  # in a form an aims sentence must open with its cue ("Syftet med …")
 TARGET_WORDS_AHEAD = 4  # a target-group keyword must open the tail within this many words,
 PREPOSITION_WORDS_AHEAD = 2  # or this many after a bare preposition ("till alla nyanlända")
-GAP, GAP_WORDS = "...", 8  # a cue word `...` stands for up to GAP_WORDS words
-GAP_PATTERN = r"(?:\s+\S+){0,%d}?\s+" % GAP_WORDS
 MIN_PHRASE_SENTENCE = 5  # shorter lines are headlines, not sentences naming a group
 LIST_ITEM = re.compile(r"^(?:[-*•▪◦–]|\(?\d{1,2}[.)])\s+")
 TRAILING = " \t\n,;:–-"
-QUOTES = (("“", "”"), ("«", "»"))  # opening and closing marks
-LETTER_ITEM = re.compile(r"^[a-z]\)\s")
-YEAR_END = re.compile(r"(?<=\b(?:19|20)\d\d)\.[ \t]+(?=" + UPPER + ")")
 # Fields whose cue must open the sentence ("the target group was consulted" names none), and
 # which one sentence states.
 LEADING_ONLY = ("target_group",)
@@ -68,30 +62,6 @@ PROSE_SECTIONS = ("description", "background")
 LABEL_METHODS = ("form_label", "section_heading", "question_heading")
 FORM_FIELDS = ("target_group", "purpose", "activities")
 PROSE_KINDS = ("page", "item")  # segments written as prose unless they label FORM_FIELDS
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One cue phrase compiled: the field it names and whether it takes a whole sentence."""
-
-    field: str
-    phrase: bool
-    pattern: re.Pattern
-    preposition: bool = False  # a bare preposition: the keyword must follow at once
-    end: bool = False  # after a comma, ends a target-group tail (an infinitive marker)
-    speech: bool = False  # after a comma, attributes the sentence to a speaker
-
-
-@dataclass
-class Sentence:
-    """A sentence of prose: its span, the zone it stands in, and the field its cues name."""
-
-    start: int
-    end: int
-    zone: int
-    field: str | None = None
-    cue: int = 0  # where the field's cue starts, relative to start
-    carried: bool = False  # the field came from the heading above
 
 
 def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
@@ -140,75 +110,13 @@ def classify_segment_prose(text: str, sections: dict[str, tuple[int, int]],
     """
     narrative = [span for name, span in sections.items() if name in PROSE_SECTIONS]
     spans = sorted(set(loose_text) | set(narrative))
-    form = kind not in PROSE_KINDS or any(methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
+    labelled = any(methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
+    form = kind not in PROSE_KINDS or labelled
     if not form:
         return classify_prose(text, spans, lang)
     # a form labels what it states: only sentences that open by stating an aim add a purpose
     found = classify_prose(text, spans, lang, phrases=False, leading_words=FORM_LEADING_WORDS)
     return {name: parts for name, parts in found.items() if name == "purpose"}
-
-
-def list_sentences(text: str, spans: list[tuple[int, int]], lang: str) -> list[Sentence]:
-    """Split each prose span into sentences, in document order."""
-    sentences = []
-    for zone, (start, end) in enumerate(sorted(spans)):
-        chunk = text[start:end]
-        for s, e in join_quoted(chunk, split_at_years(chunk, split_sentences(chunk, lang))):
-            sentences.append(Sentence(start + s, start + e, zone))
-    return sentences
-
-
-def split_at_years(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Cut sentences after a year's full stop before a capital ("… i 2023. Oslo …").
-
-    Danish and Norwegian rules read "2023." as an ordinal and run two sentences together.
-    """
-    cut = []
-    for start, end in spans:
-        for match in YEAR_END.finditer(text, start, end):
-            cut.append((start, match.start() + 1))
-            start = match.end()
-        cut.append((start, end))
-    return cut
-
-
-def join_quoted(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Join a sentence to the next on its line while a quotation it opened is still open.
-
-    A quoted name ends in a full stop or "!" often enough ("“Open doors. Open minds!” tours"),
-    as do abbreviations ("nivå A.1. enligt"): what follows in lower case goes on the same
-    sentence, unless it opens a lettered item ("b) Målgrupp: …").
-    """
-    joined: list[tuple[int, int]] = []
-    for start, end in spans:
-        before = text[joined[-1][0]:joined[-1][1]] if joined else ""
-        lower = text[start].islower() and not LETTER_ITEM.match(text[start:end])
-        if joined and (open_quote(before) or lower) and "\n" not in text[joined[-1][1]:start]:
-            joined[-1] = (joined[-1][0], end)
-        else:
-            joined.append((start, end))
-    return joined
-
-
-def open_quote(body: str) -> bool:
-    """True when the text opens a quotation it does not close."""
-    if any(body.count(left) > body.count(right) for left, right in QUOTES):
-        return True
-    same = ('"', "”") if "“" not in body else ('"',)  # ”Namn” in Swedish and Finnish
-    return any(body.count(mark) % 2 == 1 for mark in same)
-
-
-def classify_sentence(sentence: str) -> tuple[str | None, int]:
-    """The field of the sentence's earliest whole-sentence cue (the longer cue on a tie)."""
-    best: tuple[int, int, str] | None = None
-    for cue in load_cues():
-        if cue.phrase:
-            continue
-        match = cue.pattern.search(sentence)
-        if match:
-            rank = (match.start(), -(match.end() - match.start()), cue.field)
-            best = rank if best is None or rank < best else best
-    return (best[2], best[0]) if best else (None, 0)
 
 
 def carry_list_items(text: str, sentences: list[Sentence]) -> None:
@@ -392,15 +300,6 @@ def find_tail(text: str, sentence: Sentence, field: str, lang: str,
     return span if span[1] > span[0] else None
 
 
-def phrase_matches(body: str, field: str) -> list[tuple[int, int, bool]]:
-    """Where the field's phrase cues occur in a sentence, earliest (then longest) first."""
-    hits = set()
-    for cue in load_cues():
-        if cue.phrase and cue.field == field and not cue.end:
-            hits.update((m.start(), m.end(), cue.preposition) for m in cue.pattern.finditer(body))
-    return sorted(hits, key=lambda hit: (hit[0], -hit[1], hit[2]))
-
-
 def find_target_group(tail: str, lang: str, ahead: int, actors: bool) -> int | None:
     """Where a target-group keyword starts among the tail's first `ahead` words, if one does.
 
@@ -435,39 +334,3 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@lru_cache(maxsize=1)
-def load_cues() -> tuple[Cue, ...]:
-    """Compile every language's prose cues once, in a fixed order."""
-    cues = []
-    for lang, language in sorted(load_lexicon().languages.items()):
-        for key, phrases in sorted(language.prose_cues.items()):
-            field, kind = read_cue_key(key)
-            cues += [Cue(field, kind != "sentence", compile_cue(p), kind == "preposition",
-                         kind == "end", kind == "attribution") for p in phrases]
-    return tuple(cues)
-
-
-def read_cue_key(key: str) -> tuple[str, str]:
-    """Split a `prose_cues` key into its field and kind: sentence, phrase, preposition, end or
-    attribution."""
-    for kind in ("phrase", "preposition", "end", "attribution"):
-        if key.endswith(f"_{kind}"):
-            return key[:-len(kind) - 1], kind
-    return key, "sentence"
-
-
-def compile_cue(phrase: str) -> re.Pattern:
-    """A cue phrase as a regex: words in order, whole words only.
-
-    `stem*` takes any ending; `*head` any first part of a compound ("*hjälp": "läxhjälp");
-    `...` stands for up to GAP_WORDS words ("match* ... with").
-    """
-    pattern = ""
-    for word in phrase.casefold().split():
-        if word == GAP:
-            pattern += GAP_PATTERN
-            continue
-        head, stem = word.startswith("*"), word.endswith("*")
-        pattern += (r"\s+" if pattern and not pattern.endswith(GAP_PATTERN) else "") + \
-            (r"\w*" if head else "") + re.escape(word.strip("*")) + (r"\w*" if stem else "")
-    return re.compile(r"(?<!\w)" + pattern + r"(?!\w)", re.IGNORECASE)
