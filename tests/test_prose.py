@@ -328,3 +328,10 @@ def test_a_label_list_item_heads_the_lines_below_it():
     found = classify_prose(text, whole(text), "nb")
     assert [text[s:e] for s, e in found["activities"]] == [
         "Deltakerne fikk jobb fra første dag.", "Hver deltaker hadde en fadder."]
+
+
+def test_a_finnish_adjective_of_results_states_no_expected_result():
+    sentence = "Kerhossa on kehitetty tuloksellinen malli vapaaehtoistyöhön."
+    assert "expected_results" not in classify_prose(sentence, whole(sentence), "fi")
+    sentence = "Hankkeen tuloksena syntyy uusi toimintamalli."
+    assert "expected_results" in classify_prose(sentence, whole(sentence), "fi")
