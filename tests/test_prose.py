@@ -4,7 +4,9 @@ import pytest
 
 from pipeline.extract.fields import METHOD_CONFIDENCE
 from pipeline.lexicon import PROSE_CUE_KEYS
-from pipeline.extract.prose import classify_prose, compile_cue
+from pipeline.extract.prose import classify_prose
+from pipeline.extract.prose_cues import compile_cue
+from pipeline.extract.prose_sentences import list_sentences
 from pipeline.publish.review_queue import review_record
 
 # Tiny prose pages, one per language: a title, then a paragraph stating aims, group and work.
@@ -150,12 +152,30 @@ def test_every_language_file_defines_every_prose_cue_key(lexicon):
 @pytest.mark.parametrize("lang, text, group", [
     ("sv", "Varje vecka ger föreningen läxhjälp till alla nyanlända barn i staden.",
      "alla nyanlända barn i staden."),
-    ("en", "A new scheme has been launched to pair local volunteers with refugees in the city.",
-     "refugees in the city."),
+    ("nb", "To ganger i uka gir biblioteket leksehjelp til enslige mindreårige i byen.",
+     "enslige mindreårige i byen."),
+    ("en", "Every week the library offers homework help to refugee children in the town.",
+     "refugee children in the town."),
 ])
-def test_target_group_after_a_bare_preposition_needs_the_group_at_once(lang, text, group):
+def test_target_group_after_a_help_noun_and_preposition_needs_the_group_at_once(lang, text, group):
     [(start, end)] = classify_prose(text, whole(text), lang)["target_group"]
     assert text[start:end] == group
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("sv", "Det kan vara en utmaning för nyanlända att hitta en bostad i staden."),
+    ("sv", "Kursen hålls på dagtid för att kvinnor ska kunna delta med sina barn."),
+    ("da", "Næste år udvides arbejdet til fire asylcentre i regionen."),
+    ("en", "The network improves the quality of the work with refugees in the region."),
+])
+def test_a_bare_preposition_names_no_target_group(lang, text):
+    assert "target_group" not in classify_prose(text, whole(text), lang)
+
+
+def test_cue_head_star_matches_the_last_part_of_a_compound():
+    assert compile_cue("*hjälp till").search("Vi ger läxhjälp till barn.")
+    assert compile_cue("*hjälp till").search("Vi ger hjälp till barn.")
+    assert not compile_cue("*hjälp till").search("Vi ger hjälpen till barn.")
 
 
 def test_target_group_starts_after_the_cue_nearest_the_group():
@@ -182,3 +202,145 @@ def test_target_group_tail_ends_at_comma_and_infinitive(lang, text, group):
     found = classify_prose(text, [(0, len(text))], lang)
     (start, end), = found["target_group"]
     assert text[start:end] == group
+
+
+@pytest.mark.parametrize("lang, text, group", [
+    ("en", "The club will pair students who like to cook, with refugees new to the city.",
+     "refugees new to the city."),
+    ("sv", "Föreningen matchar svenska familjer med nyanlända familjer i kommunen.",
+     "nyanlända familjer i kommunen."),
+])
+def test_target_group_after_a_match_verb_and_its_preposition(lang, text, group):
+    [(start, end)] = classify_prose(text, whole(text), lang)["target_group"]
+    assert text[start:end] == group
+
+
+def test_a_quoted_name_is_one_sentence_and_names_no_group():
+    text = "The project “Open for migrants. Europe for all!” tours schools this spring."
+    assert "target_group" not in classify_prose(text, whole(text), "en")
+    assert len(list_sentences(text, whole(text), "en")) == 1
+
+
+def test_activities_stop_at_the_end_of_their_paragraph():
+    text = ("Vi erbjuder läxhjälp varje tisdag. Vi anordnar också utflykter.\n\n"
+            "Föreningen arbetar med frågor om boende. Styrelsen väljs varje år.")
+    found = classify_prose(text, whole(text), "sv")
+    assert [text[s:e] for s, e in found["activities"]] == [
+        "Vi erbjuder läxhjälp varje tisdag.", "Vi anordnar också utflykter."]
+
+
+def test_activities_are_the_run_with_the_most_activity_cues():
+    text = ("The town hall offers parking. It is open on weekdays.\n\n"
+            "We offer language cafés, organise walks and run a homework club. "
+            "Activities include cooking and sports.")
+    found = classify_prose(text, whole(text), "en")
+    assert text[slice(*found["activities"][0])].startswith("We offer language cafés")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Toimintalinja 5: sosiaalinen osallisuus.",
+    "Järjestölähtöinen hanke alkoi vuonna 2020.",
+])
+def test_finnish_activity_stems_leave_programme_lines_and_organisations(sentence):
+    assert "activities" not in classify_prose(sentence, whole(sentence), "fi")
+
+
+def test_a_sentence_cut_after_an_abbreviation_runs_on_in_lower_case():
+    text = "Tavoitteena on taso A.1. mukainen kielitaito. Ryhmä kokoontuu maanantaisin."
+    [(start, end)] = classify_prose(text, whole(text), "fi")["purpose"]
+    assert text[start:end] == "Tavoitteena on taso A.1. mukainen kielitaito."
+
+
+def test_a_lettered_item_after_a_sentence_stands_alone():
+    text = "Rapporten har tre deler. b) Målgruppe: Målgruppen er unge innvandrere i bydelen."
+    [(start, end)] = classify_prose(text, whole(text), "nb")["target_group"]
+    assert text[start:end].startswith("b) Målgruppe")
+
+
+def test_activities_run_on_over_later_activity_sentences_of_their_line():
+    text = ("Foreningen vil tilbyde lektiehjælp. Frivillige kommer hver uge. Alle er velkomne. "
+            "Der afholdes også udflugter.\nBestyrelsen vælges hvert år.")
+    found = classify_prose(text, whole(text), "da")
+    assert [text[s:e] for s, e in found["activities"]] == [
+        "Foreningen vil tilbyde lektiehjælp.", "Frivillige kommer hver uge.",
+        "Alle er velkomne.", "Der afholdes også udflugter."]
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("nb", "Kartlegging, individuell plan og tett oppfølging er sentrale elementer."),
+    ("sv", "Samtal, studiebesök och praktik är centrala delar i arbetet."),
+])
+def test_the_elements_of_the_work_are_activities(lang, sentence):
+    assert "activities" in classify_prose(sentence, whole(sentence), lang)
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("fi", "Tavoitteiden saavuttamiseksi kehitetään uusi malli, jota kokeillaan kunnissa."),
+    ("en", "To achieve these goals, the club runs weekly walks and a homework café."),
+    ("sv", "För att nå målen anordnar föreningen kvällskurser i svenska."),
+])
+def test_the_means_to_an_aim_are_activities_not_purpose(lang, sentence):
+    found = classify_prose(sentence, whole(sentence), lang)
+    assert "activities" in found and "purpose" not in found
+
+
+@pytest.mark.parametrize("lang, text, activity", [
+    ("nb", "Vi ønsker flere aktiviteter for barna, forteller leder Kari Nordmann. Laget arrangerer "
+     "turer hver søndag.", "Laget arrangerer turer hver søndag."),
+    ("en", "We would love to offer more, says the chair of the club. The club organises walks on "
+     "Sundays.", "The club organises walks on Sundays."),
+])
+def test_a_sentence_attributed_to_a_speaker_states_no_activity(lang, text, activity):
+    found = classify_prose(text, whole(text), lang)
+    assert [text[s:e] for s, e in found["activities"]] == [activity]
+
+
+def test_a_year_ends_a_sentence_before_a_capital_in_norwegian():
+    text = "Mange kom hit i 2023. Foreningen vil tilby et trygt møtested for alle."
+    [(start, end)] = classify_prose(text, whole(text), "nb")["purpose"]
+    assert text[start:end] == "Foreningen vil tilby et trygt møtested for alle."
+
+
+def test_evaluation_runs_on_over_the_sentences_that_back_it():
+    text = ("Prosjektet ga gode resultater. Åtte av ti deltakere har fått jobb. Kommunen bruker "
+            "metoden videre.\nStyret møtes i mai.")
+    found = classify_prose(text, whole(text), "nb")
+    assert [text[s:e] for s, e in found["evaluation"]] == [
+        "Prosjektet ga gode resultater.", "Åtte av ti deltakere har fått jobb.",
+        "Kommunen bruker metoden videre."]
+
+
+@pytest.mark.parametrize("lang, heading", [
+    ("sv", "Hur har projektet genomförts?"),
+    ("nb", "Hvordan ble prosjektet gjennomført?"),
+    ("da", "Hvordan er projektet gennemført?"),
+    ("fi", "Miten hanke toteutettiin?"),
+    ("en", "How was the project implemented?"),
+])
+def test_a_question_how_the_work_was_carried_out_heads_the_activities(lexicon, lang, heading):
+    assert lexicon.match_question(heading).field == "activities"
+
+
+def test_a_label_list_item_heads_the_lines_below_it():
+    text = ("Oppsummering\n • Utfordring:\n  Mange står langt fra arbeidslivet.\n • Tiltak:\n"
+            "  Deltakerne fikk jobb fra første dag. Hver deltaker hadde en fadder.\n"
+            " • Resultat:\n  Åtte av ti er i jobb i dag.\n")
+    found = classify_prose(text, whole(text), "nb")
+    assert [text[s:e] for s, e in found["activities"]] == [
+        "Deltakerne fikk jobb fra første dag.", "Hver deltaker hadde en fadder."]
+
+
+def test_a_finnish_adjective_of_results_states_no_expected_result():
+    sentence = "Kerhossa on kehitetty tuloksellinen malli vapaaehtoistyöhön."
+    assert "expected_results" not in classify_prose(sentence, whole(sentence), "fi")
+    sentence = "Hankkeen tuloksena syntyy uusi toimintamalli."
+    assert "expected_results" in classify_prose(sentence, whole(sentence), "fi")
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("en", "The main task of the project is to train local guides."),
+    ("sv", "Projektets uppgift är att fler ska hitta en förening."),
+    ("nb", "Prosjektets oppgave er å samle naboer rundt et felles kjøkken."),
+])
+def test_aims_stated_as_the_task_of_the_project(lang, sentence):
+    assert "purpose" in classify_prose(sentence, whole(sentence), lang)

@@ -2,21 +2,30 @@
 
 Pages written as prose state their aims in sentences ("Syftet med projektet är att …",
 "Hankkeen tavoitteena on …") rather than under labels. This stage splits the prose into
-sentences (spaCy's sentencizer) and gives each the field its cue phrases name: `prose_cues` in
-every `pipeline/lexicon/<lang>.yaml`, where a word ending in `*` is a stem taking any ending
-(Finnish needs it). Three kinds of cue:
+sentences (`prose_sentences`) and gives each the field its cue phrases name: `prose_cues` in
+every `pipeline/lexicon/<lang>.yaml`, compiled by `prose_cues` (`stem*`, `*head`, `...`).
+Kinds of cue:
 
-- `<field>`: the whole sentence states the field. Sentences of one field standing together
-  (at most one other sentence of the same paragraph between them) form a run; the first run
-  whose cue opens its sentence ("Målet er …") is the field, else the first run, starting at the
-  cue when the cue stands inside the sentence ("…, med syftet att …"). A cue heading, or a cue
-  line ending in a colon, gives its field to the list items (and, a heading, the lines) below.
-  A target group is one sentence its cue opens; activities run on to the end of the paragraph.
+- `<field>`: the whole sentence states the field; its earliest cue, then the longest, names
+  it ("to achieve the goals", activities, outranks the "goal", purpose, inside it). Sentences
+  of one field standing together (at most one other sentence of the same paragraph between
+  them) form a run; the first run whose cue opens its sentence ("Målet er …") is the field,
+  else the first run, starting at the cue when the cue stands inside the sentence ("…, med
+  syftet att …"). A cue heading, a label list item ("• Tiltak:"), or a cue line ending in a
+  colon gives its field to the list items (and, a heading, the lines) below. A target group
+  is one sentence its cue opens; activities and evaluation run on to the end of the line,
+  never across it, and the run with the most cues of the field (a carried line counts one)
+  is taken, the longer on a tie.
 - `<field>_phrase` (purpose, target group): the field is the sentence's tail, from the cue
   (purpose) or after it (target group), for aims and groups named in a sentence about
   something else ("… a befriending scheme for asylum seekers in London.").
-- `target_group_preposition`: a bare "för"/"for", tried after the phrase cues, outside aims
-  sentences. A target-group tail must open with a keyword of `target_groups.yaml`.
+- `target_group_preposition`: a noun of help or activity and its preposition ("*hjälp till",
+  "classes for"), tried after the phrase cues, outside aims sentences and quoted names; the
+  group must follow at once and organisations do not count. A bare "för"/"for" names a group
+  too seldom: "en utmaning för flyktingar", "för att kvinnor ska …", "utvidga till fyra
+  asylboenden". A target-group tail must open with a keyword of `target_groups.yaml`.
+- `speech_attribution`: verbs naming a speaker after a comma (", says X."): such a sentence
+  states someone's view, not the initiative's activities.
 
 `classify_prose` returns, per field, spans of the text: activities one per sentence, every
 other field the sentences (or the one phrase) that state it, in order.
@@ -25,12 +34,11 @@ other field the sentences (or the one phrase) that state it, in order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from pipeline.enrich import categorise
+from pipeline.extract.prose_cues import classify_sentence, load_cues, phrase_matches
+from pipeline.extract.prose_sentences import Sentence, list_sentences, open_quote
 from pipeline.lexicon import PROSE_FIELDS, load_lexicon
-from pipeline.enrich.sentences import split_sentences
 
 MAX_GAP = 1             # sentences of other fields allowed inside one run
 HEADING_WORDS = 4       # a line this short without end punctuation is a heading
@@ -44,36 +52,16 @@ TRAILING = " \t\n,;:–-"
 # Fields whose cue must open the sentence ("the target group was consulted" names none), and
 # which one sentence states.
 LEADING_ONLY = ("target_group",)
-# Fields whose first cued sentence opens a description of how it is done: the rest of its
-# paragraph, up to a sentence of another field, belongs to it too.
-WHOLE_PARAGRAPH = ("activities",)
+# Fields whose first cued sentence opens a description of how it is done, or of what came
+# of it ("Prosjektet ga gode resultater. Ni av ti …"): the rest of its line, up to a sentence
+# of another field, belongs to it too.
+WHOLE_PARAGRAPH = ("activities", "evaluation")
 # Sections whose sentences may state other fields, and the labelling methods that make a
 # page labelling one of FORM_FIELDS a form.
 PROSE_SECTIONS = ("description", "background")
 LABEL_METHODS = ("form_label", "section_heading", "question_heading")
 FORM_FIELDS = ("target_group", "purpose", "activities")
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One cue phrase compiled: the field it names and whether it takes a whole sentence."""
-
-    field: str
-    phrase: bool
-    pattern: re.Pattern
-    preposition: bool = False  # a bare preposition: the keyword must follow at once
-    end: bool = False  # after a comma, ends a target-group tail (an infinitive marker)
-
-
-@dataclass
-class Sentence:
-    """A sentence of prose: its span, the zone it stands in, and the field its cues name."""
-
-    start: int
-    end: int
-    zone: int
-    field: str | None = None
-    cue: int = 0  # where the field's cue starts, relative to start
+PROSE_KINDS = ("page", "item")  # segments written as prose unless they label FORM_FIELDS
 
 
 def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
@@ -90,6 +78,9 @@ def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
         if not body.rstrip().endswith("?"):  # a question asks, it states nothing
             sentence.field, sentence.cue = classify_sentence(body)
     carry_list_items(text, sentences)
+    for sentence in sentences:
+        if sentence.field == "activities" and is_speech(text, sentence):
+            sentence.field = None  # "Vi ønsker flere aktiviteter, forteller X." is a view
     found: dict[str, list[tuple[int, int]]] = {}
     for field in PROSE_FIELDS:
         runs = find_runs(text, sentences, field)
@@ -98,7 +89,7 @@ def classify_prose(text: str, spans: list[tuple[int, int]], lang: str,
                     if opens_with_cue(text, run[0], leading_words or LEADING_WORDS)]
         if field in WHOLE_PARAGRAPH:
             runs = [extend_to_paragraph(text, sentences, run) for run in runs]
-            runs = sorted(runs, key=lambda run: -len(run))
+            runs = sorted(runs, key=lambda run: (-count_cues(text, run, field), -len(run)))
         run = choose_run(text, runs)
         if run:
             found[field] = run[:1] if field in LEADING_ONLY else run
@@ -113,12 +104,14 @@ def classify_segment_prose(text: str, sections: dict[str, tuple[int, int]],
                            kind: str, lang: str) -> dict[str, list[tuple[int, int]]]:
     """The prose fields of one segment, read from its loose text, description and background.
 
-    A form (a submission or example of a compilation, or a page labelling its aims, group or
-    activities) states under its labels what it has: prose adds only its aims sentences.
+    A form (a submission or example of a compilation, or a page or listed item labelling its
+    aims, group or activities) states under its labels what it has: prose adds only its aims
+    sentences. A page's listed initiative is prose like the page.
     """
     narrative = [span for name, span in sections.items() if name in PROSE_SECTIONS]
     spans = sorted(set(loose_text) | set(narrative))
-    form = kind != "page" or any(methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
+    labelled = any(methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
+    form = kind not in PROSE_KINDS or labelled
     if not form:
         return classify_prose(text, spans, lang)
     # a form labels what it states: only sentences that open by stating an aim add a purpose
@@ -126,41 +119,25 @@ def classify_segment_prose(text: str, sections: dict[str, tuple[int, int]],
     return {name: parts for name, parts in found.items() if name == "purpose"}
 
 
-def list_sentences(text: str, spans: list[tuple[int, int]], lang: str) -> list[Sentence]:
-    """Split each prose span into sentences, in document order."""
-    sentences = []
-    for zone, (start, end) in enumerate(sorted(spans)):
-        for s, e in split_sentences(text[start:end], lang):
-            sentences.append(Sentence(start + s, start + e, zone))
-    return sentences
-
-
-def classify_sentence(sentence: str) -> tuple[str | None, int]:
-    """The field of the sentence's earliest whole-sentence cue (the longer cue on a tie)."""
-    best: tuple[int, int, str] | None = None
-    for cue in load_cues():
-        if cue.phrase:
-            continue
-        match = cue.pattern.search(sentence)
-        if match:
-            rank = (match.start(), -(match.end() - match.start()), cue.field)
-            best = rank if best is None or rank < best else best
-    return (best[2], best[0]) if best else (None, 0)
-
-
 def carry_list_items(text: str, sentences: list[Sentence]) -> None:
     """A classified heading, or a line ending in a colon, gives its field to what it introduces.
 
-    List items below either take its field; under a heading, unclassified lines do too.
+    List items below either take its field; under a heading, unclassified lines do too. A
+    list item that is only a label ("• Tiltak:") heads what follows like a heading.
     """
     field, heading = None, False
     for sentence in sentences:
         body = text[sentence.start:sentence.end]
+        label = read_item_label(body)
+        if label is not None:  # "• Tiltak:" heads the lines below it, up to the next label
+            field, heading = label or None, bool(label)
+            sentence.field = None
+            continue
         if field and LIST_ITEM.match(body):
             sentence.field = field
             continue
         if field and heading and sentence.field is None and not is_heading(body):
-            sentence.field = field
+            sentence.field, sentence.carried = field, True
             continue
         field, heading = None, False
         if sentence.field and body.rstrip().endswith(":"):
@@ -168,6 +145,28 @@ def carry_list_items(text: str, sentences: list[Sentence]) -> None:
         elif sentence.field and is_heading(body):
             field, heading = sentence.field, True
             sentence.field = None  # the heading itself is no part of the field's text
+
+
+def read_item_label(body: str) -> str | None:
+    """The prose field a label list item names ("• Tiltak:"), "" for another label, else None.
+
+    Any short item ending in a colon is a label: an unknown one ends what the last one headed.
+    """
+    marker = LIST_ITEM.match(body)
+    if not marker or not body.rstrip().endswith(":"):
+        return None
+    words = body[marker.end():].rstrip(" :")
+    if not words or len(words.split()) > HEADING_WORDS:
+        return None
+    known = load_lexicon().lookup_label(words)
+    return known[0] if known and known[0] in PROSE_FIELDS else ""
+
+
+def is_speech(text: str, sentence: Sentence) -> bool:
+    """True when a speaker is named after a comma: "…, forteller rådgiver Kari Nordmann."."""
+    body = text[sentence.start:sentence.end]
+    return any(body[:m.start()].rstrip().endswith(",")
+               for cue in load_cues() if cue.speech for m in cue.pattern.finditer(body))
 
 
 def is_heading(body: str) -> bool:
@@ -184,9 +183,10 @@ def find_runs(text: str, sentences: list[Sentence], field: str) -> list[list[Sen
         if sentence.field != field:
             continue
         previous = runs[-1][-1] if runs else None
+        same_paragraph = previous is not None and "\n\n" not in text[previous.end:sentence.start]
         joined = previous is not None and sentence.zone == previous.zone and (
-            n - position == 1 or (n - position - 1 <= MAX_GAP
-                                  and "\n\n" not in text[previous.end:sentence.start]))
+            (n - position == 1 and (same_paragraph or field not in WHOLE_PARAGRAPH))
+            or (n - position - 1 <= MAX_GAP and same_paragraph))
         if joined:
             runs[-1].append(sentence)
         else:
@@ -195,14 +195,29 @@ def find_runs(text: str, sentences: list[Sentence], field: str) -> list[list[Sen
     return runs
 
 
+def count_cues(text: str, run: list[Sentence], field: str) -> int:
+    """How often the field's whole-sentence cues occur in a run; a carried line counts one."""
+    cues = [cue.pattern for cue in load_cues() if cue.field == field and not cue.phrase]
+    count = 0
+    for sentence in run:
+        body = text[sentence.start:sentence.end]
+        hits = sum(len(pattern.findall(body)) for pattern in cues)
+        count += hits or (sentence.field == field and (
+            sentence.carried or LIST_ITEM.match(body) is not None))
+    return count
+
+
 def extend_to_paragraph(text: str, sentences: list[Sentence],
                         run: list[Sentence]) -> list[Sentence]:
-    """Add to a run the unclassified sentences that follow it in the same paragraph."""
+    """Add to a run the sentences of no other field that follow it on its last line.
+
+    Scraped pages often break paragraphs with one newline; a line is the safe paragraph.
+    """
     extended = list(run)
     for sentence in sentences[sentences.index(run[-1]) + 1:]:
-        if sentence.field is not None or sentence.zone != run[-1].zone:
+        if sentence.field not in (None, run[-1].field) or sentence.zone != run[-1].zone:
             break
-        if "\n\n" in text[extended[-1].end:sentence.start] or LIST_ITEM.match(
+        if "\n" in text[extended[-1].end:sentence.start] or LIST_ITEM.match(
                 text[sentence.start:sentence.end]) or is_heading(text[sentence.start:sentence.end]):
             break
         extended.append(sentence)
@@ -269,6 +284,8 @@ def find_tail(text: str, sentence: Sentence, field: str, lang: str,
             continue
         if preposition and sentence.field == "purpose":
             continue  # "… integration för nyanlända" in an aims sentence names no group
+        if open_quote(body[:cue_start]):
+            continue  # a quoted name ("“Help for Refugees”") names no group
         if field == "purpose":
             candidates.append((0, cue_start))
             break
@@ -281,15 +298,6 @@ def find_tail(text: str, sentence: Sentence, field: str, lang: str,
     start = min(candidates)[1]
     span = trim(text, sentence.start + start, sentence.start + cut_at_purpose(body, start))
     return span if span[1] > span[0] else None
-
-
-def phrase_matches(body: str, field: str) -> list[tuple[int, int, bool]]:
-    """Where the field's phrase cues occur in a sentence, earliest (then longest) first."""
-    hits = set()
-    for cue in load_cues():
-        if cue.phrase and cue.field == field and not cue.end:
-            hits.update((m.start(), m.end(), cue.preposition) for m in cue.pattern.finditer(body))
-    return sorted(hits, key=lambda hit: (hit[0], -hit[1], hit[2]))
 
 
 def find_target_group(tail: str, lang: str, ahead: int, actors: bool) -> int | None:
@@ -326,30 +334,3 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@lru_cache(maxsize=1)
-def load_cues() -> tuple[Cue, ...]:
-    """Compile every language's prose cues once, in a fixed order."""
-    cues = []
-    for lang, language in sorted(load_lexicon().languages.items()):
-        for key, phrases in sorted(language.prose_cues.items()):
-            field, kind = read_cue_key(key)
-            cues += [Cue(field, kind != "sentence", compile_cue(p), kind == "preposition",
-                         kind == "end") for p in phrases]
-    return tuple(cues)
-
-
-def read_cue_key(key: str) -> tuple[str, str]:
-    """Split a `prose_cues` key into its field and kind: sentence, phrase or preposition."""
-    for kind in ("phrase", "preposition", "end"):
-        if key.endswith(f"_{kind}"):
-            return key[:-len(kind) - 1], kind
-    return key, "sentence"
-
-
-def compile_cue(phrase: str) -> re.Pattern:
-    """A cue phrase as a regex: words in order, `stem*` taking any ending, whole words only."""
-    words = []
-    for word in phrase.casefold().split():
-        stem = word.endswith("*")
-        words.append(re.escape(word.rstrip("*")) + (r"\w*" if stem else ""))
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)

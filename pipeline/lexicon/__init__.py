@@ -57,10 +57,12 @@ DOCX_STYLE_KINDS = ("heading", "title")
 UPPER_LETTERS = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Lu")
 UPPER = f"[{UPPER_LETTERS}]"
 # Fields that sentences of unlabelled prose are classified into (pipeline/extract/prose.py), and the
-# `prose_cues` keys: whole-sentence cues per field plus phrase cues for two of them.
+# `prose_cues` keys: whole-sentence cues per field plus phrase cues for two of them, and the
+# verbs that attribute quoted speech (", says X").
 PROSE_FIELDS = field_names(prose=True)
 PROSE_CUE_KEYS = PROSE_FIELDS + ("purpose_phrase", "target_group_phrase",
-                                 "target_group_preposition", "target_group_end")
+                                 "target_group_preposition", "target_group_end",
+                                 "speech_attribution")
 
 FUZZY_MIN_LENGTH = 8  # shorter labels must match exactly
 LONG_LABEL = 16      # long labels may differ by two edits, others by one
