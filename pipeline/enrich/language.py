@@ -10,7 +10,9 @@ language langdetect has no profile for is found by its cue words and letters alo
 
 from __future__ import annotations
 
+import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,15 +34,24 @@ FOREIGN_LETTER = 0.4   # penalty when it has a letter the language does not writ
 CUE_NOISE = 0.1
 DETECTOR_SEED = 0      # langdetect samples n-grams at random; a fixed seed makes it repeatable
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+# Results kept per distinct text (and per distinct langdetect input); cleared when full, so
+# memory stays bounded. Every cached result is exactly what a fresh computation returns.
+CACHE_ENTRIES = 200_000
 
 
 @dataclass(frozen=True)
 class CueSet:
-    """One language's cue words: whole words, prefixes (`ud*`) and suffixes (`*hed`)."""
+    """One language's cue words: whole words, prefixes (`ud*`) and suffixes (`*hed`).
+
+    Prefixes and suffixes are held in sets with their lengths, so a token is tested with one
+    set look-up per distinct length rather than against every prefix and suffix.
+    """
 
     words: frozenset[str]
-    prefixes: tuple[str, ...]
-    suffixes: tuple[str, ...]
+    prefixes: frozenset[str]
+    suffixes: frozenset[str]
+    prefix_lengths: tuple[int, ...]  # ascending
+    suffix_lengths: tuple[int, ...]  # ascending
 
     def count(self, tokens: list[str]) -> int:
         return sum(1 for token in tokens if self.matches(token))
@@ -48,21 +59,28 @@ class CueSet:
     def matches(self, token: str) -> bool:
         if token in self.words:
             return True
-        if any(token.startswith(p) and len(token) > len(p) + 2 for p in self.prefixes):
+        size = len(token)
+        # an affix counts only on a token at least three letters longer than it
+        usable = bisect_right(self.prefix_lengths, size - 3)
+        if any(token[:n] in self.prefixes for n in self.prefix_lengths[:usable]):
             return True
-        return any(token.endswith(s) and len(token) > len(s) + 2 for s in self.suffixes)
+        usable = bisect_right(self.suffix_lengths, size - 3)
+        return any(token[size - n:] in self.suffixes for n in self.suffix_lengths[:usable])
+
+
+def make_cue_set(cue_words: list[str]) -> CueSet:
+    """Index one language's cue words (`word`, `prefix*`, `*suffix`)."""
+    words = frozenset(w.casefold() for w in cue_words if "*" not in w)
+    prefixes = frozenset(w[:-1].casefold() for w in cue_words if w.endswith("*"))
+    suffixes = frozenset(w[1:].casefold() for w in cue_words if w.startswith("*"))
+    return CueSet(words, prefixes, suffixes, tuple(sorted({len(p) for p in prefixes})),
+                  tuple(sorted({len(p) for p in suffixes})))
 
 
 @lru_cache(maxsize=4)
 def build_cues(lexicon: Lexicon) -> dict[str, CueSet]:
     """Build each language's cue set from its lexicon file."""
-    cues = {}
-    for lang, language in lexicon.languages.items():
-        words = {w.casefold() for w in language.cue_words if "*" not in w}
-        prefixes = tuple(w[:-1].casefold() for w in language.cue_words if w.endswith("*"))
-        suffixes = tuple(w[1:].casefold() for w in language.cue_words if w.startswith("*"))
-        cues[lang] = CueSet(frozenset(words), prefixes, suffixes)
-    return cues
+    return {lang: make_cue_set(language.cue_words) for lang, language in lexicon.languages.items()}
 
 
 @lru_cache(maxsize=4)
@@ -88,6 +106,17 @@ def tokenize_words(text: str) -> list[str]:
 def detect_language(text: str, prior: str | None = None) -> tuple[str, float]:
     """Return (ISO 639-1 code, confidence 0-1) for text; `prior` steers short texts."""
     lexicon = load_lexicon()
+    cache = detection_cache(lexicon)
+    key = (text_digest(text), prior)
+    found = cache.get(key)
+    if found is None:
+        found = measure_language(text, prior, lexicon)
+        store_result(cache, key, found)
+    return found
+
+
+def measure_language(text: str, prior: str | None, lexicon: Lexicon) -> tuple[str, float]:
+    """Detect the language of one text, uncached."""
     prior = lexicon.resolve(prior) or prior
     tokens = tokenize_words(text)
     if not tokens:
@@ -104,8 +133,37 @@ def detect_language(text: str, prior: str | None = None) -> tuple[str, float]:
     return (best, round(max(0.0, min(1.0, margin)), 3))
 
 
+@lru_cache(maxsize=4)
+def detection_cache(lexicon: Lexicon) -> dict:
+    """Results of `detect_language` under one loaded lexicon, by (text digest, prior)."""
+    return {}
+
+
+@lru_cache(maxsize=4)
+def langdetect_cache(lexicon: Lexicon) -> dict:
+    """langdetect's probabilities under one loaded lexicon, by digest of its n-gram sequence."""
+    return {}
+
+
+def store_result(cache: dict, key, value) -> None:
+    """Keep a result; start afresh when the cache is full, so memory stays bounded."""
+    if len(cache) >= CACHE_ENTRIES:
+        cache.clear()
+    cache[key] = value
+
+
+def text_digest(text: str) -> bytes:
+    """A 128-bit digest of a text: the cache key, so the cache holds no texts."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def langdetect_probabilities(text: str, lexicon: Lexicon | None = None) -> dict[str, float]:
-    """Run the seeded detector; map its codes onto the lexicon's (`no` is Bokmål)."""
+    """Run the seeded detector; map its codes onto the lexicon's (`no` is Bokmål).
+
+    langdetect samples the n-grams it extracts with a fixed seed, so its answer depends on
+    that n-gram sequence alone: texts that differ only in what it ignores (digits, e-mail
+    addresses, links, punctuation) share one cached answer.
+    """
     lexicon = lexicon or load_lexicon()
     factory = load_detector(lexicon)
     if factory is None:
@@ -113,6 +171,27 @@ def langdetect_probabilities(text: str, lexicon: Lexicon | None = None) -> dict[
     try:
         detector = factory.create()
         detector.append(text)
+        detector.cleaning_text()
+        ngrams = detector._extract_ngrams()  # what _detect_block samples from
+    except LangDetectException:
+        return {}
+    if not ngrams:  # langdetect would raise "No features in text"
+        return {}
+    cache = langdetect_cache(lexicon)
+    key = text_digest("\x00".join(ngrams))  # no n-gram holds NUL: langdetect maps it to ' '
+    found = cache.get(key)
+    if found is None:
+        found = run_langdetect(detector, ngrams, lexicon)
+        store_result(cache, key, found)
+    return dict(found)
+
+
+def run_langdetect(detector, ngrams: list[str], lexicon: Lexicon) -> dict[str, float]:
+    """langdetect's probabilities for a prepared detector, on lexicon codes."""
+    # _detect_block would clean and extract again; hand it the n-grams already read.
+    detector.cleaning_text = lambda: None
+    detector._extract_ngrams = lambda: ngrams
+    try:
         found = detector.get_probabilities()
     except LangDetectException:
         return {}
