@@ -5,8 +5,8 @@ On demand only, never a unit test. Two corpora:
   numbers changed and a share of its capitalised mid-line words (names) swapped for made-up
   ones, so every document is distinct but keeps its seed's layout (headings, labels, lists);
 - `csv`: one form export of N rows (bench_robust.form_export).
-Runs the pipeline in a child process and prints wall seconds, initiatives, initiatives/s and
-the child's peak RSS.
+Runs the pipeline in a child process and prints wall and CPU seconds, initiatives,
+initiatives per wall and per CPU second (steadier on a shared machine) and the child's peak RSS.
 Run: `python bench/bench_run.py [--corpus inbox|csv] [--size 1000] [--keep DIR]`.
 """
 
@@ -108,11 +108,13 @@ def main() -> None:
         raw.mkdir(parents=True, exist_ok=True)
         (build_inbox if args.corpus == "inbox" else build_csv)(raw, args.size)
         wall, code = run_praxis(raw, out)
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rss, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
         found = count_initiatives(out) if code == 0 else 0
     print(json.dumps({"corpus": args.corpus, "size": args.size, "exit": code,
-                      "seconds": round(wall, 1), "initiatives": found,
-                      "initiatives_per_s": round(found / wall, 1), "peak_rss_mb": round(rss),
+                      "seconds": round(wall, 1), "cpu_seconds": round(cpu, 1),
+                      "initiatives": found, "initiatives_per_s": round(found / wall, 1),
+                      "initiatives_per_cpu_s": round(found / cpu, 1), "peak_rss_mb": round(rss),
                       "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                                  f"Python {platform.python_version()}",
                       "date": time.strftime("%Y-%m-%d")}))
