@@ -232,14 +232,38 @@ def extract_ngrams(text: str, known: dict) -> list[str]:
     return result
 
 
+def run_trials(detector, ngrams: list[str]) -> list[float]:
+    """langdetect's `_detect_block` sampling on n-grams already extracted, with list arithmetic.
+
+    The same random draws in the same order and the same floating-point operations on each
+    probability, so the figures are bit for bit langdetect's.
+    """
+    table, rng, size = detector.word_lang_prob_map, detector.random, len(detector.langlist)
+    rng.seed(detector.seed)
+    totals = [0.0] * size
+    for _ in range(detector.n_trial):
+        prob = list(detector.prior_map) if detector.prior_map is not None else [1.0 / size] * size
+        weight = (detector.alpha + rng.gauss(0.0, 1.0) * detector.ALPHA_WIDTH) / detector.BASE_FREQ
+        step = 0
+        while True:
+            word_prob = table.get(rng.choice(ngrams))
+            if word_prob is not None:
+                prob = [p * (weight + q) for p, q in zip(prob, word_prob)]
+            if step % 5 == 0:
+                total = sum(prob)
+                prob = [p / total for p in prob]
+                if max(prob) > detector.CONV_THRESHOLD or step >= detector.ITERATION_LIMIT:
+                    break
+            step += 1
+        totals = [t + p / detector.n_trial for t, p in zip(totals, prob)]
+    return totals
+
+
 def run_langdetect(detector, ngrams: list[str], lexicon: Lexicon) -> dict[str, float]:
     """langdetect's probabilities for a prepared detector, on lexicon codes."""
-    # _detect_block would clean and extract again; hand it the n-grams already read.
-    detector.cleaning_text = lambda: None
-    detector._extract_ngrams = lambda: ngrams
     try:
-        found = detector.get_probabilities()
-    except LangDetectException:
+        found = detector._sort_probability(run_trials(detector, ngrams))
+    except (LangDetectException, ZeroDivisionError):
         return {}
     probabilities: dict[str, float] = {}
     for item in found:
