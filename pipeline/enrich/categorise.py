@@ -324,11 +324,23 @@ def find_matches(text: str, langs: tuple[str, ...],
 
 def drop_contained(matches: set[tuple[str, int, int]]) -> set[tuple[str, int, int]]:
     """Drop matches lying strictly inside a longer match: the longer keyword is more specific."""
-    spans = {(start, end) for _, start, end in matches}
-    return {
-        (code, start, end) for code, start, end in matches
-        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
-    }
+    contained = contained_spans({(start, end) for _, start, end in matches})
+    return {match for match in matches if (match[1], match[2]) not in contained}
+
+
+def contained_spans(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans inside another span, in one sweep by start (not every pair)."""
+    by_start: dict[int, list[int]] = defaultdict(list)
+    for start, end in spans:
+        by_start[start].append(end)
+    inside, furthest = set(), -1  # furthest end among spans starting earlier
+    for start in sorted(by_start):
+        ends = by_start[start]
+        longest = max(ends)
+        # (start, end) lies in a span starting earlier that reaches it, or in a longer one here
+        inside.update((start, end) for end in ends if furthest >= end or longest > end)
+        furthest = max(furthest, longest)
+    return inside
 
 
 def count_words(sources: Iterable[Source]) -> int:

@@ -10,13 +10,16 @@ language langdetect has no profile for is found by its cue words and letters alo
 
 from __future__ import annotations
 
+import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.ngram import NGram
 
 from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.models import Issue
@@ -32,15 +35,24 @@ FOREIGN_LETTER = 0.4   # penalty when it has a letter the language does not writ
 CUE_NOISE = 0.1
 DETECTOR_SEED = 0      # langdetect samples n-grams at random; a fixed seed makes it repeatable
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+# Results kept per distinct text (and per distinct langdetect input); cleared when full, so
+# memory stays bounded. Every cached result is exactly what a fresh computation returns.
+CACHE_ENTRIES = 200_000
 
 
 @dataclass(frozen=True)
 class CueSet:
-    """One language's cue words: whole words, prefixes (`ud*`) and suffixes (`*hed`)."""
+    """One language's cue words: whole words, prefixes (`ud*`) and suffixes (`*hed`).
+
+    Prefixes and suffixes are held in sets with their lengths, so a token is tested with one
+    set look-up per distinct length rather than against every prefix and suffix.
+    """
 
     words: frozenset[str]
-    prefixes: tuple[str, ...]
-    suffixes: tuple[str, ...]
+    prefixes: frozenset[str]
+    suffixes: frozenset[str]
+    prefix_lengths: tuple[int, ...]  # ascending
+    suffix_lengths: tuple[int, ...]  # ascending
 
     def count(self, tokens: list[str]) -> int:
         return sum(1 for token in tokens if self.matches(token))
@@ -48,21 +60,28 @@ class CueSet:
     def matches(self, token: str) -> bool:
         if token in self.words:
             return True
-        if any(token.startswith(p) and len(token) > len(p) + 2 for p in self.prefixes):
+        size = len(token)
+        # an affix counts only on a token at least three letters longer than it
+        usable = bisect_right(self.prefix_lengths, size - 3)
+        if any(token[:n] in self.prefixes for n in self.prefix_lengths[:usable]):
             return True
-        return any(token.endswith(s) and len(token) > len(s) + 2 for s in self.suffixes)
+        usable = bisect_right(self.suffix_lengths, size - 3)
+        return any(token[size - n:] in self.suffixes for n in self.suffix_lengths[:usable])
+
+
+def make_cue_set(cue_words: list[str]) -> CueSet:
+    """Index one language's cue words (`word`, `prefix*`, `*suffix`)."""
+    words = frozenset(w.casefold() for w in cue_words if "*" not in w)
+    prefixes = frozenset(w[:-1].casefold() for w in cue_words if w.endswith("*"))
+    suffixes = frozenset(w[1:].casefold() for w in cue_words if w.startswith("*"))
+    return CueSet(words, prefixes, suffixes, tuple(sorted({len(p) for p in prefixes})),
+                  tuple(sorted({len(p) for p in suffixes})))
 
 
 @lru_cache(maxsize=4)
 def build_cues(lexicon: Lexicon) -> dict[str, CueSet]:
     """Build each language's cue set from its lexicon file."""
-    cues = {}
-    for lang, language in lexicon.languages.items():
-        words = {w.casefold() for w in language.cue_words if "*" not in w}
-        prefixes = tuple(w[:-1].casefold() for w in language.cue_words if w.endswith("*"))
-        suffixes = tuple(w[1:].casefold() for w in language.cue_words if w.startswith("*"))
-        cues[lang] = CueSet(frozenset(words), prefixes, suffixes)
-    return cues
+    return {lang: make_cue_set(language.cue_words) for lang, language in lexicon.languages.items()}
 
 
 @lru_cache(maxsize=4)
@@ -88,6 +107,17 @@ def tokenize_words(text: str) -> list[str]:
 def detect_language(text: str, prior: str | None = None) -> tuple[str, float]:
     """Return (ISO 639-1 code, confidence 0-1) for text; `prior` steers short texts."""
     lexicon = load_lexicon()
+    cache = detection_cache(lexicon)
+    key = (text_digest(text), prior)
+    found = cache.get(key)
+    if found is None:
+        found = measure_language(text, prior, lexicon)
+        store_result(cache, key, found)
+    return found
+
+
+def measure_language(text: str, prior: str | None, lexicon: Lexicon) -> tuple[str, float]:
+    """Detect the language of one text, uncached."""
     prior = lexicon.resolve(prior) or prior
     tokens = tokenize_words(text)
     if not tokens:
@@ -104,8 +134,37 @@ def detect_language(text: str, prior: str | None = None) -> tuple[str, float]:
     return (best, round(max(0.0, min(1.0, margin)), 3))
 
 
+@lru_cache(maxsize=4)
+def detection_cache(lexicon: Lexicon) -> dict:
+    """Results of `detect_language` under one loaded lexicon, by (text digest, prior)."""
+    return {}
+
+
+@lru_cache(maxsize=4)
+def langdetect_cache(lexicon: Lexicon) -> dict:
+    """langdetect's probabilities under one loaded lexicon, by digest of its n-gram sequence."""
+    return {}
+
+
+def store_result(cache: dict, key, value) -> None:
+    """Keep a result; start afresh when the cache is full, so memory stays bounded."""
+    if len(cache) >= CACHE_ENTRIES:
+        cache.clear()
+    cache[key] = value
+
+
+def text_digest(text: str) -> bytes:
+    """A 128-bit digest of a text: the cache key, so the cache holds no texts."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def langdetect_probabilities(text: str, lexicon: Lexicon | None = None) -> dict[str, float]:
-    """Run the seeded detector; map its codes onto the lexicon's (`no` is Bokmål)."""
+    """Run the seeded detector; map its codes onto the lexicon's (`no` is Bokmål).
+
+    langdetect samples the n-grams it extracts with a fixed seed, so its answer depends on
+    that n-gram sequence alone: texts that differ only in what it ignores (digits, e-mail
+    addresses, links, punctuation) share one cached answer.
+    """
     lexicon = lexicon or load_lexicon()
     factory = load_detector(lexicon)
     if factory is None:
@@ -113,8 +172,98 @@ def langdetect_probabilities(text: str, lexicon: Lexicon | None = None) -> dict[
     try:
         detector = factory.create()
         detector.append(text)
-        found = detector.get_probabilities()
+        detector.cleaning_text()
+        ngrams = extract_ngrams(detector.text, detector.word_lang_prob_map)
     except LangDetectException:
+        return {}
+    if not ngrams:  # langdetect would raise "No features in text"
+        return {}
+    cache = langdetect_cache(lexicon)
+    key = text_digest("\x00".join(ngrams))  # no n-gram holds NUL: langdetect maps it to ' '
+    found = cache.get(key)
+    if found is None:
+        found = run_langdetect(detector, ngrams, lexicon)
+        store_result(cache, key, found)
+    return dict(found)
+
+
+class NormalChars(dict):
+    """langdetect's per-character normalisation as a `str.translate` table, filled on demand."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = NGram.normalize(chr(code))
+        return self[code]
+
+
+NORMAL_CHARS = NormalChars()
+
+
+def extract_ngrams(text: str, known: dict) -> list[str]:
+    """The n-grams langdetect's `_extract_ngrams` returns for a cleaned text, computed faster.
+
+    The same state machine as `NGram.add_char` (a window of up to three characters, reset at
+    a space, no n-grams inside upper-case words), with the normalisation done in one pass.
+    """
+    result: list[str] = []
+    grams, capital = " ", False
+    for ch in text.translate(NORMAL_CHARS):
+        last = grams[-1]
+        if last == " ":
+            grams, capital = " ", False
+            if ch == " ":
+                continue
+        elif len(grams) >= 3:
+            grams = grams[1:]
+        grams += ch
+        if ch.isupper():
+            if last.isupper():
+                capital = True
+        else:
+            capital = False
+        if capital:
+            continue
+        if ch != " " and ch in known:
+            result.append(ch)
+        if len(grams) >= 2:
+            if grams[-2:] in known:
+                result.append(grams[-2:])
+            if len(grams) == 3 and grams in known:
+                result.append(grams)
+    return result
+
+
+def run_trials(detector, ngrams: list[str]) -> list[float]:
+    """langdetect's `_detect_block` sampling on n-grams already extracted, with list arithmetic.
+
+    The same random draws in the same order and the same floating-point operations on each
+    probability, so the figures are bit for bit langdetect's.
+    """
+    table, rng, size = detector.word_lang_prob_map, detector.random, len(detector.langlist)
+    rng.seed(detector.seed)
+    totals = [0.0] * size
+    for _ in range(detector.n_trial):
+        prob = list(detector.prior_map) if detector.prior_map is not None else [1.0 / size] * size
+        weight = (detector.alpha + rng.gauss(0.0, 1.0) * detector.ALPHA_WIDTH) / detector.BASE_FREQ
+        step = 0
+        while True:
+            word_prob = table.get(rng.choice(ngrams))
+            if word_prob is not None:
+                prob = [p * (weight + q) for p, q in zip(prob, word_prob)]
+            if step % 5 == 0:
+                total = sum(prob)
+                prob = [p / total for p in prob]
+                if max(prob) > detector.CONV_THRESHOLD or step >= detector.ITERATION_LIMIT:
+                    break
+            step += 1
+        totals = [t + p / detector.n_trial for t, p in zip(totals, prob)]
+    return totals
+
+
+def run_langdetect(detector, ngrams: list[str], lexicon: Lexicon) -> dict[str, float]:
+    """langdetect's probabilities for a prepared detector, on lexicon codes."""
+    try:
+        found = detector._sort_probability(run_trials(detector, ngrams))
+    except (LangDetectException, ZeroDivisionError):
         return {}
     probabilities: dict[str, float] = {}
     for item in found:
@@ -128,19 +277,41 @@ def score_languages(tokens: list[str], probabilities: dict[str, float], prior: s
     """Combine langdetect, cue words, letters and the prior into one score per language."""
     lexicon = lexicon or load_lexicon()
     cues = build_cues(lexicon)
+    hits_by_lang = count_cue_hits(tokens, lexicon)
     letters = "".join(tokens)
     cue_weight = 0.25 if short else 0.6 / len(tokens) ** 0.5
     scores = {}
     for lang in sorted(set(lexicon.codes) | set(probabilities)):
         score = probabilities.get(lang, 0.0) * (0.5 if short else 1.0)
         if lang in cues:
-            hits = cues[lang].count(tokens)
+            hits = hits_by_lang.get(lang, 0)
             score += cue_weight * (hits if short else max(0.0, hits - CUE_NOISE * len(tokens)))
         score += letter_evidence(lang, letters, lexicon)
         if prior and shares_prior(lang, prior, lexicon):
             score += prior_weight(len(tokens))
         scores[lang] = score
     return scores
+
+
+def count_cue_hits(tokens: list[str], lexicon: Lexicon) -> dict[str, int]:
+    """How many tokens match each language's cue words (each distinct token tested once)."""
+    cues = build_cues(lexicon)
+    known = token_cue_cache(lexicon)
+    counts: dict[str, int] = {}
+    for token in tokens:
+        langs = known.get(token)
+        if langs is None:
+            langs = tuple(lang for lang, cue_set in cues.items() if cue_set.matches(token))
+            store_result(known, token, langs)
+        for lang in langs:
+            counts[lang] = counts.get(lang, 0) + 1
+    return counts
+
+
+@lru_cache(maxsize=4)
+def token_cue_cache(lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
+    """The languages whose cue words each token seen so far matches, under one lexicon."""
+    return {}
 
 
 def prior_weight(words: int) -> float:

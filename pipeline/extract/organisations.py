@@ -271,12 +271,21 @@ def same_organisation(a: Organisation, b: Organisation) -> bool:
     return len(shorter) >= 5 and fuzz.partial_ratio(x, y) >= PARTIAL_MATCH
 
 
+# What may extend a name: "and Sport", "och Fritid", … up to an acronym in brackets.
+NAME_EXTENSION = re.compile(r"((?:\s+(?:and|och|og|ja|&)\s+" + UPPER + r"[\w-]*)+)"
+                            r"(?=\s*\(" + UPPER + r"{2,}\))")  # only a name its acronym follows
+
+
 def expand_name(name: str, text: str) -> str:
     """Prefer the fullest form the text gives a name: "Council on Youth" → "Council on Youth and Sport"."""
-    pattern = (re.escape(name) + r"((?:\s+(?:and|och|og|ja|&)\s+" + UPPER + r"[\w-]*)+)"
-               r"(?=\s*\(" + UPPER + r"{2,}\))")  # only a full name that its acronym follows
-    match = re.search(pattern, text)
-    return name + match.group(1) if match else name
+    # each occurrence of the name in turn, leftmost first: no pattern compiled per name
+    at = text.find(name)
+    while at >= 0:
+        match = NAME_EXTENSION.match(text, at + len(name))
+        if match:
+            return name + match.group(1)
+        at = text.find(name, at + 1)
+    return name
 
 
 def find_self_introduced_organisation(sentence: str, lang: str) -> str | None:
