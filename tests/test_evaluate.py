@@ -248,3 +248,14 @@ def test_gold_scored_against_itself_is_perfect():
     assert all(value == 1.0 for value in values.values()), values
     assert report.fields["segmentation"].correct == len(gold)
     assert all(pair["method"] == "title" for pair in report.pairs)
+
+
+def test_the_table_gives_the_core_macro_over_the_scored_fields_not_the_informative_ones():
+    gold = two_records()
+    perfect = format_report(score(gold, predict_all(gold)))
+    assert "core macro              1.000" in perfect
+    pred = predict_all(gold)
+    pred[0].title = "Something else entirely"
+    [line] = [line for line in format_report(score(gold, pred)).splitlines()
+              if line.startswith("core macro")]
+    assert float(line.split()[2]) < 1.0

@@ -106,6 +106,9 @@ def format_report(report: Report, verbose: bool = False) -> str:
     main = [name for name in FIELD_ORDER if name in report.fields]
     main += [name for name, f in report.fields.items() if name not in main and not f.informative]
     lines += [format_line(report.fields[name]) for name in main]
+    core = [report.fields[name].score for name in main if report.fields[name].score is not None]
+    if core:
+        lines.append(f"{'core macro':<24}{sum(core) / len(core):.3f}  mean of {len(core)} fields")
     lines.append("informative")
     lines += [format_line(f) for name, f in report.fields.items()
               if f.informative and name not in main]
