@@ -205,3 +205,18 @@ def test_one_initiative_longer_than_the_segment_limit_is_read_from_its_opening(t
     [record] = result.records
     assert result.ok and "segment_truncated" in codes(result)
     assert record.source.span[1] - record.source.span[0] <= 3_200
+
+
+def test_restarting_the_clock_outside_a_guard_starts_no_clock(monkeypatch):
+    import contextvars
+
+    from pipeline import limits
+
+    def outside_any_guard():
+        limits.restart_clock()
+        clock = limits.time.monotonic() + 10 * limits.Limits().max_seconds
+        monkeypatch.setattr(limits.time, "monotonic", lambda: clock)  # long after the call
+        limits.check_deadline()  # raises if the restart had started a clock
+        return limits.current_budget().deadline
+
+    assert contextvars.copy_context().run(outside_any_guard) == float("inf")

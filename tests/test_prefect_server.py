@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
 from flows.server import die_with_parent
 
@@ -75,41 +74,54 @@ def port_open(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+# Loaded by the run's interpreter at start-up (Python imports `sitecustomize` from its path):
+# extraction then waits for ever, so the run is caught mid-flight with its server serving it.
+BLOCK_EXTRACTION = """
+import threading
+import pipeline.extract.document as document
+
+def extract_document(*args, **kwargs):
+    threading.Event().wait()
+
+document.extract_document = extract_document
+"""
+
+
 @pytest.mark.slow
 def test_a_sigkilled_run_leaves_no_prefect_server_behind(tmp_path):
-    raw, out = tmp_path / "raw", tmp_path / "out"
-    raw.mkdir()
-    out.mkdir()
+    raw, out, hooks = tmp_path / "raw", tmp_path / "out", tmp_path / "hooks"
+    for folder in (raw, out, hooks):
+        folder.mkdir()
     (raw / "a.txt").write_text(FORM, encoding="utf-8")
+    (hooks / "sitecustomize.py").write_text(BLOCK_EXTRACTION, encoding="utf-8")
     env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
-    env.update(PYTHONPATH=str(ROOT), PREFECT_HOME=str(tmp_path / "prefect"),
-               PRAXIS_LOCK_TIMEOUT="600")
+    env.update(PYTHONPATH=f"{hooks}{os.pathsep}{ROOT}", PREFECT_HOME=str(tmp_path / "prefect"))
     server = None
-    with FileLock(out / ".praxis.lock"):  # the run waits here, its server up, until killed
-        run = subprocess.Popen(
-            [sys.executable, "-m", "flows.cli", "run", "--no-translate", "--raw", str(raw),
-             "--out", str(out)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            servers = wait_for(lambda: servers_of(run.pid), timeout=120)
-            assert servers, "praxis run started no server"
-            [server] = servers
-            ports = wait_for(lambda: listening_ports(server), timeout=240)
-            assert ports, "the server never listened"
-            assert wait_for(lambda: port_open(ports[0]), timeout=30)
-            time.sleep(2)  # the flow is now waiting for the lock, its server serving it
-            run.send_signal(signal.SIGKILL)
+    # the run stops inside extraction, its server up, until killed
+    run = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "run", "--no-translate", "--raw", str(raw),
+         "--out", str(out)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        servers = wait_for(lambda: servers_of(run.pid), timeout=120)
+        assert servers, "praxis run started no server"
+        [server] = servers
+        ports = wait_for(lambda: listening_ports(server), timeout=240)
+        assert ports, "the server never listened"
+        assert wait_for(lambda: port_open(ports[0]), timeout=30)
+        time.sleep(2)  # the flow is now inside extraction, its server serving it
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        # The main thread shows as a zombie a moment before the last thread lets go of
+        # the socket, so both are awaited.
+        assert wait_for(lambda: not alive(server) and not port_open(ports[0]), timeout=10), \
+            "the server outlived the run"
+    finally:
+        if run.poll() is None:
+            run.kill()
             run.wait()
-            # The main thread shows as a zombie a moment before the last thread lets go of
-            # the socket, so both are awaited.
-            assert wait_for(lambda: not alive(server) and not port_open(ports[0]), timeout=10), \
-                "the server outlived the run"
-        finally:
-            if run.poll() is None:
-                run.kill()
-                run.wait()
-            if server and alive(server):  # the test failed: still leave no orphan behind
-                os.kill(server, signal.SIGKILL)
+        if server and alive(server):  # the test failed: still leave no orphan behind
+            os.kill(server, signal.SIGKILL)
 
 
 def test_a_child_that_finds_its_parent_gone_exits_at_once():

@@ -29,11 +29,10 @@ from pipeline.extract.record_values import (Draft, blank_children, gather_contac
 from pipeline.extract.segment import Segment
 from pipeline.extract.titles import choose_title
 from pipeline.extract.zones import Zone, cut_zones
-from pipeline.models import (Contact, Document, Initiative, Issue, Organisation, Provenance,
-                             Source, TextField)
+from pipeline.models import (SECTION_FIELDS, Contact, Document, Initiative, Issue, Organisation,
+                             Provenance, Source, TextField)
 
-PUBLISHED_SECTIONS = ("target_group", "purpose", "description", "expected_results",
-                      "evaluation", "background", "challenges", "impact", "replicability")
+PUBLISHED_SECTIONS = SECTION_FIELDS  # the registry's text fields (pipeline/models.py)
 # How far each way of finding a value is trusted; the review queue reads these.
 METHOD_CONFIDENCE = {
     "form_label": 0.95, "section_heading": 0.9, "example_title": 0.85, "page_heading": 0.8,

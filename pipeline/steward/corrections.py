@@ -21,12 +21,12 @@ from pipeline.ingest.text import UndecodableError, decode_bytes
 from pipeline.enrich import normalise
 from pipeline.enrich.language import detect_language
 from pipeline.models import (SECTION_FIELDS, Initiative, Level, Organisation, Provenance,
-                             TargetGroup, TextField, Theme)
+                             TargetGroup, TextField, Theme, field_names)
 
-LIST_FIELDS = ("countries", "websites", "funding", "target_group_categories", "themes")
+LIST_FIELDS = tuple(name for name in field_names("list") if name != "sdgs")  # sdgs: numbers
 PERIOD_FIELDS = ("period.start", "period.end", "period.text")
 SCALAR_FIELDS = ("title", "title_en", "language", "implementation_level")
-OBJECT_LIST_FIELDS = ("organisations", "contacts")
+OBJECT_LIST_FIELDS = field_names("objects")
 # The contract's vocabularies, the same ones extraction writes codes from.
 VOCABULARIES = {"target_group_categories": TargetGroup.__args__, "themes": Theme.__args__}
 LEVELS = Level.__args__

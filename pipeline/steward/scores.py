@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-SCORED_SECTIONS = ("target_group", "purpose", "description", "expected_results", "evaluation")
+from pipeline.models import field_names
+
+SCORED_SECTIONS = field_names(scored=True)  # from the field registry
 MISMATCHES_SHOWN = 5
 
 
