@@ -79,7 +79,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from pipeline.ingest import ingest_path
-    from pipeline.ingest.limits import Limits
+    from pipeline.limits import Limits
     from pipeline.extract.layout import parse_lines
     from pipeline.lexicon import load_lexicon
     from pipeline.extract.organisations import merge_organisations

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     translation_cache: Path | None = Field(None, description="the translation cache file")
     keep_releases: int = limit(10, "releases kept")
     batch_size: int = limit(50, "documents per batch")
-    # Limits per document (Limits.from_settings in pipeline/ingest/limits.py; README's *Bad input*).
+    # Limits per document (Limits.from_settings in pipeline/limits.py; README's *Bad input*).
     max_file_bytes: int = limit(50 * MB, "bytes per file")
     max_unpacked_bytes: int = limit(64 * MB, "bytes unpacked per document")
     max_xml_bytes: int = limit(16 * MB, "bytes of XML per DOCX")

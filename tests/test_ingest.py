@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.ingest import detect_format, discover_files, ingest_file
-from pipeline.ingest.limits import Limits
+from pipeline.limits import Limits
 from pipeline.ingest.clean import normalise_text
 from pipeline.ingest.html import read_html
 

@@ -25,7 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline.ingest import detect_format, ingest_file, ingest_path
-from pipeline.ingest.limits import Limits
+from pipeline.limits import Limits
 from pipeline.ingest.docx import read_docx
 from pipeline.ingest.forms import read_csv_form
 from pipeline.ingest.pdf import read_pdf

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.ingest import ingest_path
 from pipeline.ingest.files import discover_files
-from pipeline.ingest.limits import Limits
+from pipeline.limits import Limits
 from pipeline.ingest.text import decode_bytes
 from pipeline.models import Organisation
 from pipeline.extract.organisations import merge_organisations
@@ -187,7 +187,7 @@ def test_merging_many_organisations_keeps_the_small_list_semantics():
 def test_run_length_and_lzw_streams_count_against_the_unpacked_limit():
     from pdfminer import pdftypes
 
-    from pipeline.ingest.limits import LimitExceeded, document_budget
+    from pipeline.limits import LimitExceeded, document_budget
 
     with document_budget(Limits(max_unpacked_bytes=1_000)):
         with pytest.raises(LimitExceeded):

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from pipeline.config import Settings, SettingsError, load_settings
-from pipeline.ingest.limits import Limits
+from pipeline.limits import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

@@ -20,10 +20,10 @@ from pathlib import Path, PurePath
 from pipeline.ingest.clean import normalise_text
 from pipeline.ingest.docx import read_docx
 from pipeline.ingest.email import looks_like_email, split_email
-from pipeline.ingest.errors import ReadError
+from pipeline.errors import ReadError
 from pipeline.ingest.files import (discover_files, printable_name, read_file_bytes,
                                    relative_name)
-from pipeline.ingest.limits import (Limits, check_deadline, collect_notes, current_limits,
+from pipeline.limits import (Limits, check_deadline, collect_notes, current_limits,
                                     document_budget)
 from pipeline.ingest.forms import (find_submissions, looks_like_csv_form, read_csv_form,
                                    read_json_form)

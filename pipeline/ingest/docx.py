@@ -18,8 +18,8 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
-from pipeline.ingest.errors import ReadError
-from pipeline.ingest.limits import add_note, check_deadline, current_limits
+from pipeline.errors import ReadError
+from pipeline.limits import add_note, check_deadline, current_limits
 from pipeline.ingest.render import mark_bold, render_fields
 from pipeline.lexicon import load_lexicon
 

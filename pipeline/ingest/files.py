@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.ingest.errors import ReadError
+from pipeline.errors import ReadError
 
 CHUNK_BYTES = 1024 * 1024
 SKIPPED_NAMES = ("readme.md", "readme.txt")

@@ -13,8 +13,8 @@ import io
 import json
 from collections import Counter
 
-from pipeline.ingest.errors import ReadError
-from pipeline.ingest.limits import add_note, check_deadline, current_limits
+from pipeline.errors import ReadError
+from pipeline.limits import add_note, check_deadline, current_limits
 from pipeline.ingest.render import render_fields
 from pipeline.ingest.text import decode_bytes
 from pipeline.lexicon import HEADER_FIELDS, Lexicon, load_lexicon

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import trafilatura
 from lxml import html as lxml_html
 
-from pipeline.ingest.limits import add_note, current_limits
+from pipeline.limits import add_note, current_limits
 from pipeline.ingest.text import decode_bytes
 
 DROP_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "aside",

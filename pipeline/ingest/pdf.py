@@ -21,8 +21,8 @@ from pdfminer.layout import (LAParams, LTAnno, LTChar, LTFigure, LTTextContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psexceptions import PSException
 
-from pipeline.ingest.errors import ReadError
-from pipeline.ingest.limits import add_note, current_budget
+from pipeline.errors import ReadError
+from pipeline.limits import add_note, current_budget
 from pipeline.ingest.pdfguard import iter_layouts, over_unpacked_limit
 from pipeline.ingest.render import mark_bold
 from pipeline.lexicon import Lexicon, load_lexicon

@@ -20,7 +20,7 @@ from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfpage import PDFPage
 from pdfminer.runlength import rldecode
 
-from pipeline.ingest.limits import LimitExceeded, check_deadline, current_budget
+from pipeline.limits import LimitExceeded, check_deadline, current_budget
 
 CHECK_EVERY_GLYPHS = 2000
 

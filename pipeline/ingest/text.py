@@ -7,7 +7,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from pipeline.ingest.limits import add_note
+from pipeline.limits import add_note
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
