@@ -291,7 +291,8 @@ def serve(
 ) -> None:
     """Browse the latest release in Datasette on this machine."""
     from pipeline.publish.database import build_database
-    from pipeline.publish.serve import PortInUseError, metadata_path, open_socket, serve_database
+    from pipeline.publish.datasette_metadata import metadata_path
+    from pipeline.publish.serve import PortInUseError, open_socket, serve_database
 
     release = (out or Settings().out_dir).resolve() / "latest"
     if public:

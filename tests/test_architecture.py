@@ -60,3 +60,35 @@ def test_each_layer_imports_only_layers_below_it():
 def test_stage_folders_are_the_documented_ones():
     folders = {p.name for p in PIPELINE.iterdir() if (p / "__init__.py").exists()}
     assert folders == {"ingest", "extract", "enrich", "publish", "steward", "lexicon"}
+
+
+def find_circle(graph: dict[str, set[str]]) -> list[str]:
+    """Return one import circle among the modules (depth-first), or [] when there is none."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        state[module], _ = "open", path.append(module)
+        for name in sorted(graph.get(module, ())):
+            if state.get(name) == "open":
+                return path[path.index(name):] + [name]
+            if name in graph and name not in state and (circle := visit(name)):
+                return circle
+        state[module], _ = "done", path.pop()
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (circle := visit(module)):
+            return circle
+    return []
+
+
+def test_no_two_modules_import_each_other_even_through_others():
+    graph = {module: {name for name in names if name.startswith("pipeline")}
+             for module, names in all_imports().items()}
+    assert find_circle(graph) == []
+
+
+def test_the_circle_finder_finds_a_circle():
+    assert find_circle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_circle({"a": {"b"}, "b": set()}) == []

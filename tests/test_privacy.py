@@ -10,7 +10,7 @@ import pytest
 from pipeline.config import Settings
 from pipeline.publish.privacy import make_public, mask_text, write_public_release
 from pipeline.publish.public_files import public_file_name
-from pipeline.publish.release import CSV_COLUMNS, sha256_file
+from pipeline.publish.files import CSV_COLUMNS, sha256_file
 from pipeline.run import run_pipeline
 
 SEEDS = Path(__file__).resolve().parent.parent / "raw"

@@ -5,7 +5,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import Settings
-from pipeline.publish.release import ReleaseWriter, flatten_record
+from pipeline.publish.files import flatten_record
+from pipeline.publish.release import ReleaseWriter
 from pipeline.run import Stages, run_pipeline
 
 

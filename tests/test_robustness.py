@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.publish.release import sha256_file
+from pipeline.publish.files import sha256_file
 from pipeline.run import RunLockedError, run_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent

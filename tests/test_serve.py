@@ -14,7 +14,8 @@ import pytest
 
 from tests.conftest import publish_test_documents
 from pipeline.publish.database import build_database
-from pipeline.publish.serve import build_metadata, create_datasette, metadata_path
+from pipeline.publish.datasette_metadata import build_metadata, metadata_path
+from pipeline.publish.serve import create_datasette
 
 PROJECT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 30

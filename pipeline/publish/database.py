@@ -15,11 +15,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-import pycountry
-
 from pipeline.models import SECTION_FIELDS
 from pipeline.publish.overview import OVERVIEW_SCHEMA, add_full_text_search
-from pipeline.publish.serve import write_metadata
+from pipeline.publish.datasette_metadata import write_metadata
+from pipeline.publish.labels import country_name
 from pipeline.streams import batched, read_jsonl
 
 DEFAULT_NAME = "praxis.sqlite"
@@ -326,14 +325,6 @@ def insert_records(connection: sqlite3.Connection, records: list[dict],
         countries.update(record.get("countries") or [])
         countries.update(o["country"] for o in organisations if o.get("country"))
     return countries
-
-
-def country_name(code: str) -> str:
-    """The English short name of an ISO alpha-2 code, or the code when it is unknown."""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
 
 
 def insert_country_names(connection: sqlite3.Connection, codes: set[str]) -> None:

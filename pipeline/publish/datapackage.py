@@ -219,7 +219,7 @@ def tabular(name: str, path: str, fields: list[dict], primary: list[str] | None 
 
 def describe_resources(public: bool) -> list[dict]:
     """Every data file of a release (or of its public variant) as a resource."""
-    from pipeline.publish.release import CSV_COLUMNS
+    from pipeline.publish.files import CSV_COLUMNS
 
     parent = [{"fields": ["parent_id"], "reference": {"resource": "", "fields": ["id"]}}]
     records = model_fields(Initiative)

@@ -14,9 +14,8 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from pipeline.publish.database import country_name
-from pipeline.publish.serve import OVERVIEW
-from pipeline.publish.labels import label
+from pipeline.publish.datasette_metadata import OVERVIEW
+from pipeline.publish.labels import country_name, label
 
 LIST_COLUMNS = {"countries": "countries", "categories": "target_group_categories",
                 "themes": "themes"}

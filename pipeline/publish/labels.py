@@ -6,6 +6,8 @@ only. tests/test_report.py checks that every code of every vocabulary has a labe
 
 from __future__ import annotations
 
+import pycountry
+
 LABELS: dict[str, dict[str, str]] = {
     "target_group_categories": {
         "refugees": "Refugees",
@@ -58,3 +60,11 @@ LABELS: dict[str, dict[str, str]] = {
 def label(vocabulary: str, code: str) -> str:
     """The readable name of a code (the code itself when the vocabulary lacks it)."""
     return LABELS.get(vocabulary, {}).get(code, code)
+
+
+def country_name(code: str) -> str:
+    """The English short name of an ISO alpha-2 code, or the code when it is unknown."""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from pipeline.models import SECTION_FIELDS
-from pipeline.publish.serve import OVERVIEW
+from pipeline.publish.datasette_metadata import OVERVIEW
 
 # One row per initiative with its lists as JSON arrays: Datasette facets on these columns
 # (`{"array": "countries"}`) let a reader filter initiatives by country, category or theme.

@@ -34,8 +34,8 @@ from pipeline.publish.masking import (compile_names, contact_names_in_text, mask
                               names_from_emails, phone_regions, region_of_language)
 from pipeline.models import Initiative, Issue, TextField
 from pipeline.publish.public_files import FileScrubber, public_file_name
-from pipeline.publish.release import (CSV_COLUMNS, build_manifest, flatten_record, fsync_tree,
-                              write_json)
+from pipeline.publish.files import (CSV_COLUMNS, build_manifest, flatten_record, fsync_tree,
+                                    write_json)
 from pipeline.publish.tables import PUBLIC_TABLES, TableWriter
 
 __all__ = ["make_public", "mask_text", "write_public_release"]

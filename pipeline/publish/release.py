@@ -9,7 +9,6 @@ moment therefore leaves the previous release complete and readable.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -23,18 +22,14 @@ from pipeline import __version__
 from pipeline.csvsafe import open_csv
 from pipeline.publish.diff import diff_releases, format_diff
 from pipeline.enrich.linking import LinkTable, link_release
-from pipeline.models import FIELDS, SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
+from pipeline.models import SCHEMA_VERSION, Document, Initiative
 from pipeline.extract.outcomes import write_outcomes_table
 from pipeline.streams import batched, read_jsonl
 from pipeline.publish.review_queue import REVIEW_COLUMNS, review_record
+from pipeline.publish.files import (COVERAGE_FIELDS, CSV_COLUMNS, build_manifest, checksum_files,
+                                    flatten_record, fsync_tree, write_json)
 from pipeline.publish.tables import TableWriter
 
-CSV_COLUMNS = (
-    "id", "schema_version", "title", "title_en", "language", "organisations", "contacts",
-    "countries", "websites", *SECTION_FIELDS, "activities", "target_group_categories", "themes",
-    "implementation_level", "period_start", "period_end", "period_text", "funding", "sdgs",
-    "parent_id", "source_file", "source_sha256", "source_segment",
-)
 RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "initiatives.parquet",
                  "organisations.csv", "organisations.parquet", "text_fields.csv",
                  "text_fields.parquet", "contacts.csv", "contacts.parquet", "changes.jsonl",
@@ -43,33 +38,6 @@ RELEASE_FILES = ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "ini
                  "release_notes.md", "report.html", "praxis.sqlite", "public",
                  "clusters.jsonl", "clusters.csv", "outcomes.csv", "outcomes.parquet")
 TABLE_BATCH = 500  # records per Parquet row group when the typed tables are written
-COVERAGE_FIELDS = tuple(spec.name for spec in FIELDS)
-
-
-def flatten_record(record: Initiative) -> dict[str, str | None]:
-    """One CSV/Parquet row: lists joined with '; ', text fields as their text."""
-    row: dict[str, str | None] = {
-        "id": record.id, "schema_version": record.schema_version, "title": record.title,
-        "title_en": record.title_en, "language": record.language,
-        "organisations": "; ".join(o.name for o in record.organisations),
-        "contacts": "; ".join(c.email for c in record.contacts),
-        "countries": "; ".join(record.countries), "websites": "; ".join(record.websites),
-        "activities": "; ".join(a.text for a in record.activities),
-        "target_group_categories": "; ".join(record.target_group_categories),
-        "themes": "; ".join(record.themes),
-        "implementation_level": record.implementation_level,
-        "period_start": record.period.start, "period_end": record.period.end,
-        "period_text": record.period.text, "funding": "; ".join(record.funding),
-        "sdgs": "; ".join(str(goal) for goal in record.sdgs), "parent_id": record.parent_id,
-        "source_file": record.source.file, "source_sha256": record.source.sha256,
-        "source_segment": record.source.segment,
-    }
-    for name in SECTION_FIELDS:
-        value = getattr(record, name)
-        row[name] = value.text if value else None
-    return row
-
-
 class QualityTally:
     """Run figures gathered batch by batch: counts, coverage, flags."""
 
@@ -334,40 +302,6 @@ def new_version(releases: Path) -> str:
     return version
 
 
-def build_manifest(folder: Path, version: str, quality: dict) -> dict:
-    """Describe a release: version, time, versions of pipeline and schema, counts, checksums."""
-    return {
-        "version": version,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "pipeline_version": __version__,
-        "schema_version": SCHEMA_VERSION,
-        "counts": {"documents": quality["documents"], "initiatives": quality["initiatives"]},
-        "files": checksum_files(folder),
-    }
-
-
-def checksum_files(folder: Path) -> dict[str, str]:
-    """The sha256 of every file in a release folder but the manifest itself."""
-    return {path.name: sha256_file(path) for path in sorted(folder.iterdir())
-            if path.is_file() and path.name != "manifest.json"}
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def fsync_tree(folder: Path) -> None:
-    """Flush a release's files to disk before it is made visible."""
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-
-
 def point_latest(out_dir: Path, release: Path) -> None:
     """Swap `latest` to the new release atomically; keep the top-level links in place."""
     temporary = out_dir / f".latest-{os.getpid()}"
@@ -392,9 +326,3 @@ def point_latest(out_dir: Path, release: Path) -> None:
         finally:
             staged.unlink(missing_ok=True)
 
-
-def write_json(path: Path, data: dict) -> None:
-    """Write JSON through a temporary file and an atomic rename."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)

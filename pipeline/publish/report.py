@@ -22,7 +22,7 @@ from jinja2 import DictLoader, Environment
 
 from pipeline.enrich.normalise import country_code
 from pipeline.publish.labels import label
-from pipeline.publish.release import COVERAGE_FIELDS
+from pipeline.publish.files import COVERAGE_FIELDS
 from pipeline.publish.report_links import LINKS_TEMPLATE, gather_links
 from pipeline.publish.report_translation import TRANSLATION_TEMPLATE, TranslationCoverage
 from pipeline.streams import read_jsonl
