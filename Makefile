@@ -23,6 +23,8 @@ test: $(BIN)/praxis
 bench: $(BIN)/praxis
 	$(BIN)/python bench/bench_translate.py
 	$(BIN)/python bench/bench_linking.py
+	$(BIN)/python bench/bench_run.py --corpus inbox --size 1000
+	$(BIN)/python bench/bench_run.py --corpus csv --size 10000
 
 schema: $(BIN)/praxis
 	$(BIN)/praxis schema

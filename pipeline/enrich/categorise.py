@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, get_args
@@ -46,6 +46,7 @@ MAX_EVIDENCE = 3.0
 WORDS_PER_EVIDENCE = 150
 
 WORD_RE = re.compile(r"[^\W\d_]+")
+MAX_SEEN_WORDS = 200_000  # words whose keyword candidates are kept per language
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class KeywordIndex:
     stem: dict[str, tuple[Keyword, ...]]
     prefix: dict[str, tuple[Keyword, ...]]
     scan: tuple[Keyword, ...]  # infix and compound-head keywords, tried on every word
+    # candidates found so far, by word: text repeats its words; emptied when full
+    seen: dict[str, tuple[Keyword, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -233,8 +236,18 @@ def index_keywords(keywords: list[Keyword]) -> KeywordIndex:
     return KeywordIndex(freeze(exact), freeze(stem), freeze(prefix), tuple(scan))
 
 
-def find_candidates(word: str, index: KeywordIndex, algorithm: str | None) -> list[Keyword]:
-    """Return the keywords whose first word could match `word`."""
+def find_candidates(word: str, index: KeywordIndex, algorithm: str | None) -> tuple[Keyword, ...]:
+    """Return the keywords whose first word could match `word` (once per distinct word)."""
+    found = index.seen.get(word)
+    if found is None:
+        if len(index.seen) >= MAX_SEEN_WORDS:
+            index.seen.clear()
+        found = index.seen[word] = tuple(collect_candidates(word, index, algorithm))
+    return found
+
+
+def collect_candidates(word: str, index: KeywordIndex, algorithm: str | None) -> list[Keyword]:
+    """The keywords whose first word could match `word`, by exact word, stem, prefix or scan."""
     found = [*index.exact.get(word, ()), *index.stem.get(stem_word(word, algorithm), ())]
     for end in range(1, len(word) + 1):
         found += index.prefix.get(word[:end], ())

@@ -38,11 +38,6 @@ def role_heading_index() -> dict[str, str]:
     return index
 
 
-@lru_cache(maxsize=1)
-def headings_longest_first() -> tuple[str, ...]:
-    return tuple(sorted(role_heading_index(), key=lambda h: (-len(h), h)))
-
-
 def find_heading_organisations(text: str) -> list[Organisation]:
     """Read organisations under role headings: inline, glued, or as the list that follows."""
     lines = text.split("\n")
@@ -77,13 +72,23 @@ def match_role_heading(line: str) -> tuple[str | None, str]:
     inline = inline_heading(stripped)
     if inline:
         return inline
-    for heading in headings_longest_first():
-        rest = stripped[len(heading):]
+    if not stripped[:1].isupper():
+        return None, ""
+    folded = stripped.casefold()
+    for size, headings in headings_by_length():
         # a card that lost its separator: "ProjektägareInstitutionen för …"
-        if (len(heading) >= 6 and stripped.casefold().startswith(heading) and rest[:1].isupper()
-                and stripped[:1].isupper()):
-            return index[heading], rest.strip()
+        rest = stripped[size:]
+        if folded[:size] in headings and rest[:1].isupper():
+            return index[folded[:size]], rest.strip()
     return None, ""
+
+
+@lru_cache(maxsize=1)
+def headings_by_length() -> tuple[tuple[int, frozenset[str]], ...]:
+    """Role headings of six or more characters grouped by length, longest first."""
+    sizes = sorted({len(h) for h in role_heading_index() if len(h) >= 6}, reverse=True)
+    return tuple((size, frozenset(h for h in role_heading_index() if len(h) == size))
+                 for size in sizes)
 
 
 @lru_cache(maxsize=1)

@@ -447,14 +447,14 @@ def discover_languages(directory: Path) -> tuple[str, ...]:
 
 def load_lexicon(directory: Path | None = None) -> Lexicon:
     """Load and validate every language file in the lexicon folder (LEXICON_DIR by default)."""
-    return _load_lexicon(resolve_directory(Path(directory or LEXICON_DIR)))
+    return _load_lexicon(resolve_directory(directory or LEXICON_DIR))
 
 
 @lru_cache(maxsize=16)
-def resolve_directory(directory: Path) -> Path:
+def resolve_directory(directory: Path | str) -> Path:
     """The folder's absolute path, resolved once per path."""
     # extraction asks for the lexicon ~1,000 times per document; resolve() costs system calls
-    return directory.resolve()
+    return Path(directory).resolve()
 
 
 @lru_cache(maxsize=4)
