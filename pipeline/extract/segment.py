@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from pipeline.extract.compilations import find_listed_initiatives
 from pipeline.extract.layout import BOLD_ITEM, LIST_ITEM, Line, starts_capitalised
@@ -78,7 +79,8 @@ def opens_contact_block(lines: list[Line], index: int) -> bool:
     """A contact block names two things in a row (organisation and name, name and e-mail);
     a lone phone number among a form's address lines does not start a new submission."""
     fields = set()
-    for line in [line for line in lines[index:] if not line.blank][:CONTACT_BLOCK_LINES]:
+    following = (line for line in islice(lines, index, None) if not line.blank)
+    for line in islice(following, CONTACT_BLOCK_LINES):  # lazily: exports have 10,000s of rows
         if line.label and line.label.field in OPENING_FIELDS:
             fields.add(line.label.field)
     return len(fields) >= 2
