@@ -189,3 +189,12 @@ def test_a_record_without_an_implementer_gets_a_review_row():
     record.organisations[0].role = "implementing"
     assert "no implementing organisation" not in {
         row["reason"] for row in review_record(record, "x")}
+
+
+@pytest.mark.parametrize("line", ["Beviljat EUF-stöd: 1 200 000 kr", "EUF-finansierat projekt"])
+def test_an_acronym_glued_to_a_funding_word_is_a_funder_even_on_a_label_line(records_of, line):
+    [record] = records_of(
+        "Språkvänner i Sjöstad\n\n" + line + "\n\nSjöstad kommun driver sedan 2020 ett "
+        "språkcafé för nyanlända kvinnor och deras barn, varje vecka i stadsdelens bibliotek, "
+        "med samtal, läxhjälp och utflykter i närområdet.\n")
+    assert ("EUF", "funder") in names(record.organisations)

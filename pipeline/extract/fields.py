@@ -18,7 +18,8 @@ from pipeline.extract.lead import collect_tags, first_prose_line
 from pipeline.extract.org_forms import attested_base, base_forms, base_of_type_genitive
 from pipeline.extract.org_mentions import (find_heading_organisations, find_joint_organisations,
                                            find_subject_roles, find_typed_organisations)
-from pipeline.extract.organisations import (expand_name, find_role_mentions,
+from pipeline.extract.organisations import (expand_name, find_funded_compounds,
+                                            find_role_mentions,
                                             find_self_introduced_organisation, has_implementer,
                                             merge_organisations, names_a_kind, read_name_list,
                                             same_organisation)
@@ -304,6 +305,11 @@ def gather_organisations(text: str, draft: Draft, language: str, parent: Initiat
             mentioned += [Organisation(name=name, role="implementing")
                           for name in find_joint_organisations(sentence)]
             typed += find_typed_organisations(sentence, vocabulary)
+    # "ESF-stöd", "AMIF-rahastosta": an acronym glued to a funding word names a funder
+    # wherever it stands, a label line of a project bank included
+    covered = {org.name for org in mentioned}
+    mentioned += [org for line in own_text.splitlines()
+                  for org in find_funded_compounds(line, language) if org.name not in covered]
     context = "\n".join(text[s:e] for s, e in spans)
     for org in mentioned:
         org.name = expand_name(org.name, context)
