@@ -189,6 +189,8 @@ def test_phone_cues_of_each_language_mask_a_number(line):
 
 @pytest.mark.parametrize("sentence, field", [
     ("Das Projekt richtet sich an junge Geflüchtete in der Stadt.", "target_group"),
+    ("Hauptzielgruppe sind Familien, die neu in der Stadt sind.", "target_group"),
+    ("Das Hauptziel ist, Familien beim Ankommen zu begleiten.", "purpose"),
     ("Die Evaluation zeigt, dass die Teilnehmenden mehr Kontakte haben.", "evaluation"),
     ("Het project is bedoeld voor jongeren die net in Nederland zijn.", "target_group"),
     ("Uit de evaluatie blijkt dat de deelnemers vaker Nederlands spreken.", "evaluation"),
@@ -208,3 +210,9 @@ def test_cookie_banner_above_the_title_is_never_the_title(records_of, line):
     lang = detect_language(line)[0]
     text = line + "\n\n" + PROSE[lang]
     assert only_record(records_of, text).title == PROSE[lang].split("\n", 1)[0]
+
+
+@pytest.mark.parametrize("lang, heading", [("de", "Warum"), ("nl", "Waarom"), ("fr", "Pourquoi")])
+def test_an_empty_label_closing_a_page_does_not_make_it_a_form(records_of, lang, heading):
+    record = only_record(records_of, PROSE[lang] + "\n" + heading + "\n")
+    assert any(ACTIVITY[lang] in item.text for item in record.activities)
