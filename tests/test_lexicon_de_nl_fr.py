@@ -154,6 +154,8 @@ def test_period_words_and_months_of_each_language(sentence, lang, period):
      [("Fonds Voorbeeld", "funder")]),
     ("Het project wordt uitgevoerd door Stichting Buurtbrug.", "nl",
      [("Stichting Buurtbrug", "implementing")]),
+    ("Het loopt in samenwerking met Gemeente Voorbeeld het ‘Taalcafé’ voor buren.", "nl",
+     [("Gemeente Voorbeeld", "partner")]),  # the quoted name and the article are not the partner
     ("Le projet est financé par la Fondation Exemple.", "fr", [("Fondation Exemple", "funder")]),
     ("Le projet est porté par l'association Terre Commune.", "fr",
      [("Terre Commune", "implementing")]),

@@ -24,6 +24,8 @@ CONNECTORS = {"i", "och", "og", "of", "on", "for", "för", "af", "av", "de", "la
               "&", "-", "–", "und", "der", "del", "di", "ja", "für", "van", "voor", "pour", "du",
               "des"}
 MAX_NAME_TOKENS = 9
+SHORT_FUNCTION_WORD = 4  # letters; longer lower-case words may end a name ("arvsfonden")
+OPENING_QUOTES = ("‘", "“", "«", "„", "‹")
 PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
 PARTIAL_MATCH = 92      # partial_ratio at which one name is a clear part of the other
 MAX_FUZZY_NAMES = 100   # fuzzy matching is quadratic: beyond this, exact repeats only
@@ -180,12 +182,14 @@ def clean_name(text: str, lexicon) -> tuple[str, bool]:
         tokens.pop(0)
     kept, stopped = [], False
     for token in tokens:
-        if token in stopwords and kept:
+        # a quotation opening after the name starts something else ("X het ‘Taalcafé’")
+        if kept and (token in stopwords or token.startswith(OPENING_QUOTES)):
             stopped = True
             break
         kept.append(token)
     kept = take_apposition(drop_lowercase_tail(kept))
-    while kept and (kept[-1].casefold() in CONNECTORS or not kept[-1].strip(".,:;")):
+    while kept and (kept[-1].casefold() in CONNECTORS or not kept[-1].strip(".,:;")
+                    or is_trailing_article(kept[-1])):
         kept.pop()
     name = " ".join(kept).strip(" .,:;")
     if kept and is_legal_form(kept[-1]) and kept[-1].rstrip(",:;").endswith("."):
@@ -193,6 +197,13 @@ def clean_name(text: str, lexicon) -> tuple[str, bool]:
     if not name or len(kept) > MAX_NAME_TOKENS or not starts_upper(name):
         return "", True
     return name, stopped
+
+
+def is_trailing_article(token: str) -> bool:
+    """A short lower-case function word ("het", "die") cannot close a name."""
+    word = token.strip(".,:;")
+    return word.islower() and len(word) <= SHORT_FUNCTION_WORD and word in load_lexicon(
+    ).all_phrases("cue_words")
 
 
 def drop_lowercase_tail(tokens: list[str]) -> list[str]:
