@@ -1,4 +1,4 @@
-"""Records for pages in any language: with a lexicon file (Icelandic) and without one (nl, de)."""
+"""Records for pages in any language: with a lexicon file (is, nl, de) and without one (it, es, pl)."""
 
 from pathlib import Path
 
@@ -19,12 +19,20 @@ def first_line(name):
     return (DATA / name).read_text(encoding="utf-8").splitlines()[0]
 
 
-@pytest.mark.parametrize("name, lang, country_names", [
-    ("nl_page_without_lexicon.txt", "nl", ["Nederland", "België", "Duitsland"]),
-    ("de_page_without_lexicon.txt", "de", ["Deutschland", "Österreich", "Schweiz"]),
-])
-def test_page_without_a_lexicon_gets_a_record_with_its_facts(records_of, name, lang,
-                                                             country_names):
+WITHOUT_LEXICON = [
+    ("it_page_without_lexicon.txt", "it", ["Italia", "Francia", "Svizzera"]),
+    ("es_page_without_lexicon.txt", "es", ["España", "Portugal", "Francia"]),
+    ("pl_page_without_lexicon.txt", "pl", ["Polska", "Niemcy", "Litwa"]),
+]
+WITH_LEXICON = [
+    ("nl_prose_page.txt", "nl", ["Nederland", "België", "Duitsland"]),
+    ("de_prose_page.txt", "de", ["Deutschland", "Österreich", "Schweiz"]),
+]
+
+
+@pytest.mark.parametrize("name, lang, country_names", WITHOUT_LEXICON + WITH_LEXICON)
+def test_page_gets_a_record_with_its_facts_with_or_without_a_lexicon(records_of, name, lang,
+                                                                     country_names):
     record = only_record(records_of, name)
     text = (DATA / name).read_text(encoding="utf-8")
     assert record.title == first_line(name)
@@ -38,7 +46,7 @@ def test_page_without_a_lexicon_gets_a_record_with_its_facts(records_of, name, l
     assert record.period.start and record.period.end
 
 
-@pytest.mark.parametrize("name", ["nl_page_without_lexicon.txt", "de_page_without_lexicon.txt"])
+@pytest.mark.parametrize("name", [name for name, _, _ in WITHOUT_LEXICON])
 def test_page_without_a_lexicon_names_the_missing_lexicon(records_of, name):
     record = only_record(records_of, name)
     issues = [issue for issue in record.issues if issue.code == "no_lexicon"]
@@ -46,8 +54,16 @@ def test_page_without_a_lexicon_names_the_missing_lexicon(records_of, name):
     assert f"{record.language}.yaml" in issues[0].message
 
 
+@pytest.mark.parametrize("name", [name for name, _, _ in WITH_LEXICON])
+def test_page_in_a_language_with_a_lexicon_has_no_lexicon_issue(records_of, name):
+    record = only_record(records_of, name)
+    assert not [issue for issue in record.issues if issue.code == "no_lexicon"]
+
+
 def test_country_names_come_from_cldr_in_a_language_without_a_lexicon():
-    assert country_table("nl")["duitsland"] == "DE"
+    assert country_table("it")["germania"] == "DE"
+    assert country_table("pl")["niemcy"] == "DE"
+    assert country_table("nl")["duitsland"] == "DE"  # and in one with a lexicon
     assert country_table("de")["niederlande"] == "NL"
 
 

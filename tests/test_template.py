@@ -73,7 +73,8 @@ def read_back(name: str, data: bytes):
 def assert_record_matches(record, answers: dict) -> None:
     name, country = answers["organisation"]
     code = {"Sverige": "SE", "Danmark": "DK", "Norge": "NO", "Noreg": "NO", "Suomi": "FI",
-            "Ireland": "IE", "Ísland": "IS"}[country]
+            "Ireland": "IE", "Ísland": "IS", "Deutschland": "DE", "Nederland": "NL",
+            "France": "FR"}[country]
     assert record.title == answers["title"]
     assert [(o.name, o.role, o.country) for o in record.organisations
             if o.role == "implementing"] == [(name, "implementing", code)]

@@ -284,7 +284,7 @@ def parse_period(sentence: str, lang: str) -> Period:
     fillers = "|".join(_cues(lexicon.period["fillers"])) or "(?!)"
     date = rf"\s+(?:(?:{fillers})\s+)?(?:({month})\.?\s+)?({YEAR})\b"
     text = sentence.strip()
-    folded = text.casefold()
+    folded = text.casefold().replace("’", "'")  # "jusqu’en": cues write the plain apostrophe
     start = end = None
     span = re.search(rf"({YEAR})\s*[–—-]\s*({YEAR})", text)
     if span:

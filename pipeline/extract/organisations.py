@@ -16,12 +16,16 @@ from spacy.matcher import PhraseMatcher
 from pipeline.lexicon import FALLBACK_LANGUAGE, ROLES, UPPER, UPPER_LETTERS, Lexicon, load_lexicon
 from pipeline.models import Organisation
 from pipeline.enrich.normalise import country_code
-from pipeline.extract.org_mentions import common_words, glue_compounds
+from pipeline.extract.org_mentions import common_words, glue_compounds, glue_legal_forms, \
+    is_legal_form
 from pipeline.enrich.sentences import load_pipeline
 
 CONNECTORS = {"i", "och", "og", "of", "on", "for", "för", "af", "av", "de", "la", "by", "and",
-              "&", "-", "–", "und", "der", "del", "di", "ja", "för"}
+              "&", "-", "–", "und", "der", "del", "di", "ja", "für", "van", "voor", "pour", "du",
+              "des"}
 MAX_NAME_TOKENS = 9
+SHORT_FUNCTION_WORD = 4  # letters; longer lower-case words may end a name ("arvsfonden")
+OPENING_QUOTES = ("‘", "“", "«", "„", "‹")
 PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
 PARTIAL_MATCH = 92      # partial_ratio at which one name is a clear part of the other
 MAX_FUZZY_NAMES = 100   # fuzzy matching is quadratic: beyond this, exact repeats only
@@ -100,7 +104,9 @@ def find_funded_compounds(sentence: str, lang: str) -> list[Organisation]:
 def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
     """Read "A, B från Italien och C" into names with their countries; stop where names end."""
     lexicon = load_lexicon().languages.get(lang, load_lexicon().languages["en"])
-    text = re.split(rf"(?<=[^\s.{UPPER_LETTERS}])\.(?:\s|$)|;", text, maxsplit=1)[0]
+    # "e. V.", "ek. för.": a legal form's dots end no sentence
+    text = re.split(rf"(?<=[^\s.{UPPER_LETTERS}])\.(?:\s|$)|;", glue_legal_forms(text),
+                    maxsplit=1)[0]
     joiners = sorted(lexicon.list_joiners, key=len, reverse=True)
     pattern = r",|\s(?:" + "|".join(re.escape(j) for j in joiners) + r")\s"
     glued = glue_compounds(protect_parentheses(text)).replace("-,\x02", "-\x03\x02")
@@ -176,17 +182,28 @@ def clean_name(text: str, lexicon) -> tuple[str, bool]:
         tokens.pop(0)
     kept, stopped = [], False
     for token in tokens:
-        if token in stopwords and kept:
+        # a quotation opening after the name starts something else ("X het ‘Taalcafé’")
+        if kept and (token in stopwords or token.startswith(OPENING_QUOTES)):
             stopped = True
             break
         kept.append(token)
     kept = take_apposition(drop_lowercase_tail(kept))
-    while kept and (kept[-1].casefold() in CONNECTORS or not kept[-1].strip(".,:;")):
+    while kept and (kept[-1].casefold() in CONNECTORS or not kept[-1].strip(".,:;")
+                    or is_trailing_article(kept[-1])):
         kept.pop()
     name = " ".join(kept).strip(" .,:;")
+    if kept and is_legal_form(kept[-1]) and kept[-1].rstrip(",:;").endswith("."):
+        name = " ".join(kept).strip(" ,:;")  # "e. V." is written with its dot
     if not name or len(kept) > MAX_NAME_TOKENS or not starts_upper(name):
         return "", True
     return name, stopped
+
+
+def is_trailing_article(token: str) -> bool:
+    """A short lower-case function word ("het", "die") cannot close a name."""
+    word = token.strip(".,:;")
+    return word.islower() and len(word) <= SHORT_FUNCTION_WORD and word in load_lexicon(
+    ).all_phrases("cue_words")
 
 
 def drop_lowercase_tail(tokens: list[str]) -> list[str]:

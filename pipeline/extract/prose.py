@@ -110,7 +110,9 @@ def classify_segment_prose(text: str, sections: dict[str, tuple[int, int]],
     """
     narrative = [span for name, span in sections.items() if name in PROSE_SECTIONS]
     spans = sorted(set(loose_text) | set(narrative))
-    labelled = any(methods.get(name) in LABEL_METHODS for name in FORM_FIELDS)
+    # a label with nothing under it ("Why" closing a page) makes no form
+    labelled = any(methods.get(name) in LABEL_METHODS and sections.get(name, (0, 0))[1] >
+                   sections.get(name, (0, 0))[0] for name in FORM_FIELDS)
     form = kind not in PROSE_KINDS or labelled
     if not form:
         return classify_prose(text, spans, lang)

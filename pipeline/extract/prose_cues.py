@@ -86,5 +86,10 @@ def compile_cue(phrase: str) -> re.Pattern:
             continue
         head, stem = word.startswith("*"), word.endswith("*")
         pattern += (r"\s+" if pattern and not pattern.endswith(GAP_PATTERN) else "") + \
-            (r"\w*" if head else "") + re.escape(word.strip("*")) + (r"\w*" if stem else "")
+            (r"\w*" if head else "") + escape_word(word.strip("*")) + (r"\w*" if stem else "")
     return re.compile(r"(?<!\w)" + pattern + r"(?!\w)", re.IGNORECASE)
+
+
+def escape_word(word: str) -> str:
+    """A cue word as a regex; its apostrophe also matches the typographic one ("l’objectif")."""
+    return "['’]".join(re.escape(part) for part in word.split("'"))

@@ -124,11 +124,25 @@ def self_introductions(text: str, lines: list[Line], zones: list[Zone],
         span = title_from_self_introduction(text, (lines[first].start, zone.end))
         if span is None or only_function_words(text[span[0]:span[1]]):
             return []  # "Here is a project …" names nothing
+        span = drop_leading_article(text, span, body)
         score = HEADING + recurrence(body, text[span[0]:span[1]], 1)
         if introduces_initiative(text[span[1]:zone.end]):
             score += NAMED_BY_NOUN  # "X är ett projekt", not "X är en intresseorganisation"
         return [Candidate(span[0], span[1], score, "self_introduction")]
     return []
+
+
+def drop_leading_article(text: str, span: tuple[int, int], body: str) -> tuple[int, int]:
+    """ "Die Sprachbrücke Nord ist ein Projekt": the name is what the body also writes bare."""
+    name = text[span[0]:span[1]]
+    first, _, rest = name.partition(" ")
+    if not rest or not starts_capitalised(rest) or not only_function_words(first):
+        return span
+
+    def mentions(words: str) -> int:
+        return len(re.findall(rf"(?<!\w){re.escape(words)}(?!\w)", body, re.IGNORECASE))
+
+    return (span[0] + len(first) + 1, span[1]) if mentions(rest) > mentions(name) else span
 
 
 def only_function_words(name: str) -> bool:

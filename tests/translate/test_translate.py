@@ -221,7 +221,7 @@ def test_resolve_source_finds_the_installed_pair(lang, pairs, expected):
     ("nb", ("da", 0.6), "nb"),  # Danish and Norwegian are told apart only when sure
     ("nb", ("da", 0.75), "da"),
     ("nb", ("nn", 0.9), "nb"),
-    ("sv", ("de", 0.99), "sv"),  # languages Praxis does not handle keep the field's
+    ("sv", ("it", 0.99), "sv"),  # languages Praxis does not handle keep the field's
 ])
 def test_choose_language_switches_only_when_confident(field_lang, detected, expected):
     assert choose_language(field_lang, detected) == expected
