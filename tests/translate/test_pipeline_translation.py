@@ -54,8 +54,12 @@ def test_run_translates_installed_pairs_and_flags_the_rest(settings):
     assert "fi→en" in quality["translation"]["missing_pairs"]
 
 
-def test_second_run_translates_from_the_cache(settings):
+def test_second_run_translates_from_the_cache(settings, tmp_path):
+    # An unchanged inbox makes no new release, so the second run publishes into a fresh
+    # output folder; the translation cache is the same one, set apart from both.
+    settings.translation_cache = tmp_path / "translations.sqlite3"
     run_pipeline(settings)
+    settings.out_dir = tmp_path / "second"
     run_pipeline(settings)
     figures = json.loads((settings.out_dir / "quality.json").read_text("utf-8"))["translation"]
     assert figures["model_calls"] == 0 and figures["cache_hits"] > 0
