@@ -80,6 +80,16 @@ _progress: Callable[[str, int], None] | None = None
 _window = 2
 
 
+def run_options() -> tuple[Callable[[str, int], None] | None, int]:
+    """The caller's progress callback and the window of the run being started.
+
+    The flow body reads them through this function, not as globals: Dask pickles the flow
+    (a copy made by `with_options` is not importable) by value with the globals its body
+    names, and the CLI's callback holds a lock that cannot be pickled.
+    """
+    return _progress, _window
+
+
 @flow(name="praxis-inbox", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def inbox_flow(raw_dir: str | None = None, out_dir: str | None = None,
                translate: bool = True) -> dict:
@@ -92,7 +102,8 @@ def inbox_flow(raw_dir: str | None = None, out_dir: str | None = None,
     if out_dir:
         settings.out_dir = Path(out_dir).resolve()
     logger.info("inbox %s → %s", settings.raw_dir, settings.out_dir)
-    summary = run_pipeline(settings, flow_stages(_window), on_progress=log_progress(_progress))
+    progress, window = run_options()
+    summary = run_pipeline(settings, flow_stages(window), on_progress=log_progress(progress))
     report_run(summary.to_dict(), settings)
     return summary.to_dict()
 
