@@ -8,7 +8,6 @@ returns all it found; the stores and the spool stay with the flow.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,12 +18,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import Settings
 from pipeline.publish.release import disk_full_message
-from pipeline.run import (Stages, extract_batch, ingest_batch, publish_release, run_pipeline,
-                          translate_batch)
+from pipeline.run import (Stages, extract_batch, ingest_batch, plan_batch, publish_release,
+                          run_pipeline, translate_batch)
 from flows.summary import quality_markdown
-
-DASK_ADDRESS = "PRAXIS_DASK_ADDRESS"   # an existing scheduler, e.g. tcp://scheduler:8786
-DASK_WORKERS = "PRAXIS_DASK_WORKERS"   # workers of the local cluster (default: 2)
 
 
 def retry_unless_disk_full(task, task_run, state) -> bool:
@@ -40,6 +36,7 @@ def retry_unless_disk_full(task, task_run, state) -> bool:
 ingest_task = task(ingest_batch, name="ingest", retries=2, retry_delay_seconds=1,
                    cache_policy=NO_CACHE)
 extract_task = task(extract_batch, name="extract", cache_policy=NO_CACHE)
+plan_task = task(plan_batch, name="plan-translation", cache_policy=NO_CACHE)
 translate_task = task(translate_batch, name="translate", cache_policy=NO_CACHE)
 # One task writes the whole release from the spool: a retry starts a fresh staging folder.
 publish_task = task(publish_release, name="publish", task_run_name="publish-release",
@@ -62,7 +59,8 @@ def submit_batches(stage, batches: list[tuple[int, list]], *shared) -> list:
 
 def flow_stages(window: int) -> Stages:
     """The pipeline's stages as tasks, `window` batches in flight at once."""
-    return Stages(ingest=ingest_task, extract=extract_task, translate=translate_task,
+    return Stages(ingest=ingest_task, extract=extract_task, plan=plan_task,
+                  translate=translate_task,
                   publish=publish_task, map=submit_batches, window=window)
 
 
@@ -82,6 +80,16 @@ _progress: Callable[[str, int], None] | None = None
 _window = 2
 
 
+def run_options() -> tuple[Callable[[str, int], None] | None, int]:
+    """The caller's progress callback and the window of the run being started.
+
+    The flow body reads them through this function, not as globals: Dask pickles the flow
+    (a copy made by `with_options` is not importable) by value with the globals its body
+    names, and the CLI's callback holds a lock that cannot be pickled.
+    """
+    return _progress, _window
+
+
 @flow(name="praxis-inbox", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def inbox_flow(raw_dir: str | None = None, out_dir: str | None = None,
                translate: bool = True) -> dict:
@@ -94,7 +102,8 @@ def inbox_flow(raw_dir: str | None = None, out_dir: str | None = None,
     if out_dir:
         settings.out_dir = Path(out_dir).resolve()
     logger.info("inbox %s → %s", settings.raw_dir, settings.out_dir)
-    summary = run_pipeline(settings, flow_stages(_window), on_progress=log_progress(_progress))
+    progress, window = run_options()
+    summary = run_pipeline(settings, flow_stages(window), on_progress=log_progress(progress))
     report_run(summary.to_dict(), settings)
     return summary.to_dict()
 
@@ -115,23 +124,22 @@ def report_run(result: dict, settings: Settings) -> None:
                          link_text=f"Steward report of release {version}")
 
 
-def dask_runner():
+def dask_runner(settings: Settings):
     """prefect-dask's runner: an existing scheduler when PRAXIS_DASK_ADDRESS says, else local."""
     from prefect_dask import DaskTaskRunner
 
-    address = os.environ.get(DASK_ADDRESS)
-    if address:
-        return DaskTaskRunner(address=address)
-    workers = int(os.environ.get(DASK_WORKERS, "2"))
-    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                          "processes": True, "dashboard_address": None})
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": settings.dask_workers,
+                                          "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
 
 
-def dask_window() -> int:
+def dask_window(settings: Settings) -> int:
     """Batches in flight on a Dask cluster: two per worker keeps every worker busy."""
-    if os.environ.get(DASK_ADDRESS):
-        return int(os.environ.get("PRAXIS_DASK_WINDOW", "8"))
-    return 2 * int(os.environ.get(DASK_WORKERS, "2"))
+    if settings.dask_address:
+        return settings.dask_window
+    return 2 * settings.dask_workers
 
 
 def run_inbox_flow(raw_dir: Path, out_dir: Path, translate: bool = True,
@@ -142,8 +150,9 @@ def run_inbox_flow(raw_dir: Path, out_dir: Path, translate: bool = True,
     chosen = inbox_flow
     _window = 2
     if runner == "dask":
-        chosen = inbox_flow.with_options(task_runner=dask_runner())
-        _window = dask_window()
+        settings = Settings()
+        chosen = inbox_flow.with_options(task_runner=dask_runner(settings))
+        _window = dask_window(settings)
     _progress = on_progress
     try:
         return chosen(str(raw_dir), str(out_dir), translate)

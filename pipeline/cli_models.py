@@ -144,7 +144,7 @@ def evaluate_translation(
     """Score the installed models on the reference sentences (chrF per language)."""
     from pipeline.enrich.translation_engine import DecodeOptions, load_translator
 
-    options = replace(DecodeOptions.from_env(), beam_size=beam_size)
+    options = replace(DecodeOptions.from_settings(), beam_size=beam_size)
     translator = load_translator(resolve_models_dir(models_dir), options)
     for score in score_reference(read_reference(reference), translator):
         if score.chrf is None:

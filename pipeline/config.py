@@ -70,8 +70,9 @@ class Settings(BaseSettings):
     translate: bool = Field(True, description="translate text fields to English")
     # a run that would publish under half the current release's initiatives must be told to
     allow_shrink: bool = Field(False, description="publish a release that loses most records")
-    # Read by pipeline.enrich.translate (TranslateOptions.from_env), pipeline.publish.datapackage
-    # and flows/inbox.py; checked here so that a bad value stops the run before it starts.
+    # Read by pipeline.enrich.translation_engine (DecodeOptions.from_settings),
+    # pipeline.publish.datapackage (the licence) and flows/inbox.py (Dask); validated here so
+    # that a bad value stops the run before it starts.
     translate_device: Device = Field("cpu", description="where CTranslate2 runs")
     translate_beam: int = limit(4, "beam width")
     translate_threads: int = limit(0, "CPU threads (0: all)", minimum=0)

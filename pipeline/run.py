@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
 from pipeline.config import Settings
+from pipeline.enrich.translation_cache import CacheEntries, TranslationCache, TranslationMemory
 from pipeline.ingest.files import discover_files
 from pipeline.ingest.inbox import recognise_files
 from pipeline.limits import Limits
@@ -28,6 +30,9 @@ from pipeline.result import DocumentResult, add_figures
 from pipeline.store import InboxFile, Stores, describe_inputs, published_inputs, record_inputs
 from pipeline.steward.corrections import apply_corrections, load_corrections
 from pipeline.streams import batched
+
+if TYPE_CHECKING:
+    from pipeline.enrich.translate import TranslationPlan
 
 # The stages' own modules (spaCy, pyarrow, splink) load inside the stage functions: a run
 # over an unchanged inbox needs none of them, and that is most scheduled runs.
@@ -86,22 +91,44 @@ def extract_batch(results: list[DocumentResult], limits: Limits | None = None
     return [extract_document(result, limits) for result in results]
 
 
-def translate_batch(results: list[DocumentResult], settings: Settings
-                    ) -> tuple[list[DocumentResult], dict]:
-    """Add English versions to copies of a batch's records; return them and the figures."""
+@dataclass
+class TranslationJob:
+    """One batch for the translation stage: its results, their plan, the cache they need."""
+
+    results: list[DocumentResult]
+    plan: TranslationPlan | None = None
+    memory: TranslationMemory | None = None
+
+    def __bool__(self) -> bool:  # an empty batch costs no task run
+        return bool(self.results)
+
+
+def plan_batch(results: list[DocumentResult], settings: Settings) -> TranslationPlan | None:
+    """Cut a batch's fields into sentences and list what to ask the translation cache."""
     if not settings.translate or not any(result.records for result in results):
-        return results, {}
-    from pipeline.enrich.translate import open_translation, translate_initiatives
+        return None
+    from pipeline.enrich.translate import open_translator, plan_translation
+
+    return plan_translation([r for result in results for r in result.records],
+                            open_translator(settings))
+
+
+def translate_batch(job: TranslationJob, settings: Settings
+                    ) -> tuple[list[DocumentResult], dict, CacheEntries | None]:
+    """Add English versions to copies of a batch's records from the memory and the model.
+
+    Returns the copies, the figures and the cache entries made (the loop writes those).
+    """
+    if job.plan is None or job.memory is None:
+        return job.results, {}, None
+    from pipeline.enrich.translate import open_translator, translate_planned
 
     copies = [result.model_copy(update={"records": [r.model_copy(deep=True)
                                                     for r in result.records]})
-              for result in results]
-    translator, cache = open_translation(settings)
-    try:
-        stats = translate_initiatives([r for c in copies for r in c.records], translator, cache)
-    finally:
-        cache.close()
-    return copies, stats.to_dict()
+              for result in job.results]
+    stats = translate_planned([r for c in copies for r in c.records], job.plan,
+                              open_translator(settings), job.memory)
+    return copies, stats.to_dict(), job.memory.fresh
 
 
 def publish_release(spool: Path, settings: Settings, figures: dict) -> dict:
@@ -113,7 +140,7 @@ def publish_release(spool: Path, settings: Settings, figures: dict) -> dict:
     from pipeline.publish.release import ReleaseWriter
     from pipeline.steward.corrections import load_cluster_corrections
 
-    writer = ReleaseWriter(settings.out_dir, settings.keep_releases)
+    writer = ReleaseWriter(settings.out_dir, settings.keep_releases, settings.license)
     try:
         for results in read_spool(spool):
             publish_batch(writer, results)
@@ -152,6 +179,7 @@ class Stages:
 
     ingest: Callable = ingest_batch
     extract: Callable = extract_batch
+    plan: Callable = plan_batch
     translate: Callable = translate_batch
     publish: Callable = publish_release
     map: Callable = map_serially
@@ -233,11 +261,13 @@ def run_locked(settings: Settings, stages: Stages, on_progress: Progress | None)
             progress(stage, current["documents"])
         return RunSummary(**current, unchanged=True)
     spool = Spool(settings.out_dir)
+    cache = TranslationCache(settings.cache_path) if settings.translate else None
     try:
         book = RunBook(corrections)
         for window in batched(enumerate(batched(files, settings.batch_size)), stages.window):
-            spool.write_all(process_window(window, settings, stages, stores, book, limits,
-                                           progress))
+            extracted = extract_window(window, settings, stages, stores, book, limits, progress)
+            spool.write_all(translate_window(window, extracted, settings, stages, cache, book,
+                                             progress))
         stores.index.save()
         figures = book.figures(problems)
         check_shrink(settings, book.summary)
@@ -246,13 +276,15 @@ def run_locked(settings: Settings, stages: Stages, on_progress: Progress | None)
         stores.prune()
     finally:
         spool.remove()
+        if cache is not None:
+            cache.close()
     return book.summary
 
 
-def process_window(window: list[tuple[int, list[InboxFile]]], settings: Settings, stages: Stages,
+def extract_window(window: list[tuple[int, list[InboxFile]]], settings: Settings, stages: Stages,
                    stores: Stores, book: RunBook, limits: Limits, progress: Progress
-                   ) -> Iterator[list[DocumentResult]]:
-    """Take a few batches through ingest, extract and translate; yield each batch's results."""
+                   ) -> list[list[DocumentResult]]:
+    """Take a few batches through ingest and extract (or the stores); return their results."""
     per_file = read_window(window, settings, stages, stores, limits)
     batches = [book.admit([result for group in groups for result in group]) for groups in per_file]
     for (_number, files), results in zip(window, batches):
@@ -270,8 +302,26 @@ def process_window(window: list[tuple[int, list[InboxFile]]], settings: Settings
     merged = [[found.get(result.file, result) for result in results] for results in batches]
     for results in merged:
         progress("extract", len(results))
-    translated = stages.map(stages.translate, numbered(window, merged), settings)
-    for results, figures in translated:
+    return merged
+
+
+def translate_window(window: list[tuple[int, list[InboxFile]]],
+                     batches: list[list[DocumentResult]], settings: Settings, stages: Stages,
+                     cache: TranslationCache | None, book: RunBook, progress: Progress
+                     ) -> Iterator[list[DocumentResult]]:
+    """Translate a few batches: plan, look up the cache here, translate, write what is new.
+
+    The tasks never open the cache: each gets the entries its batch needs and returns the
+    ones it made, so a worker may run where the cache's disk is not.
+    """
+    plans = stages.map(stages.plan, numbered(window, batches), settings)
+    jobs = [TranslationJob(results, plan, None if plan is None or cache is None
+                           else cache.recall(plan.keys, plan.languages))
+            for results, plan in zip(batches, plans)]
+    translated = stages.map(stages.translate, numbered(window, jobs), settings)
+    for results, figures, entries in translated:
+        if entries and cache is not None:
+            cache.save(entries)
         book.count(results, figures)
         progress("translate", len(results))
         yield book.correct(results)

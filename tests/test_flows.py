@@ -1,3 +1,4 @@
+import threading
 from pathlib import Path
 
 import pytest
@@ -69,9 +70,14 @@ def test_flow_on_a_task_runner_publishes_what_the_plain_run_does(tmp_path, monke
     plain = Settings()
     plain.raw_dir, plain.out_dir, plain.translate = raw, tmp_path / "plain", False
     run_pipeline(plain)
-    stages = []
+    stages, lock = [], threading.RLock()  # the CLI's progress bars hold a lock too
+
+    def record_stage(stage: str, count: int) -> None:
+        with lock:
+            stages.append(stage)
+
     result = run_inbox_flow(raw, tmp_path / "flow", translate=False, runner=runner,
-                            on_progress=lambda stage, count: stages.append(stage))
+                            on_progress=record_stage)
     assert result["initiatives"] == 3 and not result["unchanged"]
     published = (tmp_path / "flow" / "initiatives.jsonl").read_bytes()
     assert published == (tmp_path / "plain" / "initiatives.jsonl").read_bytes()

@@ -48,6 +48,41 @@ def test_a_variable_sets_its_field(monkeypatch, variable, value, field, expected
     assert getattr(load_settings(), field) == expected
 
 
+def test_translation_options_come_from_the_settings(monkeypatch):
+    from pipeline.enrich.translation_engine import DecodeOptions
+
+    for variable, value in [("PRAXIS_TRANSLATE_DEVICE", "cuda"), ("PRAXIS_TRANSLATE_BEAM", "2"),
+                            ("PRAXIS_TRANSLATE_THREADS", "3"), ("PRAXIS_TRANSLATE_BATCH", "8"),
+                            ("PRAXIS_TRANSLATE_COMPUTE_TYPE", "int8")]:
+        monkeypatch.setenv(variable, value)
+    options = DecodeOptions.from_settings()
+    assert (options.device, options.beam_size, options.intra_threads, options.max_batch_size,
+            options.compute_type) == ("cuda", 2, 3, 8, "int8")
+    assert DecodeOptions.from_settings(Settings(translate_beam=5)).beam_size == 5
+
+
+def test_the_dask_runner_and_window_come_from_the_settings(monkeypatch):
+    from flows.inbox import dask_runner, dask_window
+
+    monkeypatch.setenv("PRAXIS_DASK_WORKERS", "3")
+    local = Settings()
+    assert dask_window(local) == 6
+    assert dask_runner(local).cluster_kwargs["n_workers"] == 3
+    monkeypatch.setenv("PRAXIS_DASK_ADDRESS", "tcp://scheduler:8786")
+    monkeypatch.setenv("PRAXIS_DASK_WINDOW", "5")
+    remote = Settings()
+    assert dask_window(remote) == 5 and dask_runner(remote).address == "tcp://scheduler:8786"
+
+
+def test_the_data_package_licence_comes_from_the_settings(monkeypatch):
+    from pipeline.publish.datapackage import describe_package
+
+    assert describe_package("v1")["licenses"][0]["name"] == "CC-BY-4.0"
+    monkeypatch.setenv("PRAXIS_LICENSE", "CC0-1.0")
+    assert describe_package("v1")["licenses"][0]["name"] == "CC0-1.0"
+    assert describe_package("v1", license_id="ODbL-1.0")["licenses"][0]["name"] == "ODbL-1.0"
+
+
 @pytest.mark.parametrize(("variable", "field"), [
     ("PRAXIS_RAW", "raw_dir"), ("PRAXIS_OUT", "out_dir"),
     ("PRAXIS_CORRECTIONS", "corrections_dir"), ("PRAXIS_MODELS_DIR", "models_dir"),

@@ -22,7 +22,8 @@ from pipeline.enrich.language import UNDETERMINED, detect_language
 from pipeline.lexicon import load_lexicon
 from pipeline.models import Initiative, Issue, TextField, Translation
 from pipeline.enrich.sentences import split_sentences
-from pipeline.enrich.translation_cache import CacheKey, TranslationCache, normalise_sentence
+from pipeline.enrich.translation_cache import (CacheKey, TranslationCache, TranslationMemory,
+                                               normalise_sentence)
 from pipeline.enrich.translation_engine import (ENGINE, TARGET, DecodeOptions, Translator,
                                                 load_translator)
 
@@ -40,10 +41,9 @@ SWITCH_CONFIDENCE = 0.5
 CLOSE_SWITCH_CONFIDENCE = 0.7
 
 
-def open_translation(settings: Settings) -> tuple[Translator | None, TranslationCache]:
-    """Return the translator and the cache a run should use."""
-    return load_translator(settings.models_dir, DecodeOptions.from_env()), TranslationCache(
-        settings.cache_path)
+def open_translator(settings: Settings) -> Translator | None:
+    """Return the translator a run's settings ask for (one per process and settings)."""
+    return load_translator(settings.models_dir, DecodeOptions.from_settings(settings))
 
 
 @dataclass
@@ -114,28 +114,100 @@ class FieldPlan:
     segments: list[Segment] = field(default_factory=list)
 
 
+@dataclass
+class TranslationPlan:
+    """A batch's fields cut into sentences, and what the cache is asked for them.
+
+    `spans` follows `list_fields` over the batch's initiatives in order, so the translation
+    step rebuilds its field plans without splitting again. `keys` names, for every sentence,
+    each installed package that could translate it (a detected sentence may switch
+    language), so the memory the loop fills holds whatever the step will look up.
+    """
+
+    spans: list[list[tuple[int, int]]]
+    languages: list[tuple[str, str]]  # (sentence, field language) whose language is detected
+    keys: list[CacheKey]
+
+
 def translate_initiatives(initiatives: list[Initiative], translator: Translator | None,
-                          cache: TranslationCache) -> TranslationStats:
-    """Fill `text_en` (with provenance) and `title_en` on every initiative of a batch."""
-    stats = TranslationStats()
-    pairs = translator.pairs() if translator is not None else set()
-    plans = build_plans(initiatives, pairs, cache)
-    translations, failures = fetch_translations(plans, translator, cache, stats)
-    for plan in plans:
-        apply_plan(plan, translations, failures, translator, stats)
+                          cache: TranslationCache | TranslationMemory) -> TranslationStats:
+    """Fill `text_en` (with provenance) and `title_en` on every initiative, in one process."""
+    plan = plan_translation(initiatives, translator)
+    memory = cache.recall(plan.keys, plan.languages) if isinstance(cache, TranslationCache) \
+        else cache
+    stats = translate_planned(initiatives, plan, translator, memory)
+    if isinstance(cache, TranslationCache):
+        cache.save(memory.fresh)
     return stats
 
 
-def build_plans(initiatives: list[Initiative], pairs: set[tuple[str, str]],
-                cache: TranslationCache) -> list[FieldPlan]:
-    """Cut every field into sentences and settle each sentence's language and package."""
+def plan_translation(initiatives: list[Initiative], translator: Translator | None
+                     ) -> TranslationPlan:
+    """Cut every field into sentences; list the languages and translations to look up."""
+    plans = cut_fields(initiatives)
+    languages = sorted(detection_items(plans))
+    pairs = translator.pairs() if translator is not None else set()
+    installed = sorted(src for src, tgt in pairs if tgt == TARGET)
+    detected = set(languages)
+    wanted: set[tuple[str, str]] = set()
+    for plan in plans:
+        for segment in plan.segments:
+            if not any(ch.isalpha() for ch in segment.sentence):
+                continue
+            sources = installed if (segment.sentence, plan.lang) in detected else \
+                [resolve_source(plan.lang, pairs)]
+            wanted.update((src, segment.sentence) for src in sources if src is not None)
+    keys = [cache_key(translator.provenance(src), src, sentence)
+            for src, sentence in sorted(wanted)]
+    return TranslationPlan([[(s.start, s.end) for s in plan.segments] for plan in plans],
+                           languages, keys)
+
+
+def translate_planned(initiatives: list[Initiative], plan: TranslationPlan,
+                      translator: Translator | None, memory: TranslationMemory
+                      ) -> TranslationStats:
+    """Translate a planned batch from the memory and the model; new entries go to memory."""
+    stats = TranslationStats()
+    pairs = translator.pairs() if translator is not None else set()
+    plans = build_plans(initiatives, plan, pairs, memory)
+    translations, failures = fetch_translations(plans, translator, memory, stats)
+    for field_plan in plans:
+        apply_plan(field_plan, translations, failures, translator, stats)
+    return stats
+
+
+def cut_fields(initiatives: list[Initiative]) -> list[FieldPlan]:
+    """Plan every field of the initiatives, cut into sentences."""
     plans = [plan for initiative in initiatives for plan in list_fields(initiative)]
     for plan in plans:
         plan.segments = [
             Segment(start, end, normalise_sentence(plan.text[start:end]), plan.lang)
             for start, end in split_sentences(plan.text, plan.lang)
         ]
-    settle_languages(plans, cache)
+    return plans
+
+
+def detection_items(plans: list[FieldPlan]) -> set[tuple[str, str]]:
+    """The (sentence, field language) items whose language is detected: long enough ones."""
+    return {(segment.sentence, plan.lang) for plan in plans if plan.detect
+            for segment in plan.segments if len(segment.sentence) >= MIN_DETECT_CHARS}
+
+
+def cache_key(origin: Translation, src: str, sentence: str) -> CacheKey:
+    """The cache key of a sentence translated from src by the package `origin` names."""
+    return CacheKey(src, TARGET, origin.package or "", origin.version or "", sentence)
+
+
+def build_plans(initiatives: list[Initiative], planned: TranslationPlan,
+                pairs: set[tuple[str, str]], memory: TranslationMemory) -> list[FieldPlan]:
+    """Rebuild the field plans from the planned spans; settle each sentence's language."""
+    plans = [plan for initiative in initiatives for plan in list_fields(initiative)]
+    if len(plans) != len(planned.spans):
+        raise ValueError(f"plan has {len(planned.spans)} fields, the records {len(plans)}")
+    for plan, spans in zip(plans, planned.spans):
+        plan.segments = [Segment(start, end, normalise_sentence(plan.text[start:end]), plan.lang)
+                         for start, end in spans]
+    settle_languages(plans, memory)
     for segment in (segment for plan in plans for segment in plan.segments):
         segment.copy = segment.lang == TARGET or not any(ch.isalpha() for ch in segment.sentence)
         segment.source = None if segment.copy else resolve_source(segment.lang, pairs)
@@ -156,13 +228,13 @@ def list_fields(initiative: Initiative) -> list[FieldPlan]:
     return plans
 
 
-def settle_languages(plans: list[FieldPlan], cache: TranslationCache) -> None:
-    """Give each sentence its own language: detected (and cached), else its field's."""
-    wanted = {(segment.sentence, plan.lang) for plan in plans if plan.detect
-              for segment in plan.segments if len(segment.sentence) >= MIN_DETECT_CHARS}
-    known = cache.lookup_languages(wanted)
+def settle_languages(plans: list[FieldPlan], memory: TranslationMemory) -> None:
+    """Give each sentence its own language: detected (and remembered), else its field's."""
+    wanted = detection_items(plans)
+    known = memory.lookup_languages(wanted)
     fresh = {item: detect_language(*item) for item in wanted - known.keys()}
-    cache.store_languages(fresh)
+    if fresh:
+        memory.store_languages(fresh)
     known.update(fresh)
     for plan in plans:
         for segment in plan.segments:
@@ -199,7 +271,7 @@ def source_candidates(lang: str) -> tuple[str, ...]:
 
 
 def fetch_translations(plans: list[FieldPlan], translator: Translator | None,
-                       cache: TranslationCache, stats: TranslationStats
+                       memory: TranslationMemory, stats: TranslationStats
                        ) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
     """Translate every distinct sentence once: from the cache, else one model call per language."""
     wanted: dict[str, set[str]] = {}
@@ -210,9 +282,8 @@ def fetch_translations(plans: list[FieldPlan], translator: Translator | None,
     failures: dict[str, str] = {}
     for src, sentences in sorted(wanted.items()):
         origin = translator.provenance(src)
-        keys = [CacheKey(src, TARGET, origin.package or "", origin.version or "", sentence)
-                for sentence in sorted(sentences)]
-        cached = cache.lookup(keys)
+        keys = [cache_key(origin, src, sentence) for sentence in sorted(sentences)]
+        cached = memory.lookup(keys)
         stats.cache_hits += len(cached)
         translations.update({(src, key.sentence): text for key, text in cached.items()})
         missing = [key for key in keys if key not in cached]
@@ -229,7 +300,7 @@ def fetch_translations(plans: list[FieldPlan], translator: Translator | None,
         stats.model_calls += 1
         stats.sentences_translated += len(missing)
         fresh = dict(zip(missing, outputs))
-        cache.store(fresh)
+        memory.store(fresh)
         translations.update({(src, key.sentence): text for key, text in fresh.items()})
     return translations, failures
 

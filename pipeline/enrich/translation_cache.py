@@ -1,10 +1,17 @@
-"""The translation cache: every sentence translated once, ever, kept in SQLite."""
+"""The translation cache: every sentence translated once, ever, kept in SQLite.
+
+The run loop owns the SQLite file. A translation task works on a `TranslationMemory`: the
+entries the loop looked up for its batch, plus what the task translated or detected itself,
+which it hands back as `CacheEntries` for the loop to write. A worker thus never opens the
+database, and may run on a machine that cannot see it.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -86,6 +93,18 @@ class TranslationCache:
                 "INSERT OR REPLACE INTO sentence_languages VALUES (?,?,?,?)",
                 [(*item, lang, conf) for item, (lang, conf) in detected.items()])
 
+    def recall(self, keys: Iterable[CacheKey], items: Iterable[tuple[str, str]]
+               ) -> TranslationMemory:
+        """Return a memory holding the cached translations and languages a batch asks for."""
+        return TranslationMemory(self.lookup(keys), self.lookup_languages(items))
+
+    def save(self, entries: CacheEntries) -> None:
+        """Write what a task translated and detected."""
+        if entries.translations:
+            self.store(entries.translations)
+        if entries.languages:
+            self.store_languages(entries.languages)
+
     def count(self) -> int:
         """Return how many translations are stored."""
         return self.connection.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
@@ -99,6 +118,46 @@ class TranslationCache:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@dataclass
+class CacheEntries:
+    """New cache entries a task made: translations by key, (lang, confidence) by item."""
+
+    translations: dict[CacheKey, str] = field(default_factory=dict)
+    languages: dict[tuple[str, str], tuple[str, float]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.translations or self.languages)
+
+
+class TranslationMemory:
+    """The cache as a task sees it: what the loop looked up, and what the task adds."""
+
+    def __init__(self, translations: dict[CacheKey, str] | None = None,
+                 languages: dict[tuple[str, str], tuple[str, float]] | None = None):
+        self.known = CacheEntries(dict(translations or {}), dict(languages or {}))
+        self.fresh = CacheEntries()
+
+    def lookup(self, keys: Iterable[CacheKey]) -> dict[CacheKey, str]:
+        """Return the known translation of every key that has one."""
+        known = self.known.translations
+        return {key: known[key] for key in keys if key in known}
+
+    def store(self, translations: dict[CacheKey, str]) -> None:
+        """Remember translations, and that they are new."""
+        self.known.translations.update(translations)
+        self.fresh.translations.update(translations)
+
+    def lookup_languages(self, items: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
+        """Return the known (lang, confidence) of (sentence, prior) items."""
+        known = self.known.languages
+        return {item: known[item] for item in items if item in known}
+
+    def store_languages(self, detected: dict[tuple[str, str], tuple[str, float]]) -> None:
+        """Remember detected sentence languages, and that they are new."""
+        self.known.languages.update(detected)
+        self.fresh.languages.update(detected)
 
 
 def chunked(items: list, size: int) -> Iterator[list]:

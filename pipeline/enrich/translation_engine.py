@@ -13,9 +13,12 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.models import Translation
+
+if TYPE_CHECKING:
+    from pipeline.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,7 @@ class Translator(Protocol):
 
 @dataclass(frozen=True)
 class DecodeOptions:
-    """CTranslate2 knobs; read from PRAXIS_TRANSLATE_* variables by `from_env`."""
+    """CTranslate2 knobs; the run's settings give them (`from_settings`)."""
 
     device: str = "cpu"
     beam_size: int = 4
@@ -48,14 +51,15 @@ class DecodeOptions:
     length_penalty: float = 0.2  # argostranslate's own value
 
     @classmethod
-    def from_env(cls) -> DecodeOptions:
-        """Read PRAXIS_TRANSLATE_DEVICE, _BEAM, _THREADS, _COMPUTE_TYPE and _BATCH."""
-        env = os.environ.get
-        return cls(device=env("PRAXIS_TRANSLATE_DEVICE", "cpu"),
-                   beam_size=int(env("PRAXIS_TRANSLATE_BEAM", "4")),
-                   intra_threads=int(env("PRAXIS_TRANSLATE_THREADS", "0")),
-                   compute_type=env("PRAXIS_TRANSLATE_COMPUTE_TYPE", "auto"),
-                   max_batch_size=int(env("PRAXIS_TRANSLATE_BATCH", "32")))
+    def from_settings(cls, settings: Settings | None = None) -> DecodeOptions:
+        """Take PRAXIS_TRANSLATE_DEVICE, _BEAM, _THREADS, _COMPUTE_TYPE and _BATCH (Settings)."""
+        from pipeline.config import Settings
+
+        settings = settings or Settings()
+        return cls(device=settings.translate_device, beam_size=settings.translate_beam,
+                   intra_threads=settings.translate_threads,
+                   compute_type=settings.translate_compute_type,
+                   max_batch_size=settings.translate_batch)
 
 
 def configure_argos(models_dir: Path, options: DecodeOptions = DecodeOptions()):

@@ -8,11 +8,11 @@ Parquet tables and the JSON Lines files are tabular resources (frictionless read
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pyarrow as pa
 
+from pipeline.config import Settings
 from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
 from pipeline.publish.schema import schema_id
 from pipeline.publish.tables import (ITEM_MODELS, PRIMARY_KEYS, PUBLIC_TABLES, initiative_schema,
@@ -293,9 +293,13 @@ def mark_empty_files(resources: list[dict], folder: Path | None) -> list[dict]:
     return marked
 
 
-def describe_package(version: str, public: bool = False, folder: Path | None = None) -> dict:
-    """A Frictionless Data Package descriptor for one release (written into `folder`)."""
-    license_id = os.environ.get("PRAXIS_LICENSE", "CC-BY-4.0")
+def describe_package(version: str, public: bool = False, folder: Path | None = None,
+                     license_id: str | None = None) -> dict:
+    """A Frictionless Data Package descriptor for one release (written into `folder`).
+
+    The licence is the run's (PRAXIS_LICENSE, through Settings) unless one is given.
+    """
+    license_id = license_id or Settings().license
     license_ = LICENSES.get(license_id, {"name": license_id})
     return {
         "name": "praxis-initiatives" + ("-public" if public else ""),

@@ -93,9 +93,10 @@ class QualityTally:
 class ReleaseWriter:
     """Stream batches into a staging folder, then move every file into place atomically."""
 
-    def __init__(self, out_dir: Path, keep_releases: int = 10):
+    def __init__(self, out_dir: Path, keep_releases: int = 10, license_id: str | None = None):
         self.out_dir = out_dir
         self.keep_releases = keep_releases
+        self.license_id = license_id  # None: the one Settings reads (PRAXIS_LICENSE)
         self.releases = out_dir / "releases"
         self.releases.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(self.releases)
@@ -152,7 +153,7 @@ class ReleaseWriter:
         write_json(self.staging / "quality.json", quality)
         version = new_version(self.releases)
         changes = write_changes(self.out_dir / "latest", self.staging, version)
-        write_descriptors(self.staging, version)
+        write_descriptors(self.staging, version, self.license_id)
         manifest = build_manifest(self.staging, version, quality)
         manifest["changes"] = {key: len(value) for key, value in changes.to_dict().items()}
         write_json(self.staging / "manifest.json", manifest)
@@ -225,14 +226,15 @@ def write_changes(previous: Path, staging: Path, version: str):
     return changes
 
 
-def write_descriptors(staging: Path, version: str) -> None:
+def write_descriptors(staging: Path, version: str, license_id: str | None = None) -> None:
     """The JSON Schemas of the records and the data package that points to them."""
     from pipeline.publish.datapackage import describe_package
     from pipeline.publish.schema import render_schemas
 
     for name, text in render_schemas().items():
         (staging / name).write_text(text, encoding="utf-8")
-    write_json(staging / "datapackage.json", describe_package(version, folder=staging))
+    write_json(staging / "datapackage.json",
+               describe_package(version, folder=staging, license_id=license_id))
 
 
 def write_public_changes(previous: Path, public: Path, version: str) -> None:

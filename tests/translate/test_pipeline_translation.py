@@ -55,11 +55,46 @@ def test_run_translates_installed_pairs_and_flags_the_rest(settings):
 
 
 def test_second_run_translates_from_the_cache(settings, tmp_path):
-    # An unchanged inbox makes no new release, so the second run publishes into a fresh
-    # output folder; the translation cache is the same one, set apart from both.
-    settings.translation_cache = tmp_path / "translations.sqlite3"
+    settings.translation_cache = tmp_path / "shared-cache.sqlite3"
     run_pipeline(settings)
-    settings.out_dir = tmp_path / "second"
-    run_pipeline(settings)
-    figures = json.loads((settings.out_dir / "quality.json").read_text("utf-8"))["translation"]
+    # another output folder: no stored records or release to reuse, only the cache
+    again = settings.model_copy(update={"out_dir": tmp_path / "again"})
+    run_pipeline(again)
+    figures = json.loads((again.out_dir / "quality.json").read_text("utf-8"))["translation"]
     assert figures["model_calls"] == 0 and figures["cache_hits"] > 0
+    assert published(again) == published(settings)
+
+
+def test_tasks_that_cannot_reach_the_cache_publish_what_the_plain_run_does(settings, tmp_path,
+                                                                          monkeypatch):
+    import pickle
+    import sqlite3
+
+    from pipeline.enrich import translation_cache
+    from pipeline.run import Stages
+
+    settings.translation_cache = tmp_path / "plain-cache.sqlite3"
+    run_pipeline(settings)
+    connect = sqlite3.connect
+
+    def no_database(*args, **kwargs):
+        raise AssertionError("a stage opened SQLite")
+
+    def map_as_a_worker(stage, batches, *shared):
+        """Each batch through pickle both ways, with SQLite out of reach, as on a worker."""
+        done = []
+        for _number, batch in batches:
+            arguments = pickle.loads(pickle.dumps((batch, *shared)))
+            monkeypatch.setattr(translation_cache.sqlite3, "connect", no_database)
+            try:
+                done.append(pickle.loads(pickle.dumps(stage(*arguments))))
+            finally:
+                monkeypatch.setattr(translation_cache.sqlite3, "connect", connect)
+        return done
+
+    worker = settings.model_copy(update={"out_dir": tmp_path / "worker",
+                                         "translation_cache": tmp_path / "worker-cache.sqlite3"})
+    run_pipeline(worker, Stages(map=map_as_a_worker))
+    assert published(worker) == published(settings)
+    with translation_cache.TranslationCache(worker.translation_cache) as cache:
+        assert cache.count() > 0  # the loop wrote what the tasks translated
