@@ -401,3 +401,20 @@ def test_gold_micro_f1_at_least_070(vocabulary, key):
     precision, recall, f1 = micro_f1(predicted, gold)
     print(f"\n{key}: {len(pairs)} initiatives, micro P={precision:.3f} R={recall:.3f} F1={f1:.3f}")
     assert f1 >= 0.70
+
+
+def test_stemming_in_parallel_threads_gives_what_one_thread_gives():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.enrich.categorise import get_stemmer
+
+    words = [f"{stem}{ending}" for stem in ("flykting", "nyanländ", "arbets", "språk", "integr")
+             for ending in ("ar", "arna", "ande", "ation", "ens", "er", "ing")] * 200
+
+    def stem_all(_):
+        stemmer = get_stemmer("swedish")
+        return [stemmer.stemWord(word) for word in words]
+
+    expected = stem_all(None)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(result == expected for result in pool.map(stem_all, range(8)))

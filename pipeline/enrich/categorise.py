@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -104,10 +105,15 @@ class Source:
     record_lang: str | None = None
 
 
-@lru_cache(maxsize=None)
+_STEMMERS = threading.local()  # a Snowball stemmer keeps state while it stems: one per thread
+
+
 def get_stemmer(algorithm: str):
-    """Return the Snowball stemmer for an algorithm name."""
-    return snowballstemmer.stemmer(algorithm)
+    """Return this thread's Snowball stemmer for an algorithm name."""
+    stemmers = _STEMMERS.__dict__.setdefault("by_algorithm", {})
+    if algorithm not in stemmers:
+        stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+    return stemmers[algorithm]
 
 
 @lru_cache(maxsize=200_000)
