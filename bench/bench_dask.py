@@ -24,7 +24,6 @@ import platform
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_run import build_inbox, count_initiatives  # noqa: E402 - the shared generator
+from bench_run import build_inbox, count_initiatives, run_praxis  # noqa: E402 - shared
 
 CONFIGURATIONS = {
     "plain": (["--no-prefect"], {}),
@@ -53,18 +52,10 @@ def run_configuration(name: str, raw: Path, out: Path) -> dict:
     """Run one configuration into a fresh output folder; return its figures."""
     flags, extra = CONFIGURATIONS[name]
     shutil.rmtree(out, ignore_errors=True)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **extra}
-    command = [sys.executable, "-m", "flows.cli", "run", "--no-translate", *flags,
-               "--raw", str(raw), "--out", str(out)]
     load, cpu_before = os.getloadavg()[0], children_cpu()
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - start
-    if done.returncode:
-        print(done.stderr[-2000:], file=sys.stderr)
-    found = count_initiatives(out) if done.returncode == 0 else 0
-    return {"run": name, "exit": done.returncode, "seconds": round(wall, 1),
+    wall, code = run_praxis(raw, out, tuple(flags), extra)
+    found = count_initiatives(out) if code == 0 else 0
+    return {"run": name, "exit": code, "seconds": round(wall, 1),
             "cpu_seconds": round(children_cpu() - cpu_before, 1), "load_before": round(load, 2),
             "initiatives": found, "initiatives_per_s": round(found / wall, 1)}
 

@@ -82,10 +82,11 @@ def count_initiatives(out: Path) -> int:
         return sum(1 for line in lines if line.strip())
 
 
-def run_praxis(raw: Path, out: Path) -> tuple[float, int]:
+def run_praxis(raw: Path, out: Path, flags: tuple[str, ...] = ("--no-prefect",),
+               extra_env: dict[str, str] | None = None) -> tuple[float, int]:
     """Run the pipeline in a child process; return (wall seconds, exit code)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "flows.cli", "run", "--no-prefect", "--no-translate",
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(extra_env or {})}
+    command = [sys.executable, "-m", "flows.cli", "run", "--no-translate", *flags,
                "--raw", str(raw), "--out", str(out)]
     start = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
