@@ -85,7 +85,7 @@ def main() -> None:
     from pipeline.extract.organisations import merge_organisations
     from pipeline.extract.fields import extract_segment
     from pipeline.result import DocumentResult
-    from pipeline.run import RunBook
+    from pipeline.run_ledger import RunBook
     from pipeline.extract.segment import segment_document
 
     load_lexicon()

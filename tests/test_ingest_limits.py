@@ -14,7 +14,8 @@ from pipeline.ingest.text import decode_bytes
 from pipeline.models import Organisation
 from pipeline.extract.organisations import merge_organisations
 from pipeline.result import DocumentResult
-from pipeline.run import RunBook, extract_batch
+from pipeline.run import extract_batch
+from pipeline.run_ledger import RunBook
 from tests.hostile.generate import (FORM, csv_export, docx_with_paragraphs, email, long_pdf,
                                     pdf_document, zeros_stream)
 
