@@ -118,18 +118,11 @@ def run(
         with hold_output_lock(settings):
             total = sum(1 for _ in discover_files(settings.raw_dir))
             result = run_with_progress(settings, prefect and runner, verbose, total)
-    except OutputFolderError as exc:
-        echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except RunLockedError as exc:
-        echo(f"error: {exc}", err=True)
-        raise typer.Exit(3) from None
-    except ShrinkRefusedError as exc:
-        echo(f"error: {exc}", err=True)
-        raise typer.Exit(6) from None
-    except RunnerStartError as exc:
-        echo(f"error: {exc}", err=True)
-        raise typer.Exit(5) from None
+    except (OutputFolderError, RunLockedError, ShrinkRefusedError, RunnerStartError) as exc:
+        echo(f"error: {exc}", err=True)  # a steward's mistake: one line and its exit code
+        code = {OutputFolderError: 2, RunLockedError: 3, RunnerStartError: 5,
+                ShrinkRefusedError: 6}[type(exc)]
+        raise typer.Exit(code) from None
     except Exception as exc:
         from pipeline.publish.release import disk_full_message
 
