@@ -14,7 +14,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from pipeline.config import Settings
 from pipeline.publish.release import disk_full_message
@@ -145,11 +145,16 @@ def dask_window(settings: Settings) -> int:
 def run_inbox_flow(raw_dir: Path, out_dir: Path, translate: bool = True,
                    on_progress: Callable[[str, int], None] | None = None,
                    runner: str = "threads") -> dict:
-    """Run the flow in this process on the chosen task runner (`threads` or `dask`)."""
+    """Run the flow in this process on the chosen task runner: `processes` (a pool of
+    `PRAXIS_WORKERS` local processes), `threads` (this process) or `dask`."""
     global _progress, _window
     chosen = inbox_flow
     _window = 2
-    if runner == "dask":
+    if runner == "processes":
+        workers = Settings().workers
+        chosen = inbox_flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
+        _window = 2 * workers
+    elif runner == "dask":
         settings = Settings()
         chosen = inbox_flow.with_options(task_runner=dask_runner(settings))
         _window = dask_window(settings)

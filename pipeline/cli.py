@@ -58,7 +58,7 @@ mount_translation_commands()
 # log, and the progress callback (stage, count); it returns RunSummary.to_dict().
 FlowRunner = Callable[[Settings, str, bool, Callable[[str, int], None]], dict]
 FLOW_RUNNER: FlowRunner | None = None
-TASK_RUNNERS = ("threads", "dask")
+TASK_RUNNERS = ("auto", "processes", "threads", "dask")
 PROGRESS_STAGES = ("ingest", "extract", "translate")
 
 
@@ -78,9 +78,11 @@ def run(
     out: Path = typer.Option(None, "--out", help="Output folder (default: processed/)."),
     prefect: bool = typer.Option(True, "--prefect/--no-prefect",
                                  help="Run as a Prefect flow (default) or as plain Python."),
-    runner: str = typer.Option("threads", "--runner",
-                               help="Prefect task runner: threads (this process) or dask "
-                                    "(a local cluster, or PRAXIS_DASK_ADDRESS)."),
+    runner: str = typer.Option("auto", "--runner",
+                               help="Prefect task runner: processes (PRAXIS_WORKERS local "
+                                    "processes), threads (this process), dask (a local "
+                                    "cluster, or PRAXIS_DASK_ADDRESS), or auto: processes "
+                                    "when the inbox fills more than one batch."),
     translate: bool = typer.Option(True, "--translate/--no-translate",
                                    help="Translate text fields to English when models exist."),
     strict: bool = typer.Option(False, "--strict/--no-strict",
@@ -117,6 +119,8 @@ def run(
     try:  # the lock first: a second run must stop before its Prefect server starts
         with hold_output_lock(settings):
             total = sum(1 for _ in discover_files(settings.raw_dir))
+            if runner == "auto":
+                runner = choose_runner(settings, total)
             result = run_with_progress(settings, prefect and runner, verbose, total)
     except (OutputFolderError, RunLockedError, ShrinkRefusedError, RunnerStartError) as exc:
         echo(f"error: {exc}", err=True)  # a steward's mistake: one line and its exit code
@@ -135,6 +139,11 @@ def run(
     not_applied = (result["quality"].get("corrections") or {}).get("not_applied")
     if strict and (result["quarantined"] or not_applied):
         raise typer.Exit(1)
+
+
+def choose_runner(settings: Settings, files: int) -> str:
+    """`auto`: a process pool when there are batches to share out, else this process."""
+    return "processes" if settings.workers > 1 and files > settings.batch_size else "threads"
 
 
 def run_with_progress(settings: Settings, runner: str | bool, verbose: bool, total: int) -> dict:

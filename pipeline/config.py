@@ -14,6 +14,8 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pipeline.workers import available_cores
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
 PREFIX = "PRAXIS_"
@@ -54,6 +56,10 @@ class Settings(BaseSettings):
     translation_cache: Path | None = Field(None, description="the translation cache file")
     keep_releases: int = limit(10, "releases kept")
     batch_size: int = limit(50, "documents per batch")
+    # Processes reading and extracting batches at once (pipeline/workers.py); 1: all of it in
+    # the run's own process. Also the size of Prefect's process pool (--runner processes).
+    workers: int = Field(default_factory=available_cores, ge=1,
+                         description="processes extracting at once")
     # Limits per document (Limits.from_settings in pipeline/limits.py; README's *Bad input*).
     max_file_bytes: int = limit(50 * MB, "bytes per file")
     max_unpacked_bytes: int = limit(64 * MB, "bytes unpacked per document")

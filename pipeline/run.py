@@ -174,8 +174,27 @@ def run_pipeline(settings: Settings | None = None, stages: Stages | None = None,
                  on_progress: Progress | None = None) -> RunSummary:
     """Run every stage over the inbox and publish one release; no Prefect needed."""
     settings = settings or Settings()
-    with hold_output_lock(settings):
-        return run_locked(settings, stages or Stages(), on_progress)
+    with hold_output_lock(settings), local_stages(settings, stages) as chosen:
+        return run_locked(settings, chosen, on_progress)
+
+
+@contextmanager
+def local_stages(settings: Settings, stages: Stages | None) -> Iterator[Stages]:
+    """The caller's stages, else the plain stages spread over `settings.workers` processes."""
+    if stages is not None or settings.workers <= 1:
+        yield stages or Stages()
+        return
+    from pipeline.workers import WorkerPool
+
+    with WorkerPool(settings.workers) as pool:
+        def spread(stage: Callable, batches: list[tuple[int, object]], *shared) -> list:
+            # Translation stays here: CTranslate2 spreads one batch over every core itself,
+            # and a model loaded in each worker would multiply its memory.
+            if stage in (ingest_batch, extract_batch):
+                return pool.map(stage, batches, *shared)
+            return map_serially(stage, batches, *shared)
+
+        yield Stages(map=spread, window=2 * settings.workers)  # two batches a worker
 
 
 class OutputFolderError(RuntimeError):

@@ -54,7 +54,7 @@ def test_quality_summary_lists_counts_coverage_and_quarantined_files():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("runner", ["threads", "dask"])
+@pytest.mark.parametrize("runner", ["processes", "threads", "dask"])
 def test_flow_on_a_task_runner_publishes_what_the_plain_run_does(tmp_path, monkeypatch,
                                                                 prefect_server, runner):
     from prefect.client.orchestration import get_client
@@ -69,6 +69,7 @@ def test_flow_on_a_task_runner_publishes_what_the_plain_run_does(tmp_path, monke
     monkeypatch.setenv("PRAXIS_TRANSLATION_CACHE", str(tmp_path / "cache.sqlite3"))
     plain = Settings()
     plain.raw_dir, plain.out_dir, plain.translate = raw, tmp_path / "plain", False
+    plain.workers = 1  # the reference: every batch in this process, one after another
     run_pipeline(plain)
     stages, lock = [], threading.RLock()  # the CLI's progress bars hold a lock too
 

@@ -1,0 +1,73 @@
+"""The plain run spread over worker processes publishes what one process does."""
+
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.run import extract_batch, run_pipeline
+from pipeline.workers import WorkerPool, available_cores
+
+FORM = ("Organisation: {org}, Sverige\n\nProjektets namn: {title}\n\nSyfte\n\n"
+        "Att ge fler tillfällen att tala svenska i vardagen.\n")
+
+
+def write_inbox(raw: Path, count: int) -> None:
+    raw.mkdir()
+    for n in range(count):
+        (raw / f"{n:02d}.txt").write_text(FORM.format(org=f"Förening {n}", title=f"Projekt {n}"),
+                                          encoding="utf-8")
+
+
+def settings_for(tmp_path: Path, raw: Path, name: str, workers: int) -> Settings:
+    settings = Settings()
+    settings.raw_dir, settings.out_dir, settings.translate = raw, tmp_path / name, False
+    settings.batch_size, settings.workers = 2, workers
+    return settings
+
+
+def test_two_workers_publish_the_same_bytes_as_one_process(tmp_path):
+    raw = tmp_path / "raw"
+    write_inbox(raw, 7)  # four batches: both workers get some
+    one = run_pipeline(settings_for(tmp_path, raw, "one", 1))
+    two = run_pipeline(settings_for(tmp_path, raw, "two", 2))
+    assert one.initiatives == two.initiatives == 7
+    for name in ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "review.csv"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+
+
+def test_a_pool_starts_no_process_for_a_single_batch():
+    with WorkerPool(2) as pool:
+        assert pool.map(extract_batch, [(0, []), (1, [])]) == [[], []]
+        assert pool.executor is None
+
+
+def test_workers_default_to_the_usable_cores(monkeypatch):
+    monkeypatch.delenv("PRAXIS_WORKERS", raising=False)
+    assert Settings().workers == available_cores() >= 1
+    monkeypatch.setenv("PRAXIS_WORKERS", "1")
+    assert Settings().workers == 1
+
+
+def test_auto_takes_a_process_pool_only_when_there_are_batches_to_share(tmp_path):
+    from pipeline.cli import choose_runner
+
+    settings = Settings()
+    settings.batch_size, settings.workers = 50, 2
+    assert choose_runner(settings, 50) == "threads"
+    assert choose_runner(settings, 51) == "processes"
+    settings.workers = 1
+    assert choose_runner(settings, 500) == "threads"
+
+
+def test_a_worker_ends_when_the_run_that_started_it_is_killed():
+    import subprocess
+    import sys
+
+    run = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom pipeline.workers import end_with\n"
+         "end_with(int(sys.argv[1])); print('watching', flush=True); time.sleep(60)",
+         str(run.pid)], stdout=subprocess.PIPE, text=True)
+    assert worker.stdout.readline().strip() == "watching"
+    run.kill()
+    run.wait()
+    assert worker.wait(timeout=20) == 1
