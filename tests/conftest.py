@@ -12,6 +12,9 @@ import pytest
 from pipeline.config import prepare_environment
 
 prepare_environment()
+# Runs extract in this process unless a test asks for workers (tests/test_workers.py,
+# tests/test_flows.py): a test that patches a stage in this process would not reach a worker.
+os.environ.setdefault("PRAXIS_WORKERS", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -66,6 +66,7 @@ def test_flow_on_a_task_runner_publishes_what_the_plain_run_does(tmp_path, monke
     raw = small_inbox(tmp_path)
     monkeypatch.setenv("PRAXIS_BATCH_SIZE", "1")  # three batches, spread over the workers
     monkeypatch.setenv("PRAXIS_DASK_WORKERS", "2")
+    monkeypatch.setenv("PRAXIS_WORKERS", "2")  # --runner processes: a pool of two
     monkeypatch.setenv("PRAXIS_TRANSLATION_CACHE", str(tmp_path / "cache.sqlite3"))
     plain = Settings()
     plain.raw_dir, plain.out_dir, plain.translate = raw, tmp_path / "plain", False
