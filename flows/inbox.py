@@ -58,10 +58,15 @@ def submit_batches(stage, batches: list[tuple[int, list]], *shared) -> list:
 
 
 def flow_stages(window: int) -> Stages:
-    """The pipeline's stages as tasks, `window` batches in flight at once."""
+    """The pipeline's stages as tasks, `window` batches in flight at once.
+
+    The window is two batches per worker, so a long document is cut into one share per
+    worker (`window // 2`; one on the thread runner, where shares could not run at once).
+    """
     return Stages(ingest=ingest_task, extract=extract_task, plan=plan_task,
                   translate=translate_task,
-                  publish=publish_task, map=submit_batches, window=window)
+                  publish=publish_task, map=submit_batches, window=window,
+                  shares=max(1, window // 2))
 
 
 def log_progress(on_progress: Callable[[str, int], None] | None) -> Callable[[str, int], None]:

@@ -31,6 +31,7 @@ from pipeline.run_ledger import RunBook, RunSummary, Spool, read_spool
 
 if TYPE_CHECKING:
     from pipeline.enrich.translate import TranslationPlan
+    from pipeline.extract.document import Share
 
 # The stages' own modules (spaCy, pyarrow, splink) load inside the stage functions: a run
 # over an unchanged inbox needs none of them, and that is most scheduled runs.
@@ -65,12 +66,16 @@ def ingest_batch(paths: list[Path], raw_dir: Path, limits: Limits | int | None =
             for path in paths]
 
 
-def extract_batch(results: list[DocumentResult], limits: Limits | None = None
+def extract_batch(items: list[DocumentResult | Share], limits: Limits | None = None
                   ) -> list[DocumentResult]:
-    """Extract the records of every readable document of a batch, each in its own budget."""
-    from pipeline.extract.document import extract_document
+    """Extract the records of every readable document of a batch, each in its own budget.
 
-    return [extract_document(result, limits) for result in results]
+    An item may be a `Share` of a large document: its result holds that share's records.
+    """
+    from pipeline.extract.document import Share, extract_document, extract_share
+
+    return [extract_share(item, limits) if isinstance(item, Share)
+            else extract_document(item, limits) for item in items]
 
 
 @dataclass
@@ -166,6 +171,7 @@ class Stages:
     publish: Callable = publish_release
     map: Callable = map_serially
     window: int = 1
+    shares: int = 1  # a long document is extracted in this many shares at once (its rows)
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -194,7 +200,8 @@ def local_stages(settings: Settings, stages: Stages | None) -> Iterator[Stages]:
                 return pool.map(stage, batches, *shared)
             return map_serially(stage, batches, *shared)
 
-        yield Stages(map=spread, window=2 * settings.workers)  # two batches a worker
+        yield Stages(map=spread, window=2 * settings.workers,  # two batches a worker
+                     shares=settings.workers)
 
 
 class OutputFolderError(RuntimeError):
@@ -295,7 +302,7 @@ def extract_window(window: list[tuple[int, list[InboxFile]]], settings: Settings
     stored = [[stores.extracted.load(result) for result in batch] for batch in fresh]
     pending = [[result for result, hit in zip(batch, hits) if hit is None]
                for batch, hits in zip(fresh, stored)]
-    extracted = stages.map(stages.extract, numbered(window, pending), limits)
+    extracted = extract_pending(window, pending, stages, limits)
     for before, after in zip(pending, extracted):
         stores.save_extracted(before, after)
     found = {result.file: result
@@ -304,6 +311,31 @@ def extract_window(window: list[tuple[int, list[InboxFile]]], settings: Settings
     for results in merged:
         progress("extract", len(results))
     return merged
+
+
+def extract_pending(window: list[tuple[int, list[InboxFile]]],
+                    pending: list[list[DocumentResult]], stages: Stages, limits: Limits
+                    ) -> list[list[DocumentResult]]:
+    """Extract the window's pending documents; a long one in `stages.shares` shares at once.
+
+    Each batch's ordinary documents stay one task; each share of a long document is a task
+    of its own, so the workers take its rows between them. Results come back per batch, in
+    order, with each long document's shares joined.
+    """
+    from pipeline.extract.document import Share, join_shares, share_out
+
+    tasks: list[tuple[int, list]] = []
+    for (number, _files), batch in zip(window, pending):
+        cut = [share_out(result, stages.shares) for result in batch]
+        tasks.append((number, [shares[0].result for shares in cut if len(shares) == 1]))
+        tasks += [(number, [share]) for shares in cut if len(shares) > 1 for share in shares]
+    done = iter(stages.map(stages.extract, tasks, limits))
+    joined: dict[str, list[DocumentResult]] = {}
+    for (_number, items), results in zip(tasks, done):
+        for item, result in zip(items, results):
+            document = item.result if isinstance(item, Share) else item
+            joined.setdefault(document.file, []).append(result)
+    return [[join_shares(result, joined[result.file]) for result in batch] for batch in pending]
 
 
 def translate_window(window: list[tuple[int, list[InboxFile]]],

@@ -71,3 +71,46 @@ def test_a_worker_ends_when_the_run_that_started_it_is_killed():
     run.kill()
     run.wait()
     assert worker.wait(timeout=20) == 1
+
+
+def form_export(rows: int) -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Organisation", "Namn", "E-post", "Projektets namn", "Målgrupp", "Syfte"])
+    for n in range(rows):
+        writer.writerow([f"Förening {n} i Stad{n % 3}", f"Person {n}", f"p{n}@example.se",
+                         f"Projekt nummer {n}", "Nyanlända vuxna",
+                         f"Att ge fler tillfällen att tala svenska, med Kommun {n % 4}."])
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_long_export_in_shares_publishes_what_one_extraction_does(tmp_path, monkeypatch):
+    from pipeline.extract import document
+    from pipeline.run import Stages
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "export.csv").write_bytes(form_export(11))
+    (raw / "note.txt").write_text(FORM.format(org="Förening X", title="Projekt X"), "utf-8")
+    whole = run_pipeline(settings_for(tmp_path, raw, "whole", 1))
+    monkeypatch.setattr(document, "SHARE_CHARS", 200)  # the export is "long", the note not
+    assert [len(document.share_out(r, 3)) for r in
+            [whole_result(raw / "export.csv", raw), whole_result(raw / "note.txt", raw)]] == [3, 1]
+    serial = run_pipeline(settings_for(tmp_path, raw, "serial", 1), Stages(shares=3))
+    pooled = run_pipeline(settings_for(tmp_path, raw, "pooled", 2))  # two shares, two workers
+    assert whole.initiatives == serial.initiatives == pooled.initiatives == 12
+    for name in ("initiatives.jsonl", "documents.jsonl", "review.csv"):
+        expected = (tmp_path / "whole" / name).read_bytes()
+        assert (tmp_path / "serial" / name).read_bytes() == expected
+        assert (tmp_path / "pooled" / name).read_bytes() == expected
+
+
+def whole_result(path: Path, raw: Path):
+    from pipeline.ingest import ingest_path
+    from pipeline.result import DocumentResult
+
+    [document] = ingest_path(path, raw)
+    return DocumentResult.from_document(document)
