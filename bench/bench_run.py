@@ -6,8 +6,11 @@ On demand only, never a unit test. Two corpora:
   ones, so every document is distinct but keeps its seed's layout (headings, labels, lists);
 - `csv`: one form export of N rows (bench_robust.form_export).
 Runs the pipeline in a child process and prints wall and CPU seconds, initiatives,
-initiatives per wall and per CPU second (steadier on a shared machine) and the child's peak RSS.
-Run: `python bench/bench_run.py [--corpus inbox|csv] [--size 1000] [--keep DIR]`.
+initiatives per wall and per CPU second (steadier on a shared machine) and the peak RSS of the
+largest process (the run, or one of its workers: `ru_maxrss` of the children is a maximum, not a
+sum). CPU seconds include the workers'.
+Run: `python bench/bench_run.py [--corpus inbox|csv] [--size 1000] [--keep DIR] [--workers N]
+[--prefect]`.
 """
 
 from __future__ import annotations
@@ -102,17 +105,23 @@ def main() -> None:
     parser.add_argument("--corpus", choices=("inbox", "csv"), default="inbox")
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="build the corpus and output here and keep them")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="PRAXIS_WORKERS for the run (default: the setting's default)")
+    parser.add_argument("--prefect", action="store_true",
+                        help="run on Prefect (default runner) instead of --no-prefect")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         base = args.keep or Path(scratch)
         raw, out = base / "raw", base / "out"
         raw.mkdir(parents=True, exist_ok=True)
         (build_inbox if args.corpus == "inbox" else build_csv)(raw, args.size)
-        wall, code = run_praxis(raw, out)
+        env = {"PRAXIS_WORKERS": str(args.workers)} if args.workers else {}
+        wall, code = run_praxis(raw, out, () if args.prefect else ("--no-prefect",), env)
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         rss, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
         found = count_initiatives(out) if code == 0 else 0
     print(json.dumps({"corpus": args.corpus, "size": args.size, "exit": code,
+                      "workers": args.workers or "default", "prefect": args.prefect,
                       "seconds": round(wall, 1), "cpu_seconds": round(cpu, 1),
                       "initiatives": found, "initiatives_per_s": round(found / wall, 1),
                       "initiatives_per_cpu_s": round(found / cpu, 1), "peak_rss_mb": round(rss),
