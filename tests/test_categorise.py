@@ -9,12 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.enrich.categorise import (
-    LEXICON_DIR,
-    LexiconError,
-    categorise,
-    load_lexicon,
-)
+from pipeline.enrich.categorise import categorise
+from pipeline.enrich.vocabulary import LEXICON_DIR, LexiconError, load_lexicon
 from pipeline.lexicon import LANGUAGES
 from pipeline.models import Initiative, Source, TextField
 
@@ -406,7 +402,7 @@ def test_gold_micro_f1_at_least_070(vocabulary, key):
 def test_stemming_in_parallel_threads_gives_what_one_thread_gives():
     from concurrent.futures import ThreadPoolExecutor
 
-    from pipeline.enrich.categorise import get_stemmer
+    from pipeline.enrich.vocabulary import get_stemmer
 
     words = [f"{stem}{ending}" for stem in ("flykting", "nyanländ", "arbets", "språk", "integr")
              for ending in ("ar", "arna", "ande", "ation", "ens", "er", "ing")] * 200

@@ -1,7 +1,7 @@
 import pytest
 import yaml
 
-from pipeline.enrich.categorise import load_lexicon as load_vocabulary
+from pipeline.enrich.vocabulary import load_lexicon as load_vocabulary
 from pipeline.lexicon import (ALL_FIELDS, LEXICON_DIR, LexiconError, discover_languages,
                               load_language, load_lexicon, normalise_label)
 
