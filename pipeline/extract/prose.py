@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 
 from pipeline.enrich import categorise
-from pipeline.extract.prose_cues import classify_sentence, load_cues, phrase_matches
+from pipeline.extract.prose_cues import classify_sentence, matching_cues, phrase_matches
 from pipeline.extract.prose_sentences import Sentence, list_sentences, open_quote
 from pipeline.lexicon import PROSE_FIELDS, load_lexicon
 
@@ -168,7 +168,8 @@ def is_speech(text: str, sentence: Sentence) -> bool:
     """True when a speaker is named after a comma: "…, forteller rådgiver Kari Nordmann."."""
     body = text[sentence.start:sentence.end]
     return any(body[:m.start()].rstrip().endswith(",")
-               for cue in load_cues() if cue.speech for m in cue.pattern.finditer(body))
+               for cue in matching_cues(body, "speech")
+               for m in cue.pattern.finditer(body))
 
 
 def is_heading(body: str) -> bool:
@@ -199,11 +200,11 @@ def find_runs(text: str, sentences: list[Sentence], field: str) -> list[list[Sen
 
 def count_cues(text: str, run: list[Sentence], field: str) -> int:
     """How often the field's whole-sentence cues occur in a run; a carried line counts one."""
-    cues = [cue.pattern for cue in load_cues() if cue.field == field and not cue.phrase]
     count = 0
     for sentence in run:
         body = text[sentence.start:sentence.end]
-        hits = sum(len(pattern.findall(body)) for pattern in cues)
+        hits = sum(len(cue.pattern.findall(body))
+                   for cue in matching_cues(body, "sentence", field))
         count += hits or (sentence.field == field and (
             sentence.carried or LIST_ITEM.match(body) is not None))
     return count
@@ -322,7 +323,8 @@ def find_target_group(tail: str, lang: str, ahead: int, actors: bool) -> int | N
 def cut_at_purpose(body: str, start: int) -> int:
     """End a target-group tail where a purpose phrase, or a comma and an infinitive, begins."""
     ends = [s for s, _, _ in phrase_matches(body, "purpose") if s > start]
-    ends += [m.start() for cue in load_cues() if cue.end for m in cue.pattern.finditer(body)
+    ends += [m.start() for cue in matching_cues(body, "end")
+             for m in cue.pattern.finditer(body)
              if m.start() > start and body[:m.start()].rstrip().endswith(",")]
     return min(ends) if ends else len(body)
 

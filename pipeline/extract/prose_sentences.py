@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.enrich.sentences import split_sentences
 from pipeline.lexicon import UPPER
 
+SPLIT_CACHE = 256  # prose spans whose sentences are kept
 QUOTES = (("“", "”"), ("«", "»"))  # opening and closing marks
 LETTER_ITEM = re.compile(r"^[a-z]\)\s")
 YEAR_END = re.compile(r"(?<=\b(?:19|20)\d\d)\.[ \t]+(?=" + UPPER + ")")
@@ -33,10 +35,15 @@ def list_sentences(text: str, spans: list[tuple[int, int]], lang: str) -> list[S
     """Split each prose span into sentences, in document order."""
     sentences = []
     for zone, (start, end) in enumerate(sorted(spans)):
-        chunk = text[start:end]
-        for s, e in join_quoted(chunk, split_at_years(chunk, split_sentences(chunk, lang))):
+        for s, e in split_prose(text[start:end], lang):
             sentences.append(Sentence(start + s, start + e, zone))
     return sentences
+
+
+@lru_cache(maxsize=SPLIT_CACHE)
+def split_prose(chunk: str, lang: str) -> tuple[tuple[int, int], ...]:
+    """The sentence spans of one prose span, kept: segments of one document share spans."""
+    return tuple(join_quoted(chunk, split_at_years(chunk, split_sentences(chunk, lang))))
 
 
 def split_at_years(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
