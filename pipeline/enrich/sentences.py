@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 import spacy
@@ -10,6 +11,10 @@ from spacy.language import Language
 from pipeline.lexicon import load_lexicon
 
 MULTILINGUAL = "xx"
+# Sentence spans kept per distinct line (the same text is cut for organisations, outcomes,
+# periods and prose); emptied when full, so memory stays bounded.
+CACHE_LINES = 50_000
+_LINE_SPANS: dict[tuple[str, bytes], tuple[tuple[int, int], ...]] = {}
 
 
 def load_pipeline(lang: str) -> Language:
@@ -32,18 +37,36 @@ def build_pipeline(code: str) -> Language:
 
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     """Return the [start, end) character spans of the sentences in text, whitespace trimmed."""
-    spans = []
     nlp = load_pipeline(lang)
-    for block_start, block in _split_paragraphs(text):
-        doc = nlp(block)
-        for sent in doc.sents:
-            start, end = sent.start_char, sent.end_char
-            chunk = block[start:end]
-            stripped = chunk.strip()
-            if not stripped:
-                continue
-            lead = len(chunk) - len(chunk.lstrip())
-            spans.append((block_start + start + lead, block_start + start + lead + len(stripped)))
+    return [(block_start + start, block_start + end)
+            for block_start, block in _split_paragraphs(text)
+            for start, end in line_sentences(block, nlp)]
+
+
+def line_sentences(line: str, nlp: Language) -> tuple[tuple[int, int], ...]:
+    """The trimmed sentence spans of one line, cached by the pipeline's language and the line."""
+    key = (nlp.lang, hashlib.blake2b(line.encode("utf-8", "surrogatepass"),
+                                     digest_size=16).digest())
+    found = _LINE_SPANS.get(key)
+    if found is None:
+        found = tuple(cut_line(line, nlp))
+        if len(_LINE_SPANS) >= CACHE_LINES:
+            _LINE_SPANS.clear()
+        _LINE_SPANS[key] = found
+    return found
+
+
+def cut_line(line: str, nlp: Language) -> list[tuple[int, int]]:
+    """Run the sentencizer on one line; spans trimmed of surrounding whitespace."""
+    spans = []
+    for sent in nlp(line).sents:
+        start, end = sent.start_char, sent.end_char
+        chunk = line[start:end]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        spans.append((start + lead, start + lead + len(stripped)))
     return spans
 
 
