@@ -344,3 +344,9 @@ def test_a_finnish_adjective_of_results_states_no_expected_result():
 ])
 def test_aims_stated_as_the_task_of_the_project(lang, sentence):
     assert "purpose" in classify_prose(sentence, whole(sentence), lang)
+
+
+def test_a_cue_spelled_with_sharp_s_matches_text_spelled_with_it():
+    from pipeline.extract.prose_cues import classify_sentence
+
+    assert classify_sentence("Zu den Maßnahmen gehören Kurse für Frauen.")[0] == "activities"

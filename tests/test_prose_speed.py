@@ -41,7 +41,7 @@ def make_variants(text):
 def write_cue_text(phrase):
     """A text a cue phrase matches: its stars and gaps filled in with letters and words."""
     words = []
-    for word in phrase.casefold().split():  # as compile_cue reads it: "maßnahmen" is "massnahmen"
+    for word in phrase.lower().split():  # as compile_cue reads it: "maßnahmen" keeps its ß
         if word == "...":
             words.append("two words")
             continue

@@ -172,9 +172,10 @@ def read_cue_key(key: str) -> tuple[str, str]:
 
 def read_cue_words(phrase: str) -> list[tuple[bool, list[str], bool] | None]:
     """A cue phrase's words: (any head, literal parts between apostrophes, any ending); None
-    for a gap."""
+    for a gap. Lower-cased, not case-folded: casefold() spells ß "ss", which re.IGNORECASE
+    does not match against ß ("Maßnahmen")."""
     words = []
-    for word in phrase.casefold().split():
+    for word in phrase.lower().split():
         if word == GAP:
             words.append(None)
             continue
