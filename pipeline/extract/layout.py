@@ -173,7 +173,7 @@ def is_boilerplate(text: str, lexicon: Lexicon) -> bool:
     phrases, words = furniture_patterns(lexicon)
     if any(part and phrases.fullmatch(part) for part in parts):
         return True
-    folded = fold_furniture(text)
+    folded = parts[0] if len(parts) == 1 else fold_furniture(text)  # no "|": folded already
     count = len(folded.split())
     if count <= MAX_NOTICE_WORDS and HEALTH_NOTICE.search(folded):
         return True
