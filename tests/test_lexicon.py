@@ -80,6 +80,14 @@ def test_small_misspellings_of_labels_still_match(lexicon, line, field):
     assert lexicon.match_label(line).field == field
 
 
+@pytest.mark.parametrize("line, field", [
+    ("Utvärderingg", "evaluation"), ("Utvärdring", "evaluation"),  # a letter more or less
+    ("Organisationss involvedd", "organisations_info"),  # a long label: two letters more
+    ("Organisatons invlved", "organisations_info")])      # or two less
+def test_labels_misspelt_by_a_letter_added_or_dropped_still_match(lexicon, line, field):
+    assert lexicon.match_label(line).field == field
+
+
 @pytest.mark.parametrize("line", ["Tre viktiga utmaningar", "- **Målgrupp:** Det offentliga",
                                   "Forskningsrapport: <https://example.org/r.pdf>", "Hur?"])
 def test_ordinary_text_is_not_a_label(lexicon, line):

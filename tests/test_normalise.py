@@ -1,8 +1,12 @@
+import re
+
 import pytest
 
-from pipeline.enrich.normalise import (country_code, find_countries, find_emails, find_period,
-                                find_websites, is_placeholder, parse_level, parse_sdgs,
-                                split_trailing_country)
+from pipeline.enrich.normalise import (build_country_pattern, country_alternatives, country_code,
+                                       country_table, find_countries, find_emails, find_period,
+                                       find_websites, is_placeholder, parse_level, parse_sdgs,
+                                       split_trailing_country)
+from pipeline.lexicon import LANGUAGES, load_lexicon
 
 
 @pytest.mark.parametrize("name", ["Sverige", "Sweden", "Ruotsi", "sverige"])
@@ -26,6 +30,23 @@ def test_countries_named_in_running_text_including_genitives_and_finnish_cases()
     assert find_countries("Ett projekt i Finland och Sveriges kommuner.", "sv") == ["FI", "SE"]
     assert find_countries("Hanke toimii Ruotsissa ja Suomessa.", "fi") == ["SE", "FI"]
     assert find_countries("Man får erfarenhet.", "sv") == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_country_pattern_grouped_by_first_letter_matches_as_the_plain_alternation(lang):
+    lexicon = load_lexicon()
+    alternatives = country_alternatives(lang, lexicon)
+    firsts = list(dict.fromkeys(first for first, _ in alternatives))
+    # the grouping holds only if no two first letters match each other ignoring case
+    assert not [(a, b) for a in firsts for b in firsts
+                if a != b and re.fullmatch(re.escape(a), b, re.IGNORECASE)]
+    plain = re.compile(r"(?<![\w-])(" + "|".join(re.escape(first) + rest
+                                                  for first, rest in alternatives)
+                       + r")(?![\w-])", re.IGNORECASE)
+    names = sorted(country_table(lang) or country_table("en"))[::5]
+    text = " ".join(f"I {name.title()}, {name}s och {name.upper()}n." for name in names)
+    found = [m.span() for m in build_country_pattern(lang, lexicon).finditer(text)]
+    assert found and found == [m.span() for m in plain.finditer(text)]
 
 
 @pytest.mark.parametrize("value, urls", [

@@ -30,6 +30,9 @@ MIN_CONTENT_LETTERS = 3
 SEPARATOR = re.compile(r"\s[-–—]\s")
 SENTENCE_END = re.compile(r"[.!?](?=\s+" + UPPER + r"|\s*$)")
 PARENTHESISED_NAME = re.compile(r"\(([^()]{3,120})\)")
+LIST_OPENING = re.compile(r"(?:\s+[^\W\d]+){0,2}?\s+(?=" + UPPER + r")")  # "are", "sind die"
+CHUNK = re.compile(r"[^,]+")
+WORDS = re.compile(r"\w+")
 MIN_ROW_NAME_WORDS = 2
 
 
@@ -73,9 +76,7 @@ def row_title_span(line: Line) -> tuple[int, int] | None:
 
 def items_under_plural_lead(lines: list[Line], lexicon: Lexicon) -> list[ListedItem]:
     """Bullets right after a short line naming initiatives in the plural."""
-    plurals = sorted(lexicon.all_phrases("initiative_plurals"), key=longest_first)
-    lead = re.compile(r"(?<!\w)\w*(?:" + "|".join(re.escape(p) for p in plurals) + r")(?!\w)",
-                      re.IGNORECASE)
+    lead = plural_lead(lexicon)
     for line in lines:
         if (line.blank or line.is_list_item or line.label or line.boilerplate
                 or line.words > MAX_LEAD_WORDS or not lead.search(line.text)):
@@ -86,6 +87,14 @@ def items_under_plural_lead(lines: list[Line], lexicon: Lexicon) -> list[ListedI
                                item_title_span(lines[b], lexicon))
                     for n, b in enumerate(bullets)]
     return []
+
+
+@lru_cache(maxsize=4)
+def plural_lead(lexicon: Lexicon) -> re.Pattern:
+    """A word ending in an initiative plural ("Rahoitettavat hankkeet", "Projects")."""
+    plurals = sorted(lexicon.all_phrases("initiative_plurals"), key=longest_first)
+    return re.compile(r"(?<!\w)\w*(?:" + "|".join(re.escape(p) for p in plurals) + r")(?!\w)",
+                      re.IGNORECASE)
 
 
 def bullets_after(lines: list[Line], index: int) -> list[int]:
@@ -154,6 +163,7 @@ def counted_plurals(lexicon: Lexicon) -> re.Pattern:
                       re.IGNORECASE)
 
 
+@lru_cache(maxsize=4)
 def number_words(lexicon: Lexicon) -> dict[str, int]:
     """Every language's number words, folded."""
     return {word.casefold(): value for language in lexicon.languages.values()
@@ -169,20 +179,18 @@ def names_after_count(line: Line, match: re.Match, lexicon: Lexicon) -> list[tup
     """The capitalised names listed after a counted plural and its verb, up to the sentence end:
     split at commas and at the list's last joiner ("A, B og C" is three)."""
     tail = line.text[match.end():]
-    opening = re.match(r"(?:\s+[^\W\d]+){0,2}?\s+(?=" + UPPER + r")", tail)
+    opening = LIST_OPENING.match(tail)
     if opening is None or any(starts_capitalised(word) for word in opening.group(0).split()):
         return []
     begin = match.end() + opening.end()
     end = SENTENCE_END.search(line.text, begin)
     end = end.start() if end else len(line.text.rstrip())
     chunks = [(m.start() + begin, m.end() + begin)
-              for m in re.finditer(r"[^,]+", line.text[begin:end])]
+              for m in CHUNK.finditer(line.text[begin:end])]
     if len(chunks) < 1:
         return []
-    joiners = sorted(lexicon.all_phrases("list_joiners"), key=longest_first)
     last_start, last_end = chunks[-1]
-    joined = list(re.finditer(r"\s(?:" + "|".join(map(re.escape, joiners)) + r")\s",
-                              line.text[last_start:last_end]))
+    joined = list(spaced_joiner(lexicon).finditer(line.text[last_start:last_end]))
     if not joined:
         return []
     split = joined[-1]
@@ -192,6 +200,13 @@ def names_after_count(line: Line, match: re.Match, lexicon: Lexicon) -> list[tup
     if not all(b > a and starts_capitalised(line.text[a:b]) for a, b in names):
         return []
     return [(line.start + a, line.start + b) for a, b in names]
+
+
+@lru_cache(maxsize=4)
+def spaced_joiner(lexicon: Lexicon) -> re.Pattern:
+    """Any language's list joiner between spaces (" og ", " and ")."""
+    joiners = sorted(lexicon.all_phrases("list_joiners"), key=longest_first)
+    return re.compile(r"\s(?:" + "|".join(map(re.escape, joiners)) + r")\s")
 
 
 def items_under_echoed_headings(lines: list[Line], lexicon: Lexicon) -> list[ListedItem]:
@@ -221,20 +236,21 @@ def is_item_heading(lines: list[Line], line: Line) -> bool:
             and not is_date_line(text) and not is_contact_line(text))
 
 
-def function_words_of(lexicon: Lexicon) -> set[str]:
+@lru_cache(maxsize=4)
+def function_words_of(lexicon: Lexicon) -> frozenset[str]:
     """Words that say nothing of a heading's subject: cue words, stop words, initiative nouns."""
     words = set()
     for key in ("cue_words", "name_stopwords", "initiative_nouns", "name_nouns",
                 "origin_words", "list_joiners"):
         words |= {w for w in lexicon.all_phrases(key) if "*" not in w}
-    return words
+    return frozenset(words)
 
 
-def echoes(heading: str, prose: str, function_words: set[str]) -> bool:
+def echoes(heading: str, prose: str, function_words: frozenset[str]) -> bool:
     """True when the prose uses the heading's first two content words."""
-    content = [w for w in re.findall(r"\w+", heading.casefold())
+    content = [w for w in WORDS.findall(heading.casefold())
                if w not in function_words and len(w) >= MIN_CONTENT_LETTERS]
     if not content:
         return False
-    said = set(re.findall(r"\w+", prose.casefold()))
+    said = set(WORDS.findall(prose.casefold()))
     return all(word in said for word in content[:2])

@@ -141,7 +141,8 @@ def heading_field(line: Line, lexicon: Lexicon) -> str | None:
 
 def opening_phrase_field(folded: str, lexicon: Lexicon) -> str | None:
     """The field of a label or closing phrase that opens a heading, followed by a few words."""
-    for phrase, field in heading_phrases(lexicon):
+    by_letter = heading_phrases_by_letter(lexicon)
+    for phrase, field in by_letter.get(folded[:1], ()) + by_letter.get("", ()):
         if folded.startswith(phrase) and (len(folded) == len(phrase)
                                           or not folded[len(phrase)].isalnum()):
             if len(folded[len(phrase):].split()) <= MAX_HEADING_TAIL_WORDS:
@@ -153,6 +154,16 @@ def opening_phrase_field(folded: str, lexicon: Lexicon) -> str | None:
 def closing_phrases(lexicon: Lexicon) -> frozenset[str]:
     """The closing heading phrases, folded as labels are."""
     return frozenset(phrase for phrase, field in heading_phrases(lexicon) if field == CLOSING)
+
+
+@lru_cache(maxsize=4)
+def heading_phrases_by_letter(lexicon: Lexicon) -> dict[str, tuple[tuple[str, str], ...]]:
+    """`heading_phrases` grouped by first letter, longest first in each: only the group of a
+    heading's first letter can open it (an empty phrase, which opens any, keys "")."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for phrase, field in heading_phrases(lexicon):
+        groups.setdefault(phrase[:1], []).append((phrase, field))
+    return {letter: tuple(pairs) for letter, pairs in groups.items()}
 
 
 @lru_cache(maxsize=4)
@@ -260,13 +271,18 @@ def example_zones(text: str, lines: list[Line], title_index: int, zones: list[Zo
 def take_more_info_link(text: str, span: tuple[int, int]) -> tuple[tuple[int, int], list[str]]:
     """Move a closing "Mer info här <url>" out of a description; return the span and its URLs."""
     start, end = span
-    cues = "|".join(re.escape(c) for c in sorted(load_lexicon().all_phrases("more_info"),
-                                                    key=len, reverse=True))
-    match = re.search(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?:{cues})\b[^\n]*$", text[start:end],
-                      re.IGNORECASE)
+    match = closing_more_info(load_lexicon()).search(text[start:end])
     if not match:
         return span, []
     urls = find_websites(match.group(0))
     if urls:
         return trim_span(text, start, start + match.start()), urls
     return span, urls
+
+
+@lru_cache(maxsize=4)
+def closing_more_info(lexicon: Lexicon) -> re.Pattern[str]:
+    """A last line opening with a "more information" cue ("Mer info här …")."""
+    cues = "|".join(re.escape(c) for c in sorted(lexicon.all_phrases("more_info"),
+                                                    key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?:{cues})\b[^\n]*$", re.IGNORECASE)

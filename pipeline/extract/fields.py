@@ -9,7 +9,6 @@ from pipeline.enrich.categorise import categorise
 from pipeline.enrich.language import detect_language, lexicon_issues
 from pipeline.enrich.normalise import (find_emails, find_websites, is_placeholder, parse_level,
                                        parse_sdgs, split_trailing_country)
-from pipeline.enrich.sentences import split_sentences
 from pipeline.extract.description import (describe_listed_item, describe_zone,
                                           drop_organisational_tail, end_section,
                                           example_zones, line_range, take_more_info_link)
@@ -25,14 +24,15 @@ from pipeline.extract.organisations import (expand_name, find_funded_compounds,
                                             same_organisation)
 from pipeline.extract.outcomes import record_outcomes
 from pipeline.extract.prose import classify_segment_prose
-from pipeline.extract.record_values import (Draft, blank_children, gather_contacts,
-                                            gather_countries, gather_period)
+from pipeline.extract.record_values import (Draft, RecordSentences, blank_children,
+                                            gather_contacts, gather_countries, gather_period)
 from pipeline.extract.segment import Segment
 from pipeline.extract.titles import choose_title
 from pipeline.extract.zones import Zone, cut_zones
 from pipeline.models import (SECTION_FIELDS, Contact, Document, Initiative, Issue, Organisation,
                              Provenance, Source, TextField)
 
+LOWER_CASE_WORD = re.compile(r"(?<![\w-])[^\W\d_A-ZÅÄÖÆØ][\w-]*")
 PUBLISHED_SECTIONS = SECTION_FIELDS  # the registry's text fields (pipeline/models.py)
 # How far each way of finding a value is trusted; the review queue reads these.
 METHOD_CONFIDENCE = {
@@ -195,7 +195,8 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
                   for s in draft.activities]
     title = text[draft.title[0]:draft.title[1]].strip().strip("*").strip() if draft.title else None
     own_text = blank_children(text, lines, segment, span)
-    organisations = gather_organisations(text, draft, language, parent, own_text)
+    sentences = RecordSentences(text, language)  # organisations and period read the same spans
+    organisations = gather_organisations(text, draft, language, parent, own_text, sentences)
     contacts = gather_contacts(text, draft, lines, segment, span)
     record = Initiative(
         id=make_record_id(doc.file, segment.index, title),
@@ -210,7 +211,7 @@ def build_record(doc: Document, lines: list[Line], segment: Segment, draft: Draf
         activities=[a for a in activities if a is not None],
         implementation_level=next((parse_level(v) for v in draft.values.get("level", [])
                                    if parse_level(v)), None),
-        period=gather_period(text, draft, language),
+        period=gather_period(text, draft, language, sentences),
         funding=list(dict.fromkeys(o.name for o in organisations if o.role == "funder")),
         sdgs=[g for v in draft.values.get("sdgs", []) for g in parse_sdgs(v)],
         parent_id=parent.id if parent else None,
@@ -289,16 +290,18 @@ def categorised_view(record: Initiative, draft: Draft) -> Initiative:
 
 
 def gather_organisations(text: str, draft: Draft, language: str, parent: Initiative | None,
-                         own_text: str = "") -> list[Organisation]:
+                         own_text: str = "",
+                         sentences: RecordSentences | None = None) -> list[Organisation]:
     """Labelled organisations, then role headings, role cues, type words, self-introductions."""
     labelled = list(draft.organisations) + labelled_funders(draft, language)
     headed = find_heading_organisations(own_text)
     mentioned: list[Organisation] = []
     typed: list[str] = []
     spans = list(draft.sections.values()) + draft.activities + draft.loose_text
-    vocabulary = set(re.findall(r"(?<![\w-])[^\W\d_A-ZÅÄÖÆØ][\w-]*", own_text))
+    vocabulary = set(LOWER_CASE_WORD.findall(own_text))
+    sentences = sentences or RecordSentences(text, language)
     for start, end in spans:
-        for s, e in split_sentences(text[start:end], language):
+        for s, e in sentences.of(start, end):
             sentence = text[start + s:start + e]
             mentioned += find_role_mentions(sentence, language)
             mentioned += find_subject_roles(sentence, language)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pipeline.lexicon import SECTION_FIELDS, UPPER, LabelMatch, Lexicon, normalise_label
 
@@ -38,6 +38,8 @@ MIN_FLATTENED_WORDS = 40
 MIN_ROW_WORDS = 6
 MIN_TABLE_ROWS = 2
 MAX_HEADER_WORDS = 30
+FURNITURE_MARKS = re.compile(r"^[\s#*•>\-–]+|[\s*.!:|]+$")
+SPACES = re.compile(r"\s+")
 CONTACT_LINE = re.compile(r"@|\((?:at|ät)\)|\[(?:at|ät)\]|https?://|www\.|(?:\d[ ()./-]?){6,}",
                           re.IGNORECASE)
 
@@ -59,8 +61,9 @@ class Line:
     def blank(self) -> bool:
         return not self.text.strip()
 
-    @property
+    @cached_property
     def words(self) -> int:
+        """How many words the line holds (counted once: a line's text does not change)."""
         return len(self.text.split())
 
     @property
@@ -137,7 +140,7 @@ def numbered_rows(text: str, position: int) -> list[int]:
     """Where rows numbered 1, 2, … start after a number column heading ending at `position`."""
     starts: list[int] = []
     while True:
-        row = re.compile(rf"(?<=\s){len(starts) + 1}\.?\s+(?={UPPER})").search(text, position)
+        row = row_number(len(starts) + 1).search(text, position)
         if row is None:
             return starts
         before = len(text[starts[-1] if starts else position:row.start()].split())
@@ -145,6 +148,12 @@ def numbered_rows(text: str, position: int) -> list[int]:
             return starts
         starts.append(row.start())
         position = row.end()
+
+
+@lru_cache(maxsize=64)
+def row_number(number: int) -> re.Pattern:
+    """The number opening one row of a flattened table ("3 Name", "3. Name")."""
+    return re.compile(rf"(?<=\s){number}\.?\s+(?={UPPER})")
 
 
 @lru_cache(maxsize=4)
@@ -164,7 +173,7 @@ def is_boilerplate(text: str, lexicon: Lexicon) -> bool:
     phrases, words = furniture_patterns(lexicon)
     if any(part and phrases.fullmatch(part) for part in parts):
         return True
-    folded = fold_furniture(text)
+    folded = parts[0] if len(parts) == 1 else fold_furniture(text)  # no "|": folded already
     count = len(folded.split())
     if count <= MAX_NOTICE_WORDS and HEALTH_NOTICE.search(folded):
         return True
@@ -173,8 +182,8 @@ def is_boilerplate(text: str, lexicon: Lexicon) -> bool:
 
 def fold_furniture(text: str) -> str:
     """Fold a line for furniture lookup: case, bullets, emphasis and end punctuation gone."""
-    text = re.sub(r"^[\s#*•>\-–]+|[\s*.!:|]+$", "", text)
-    return re.sub(r"\s+", " ", text).casefold()
+    text = FURNITURE_MARKS.sub("", text)
+    return SPACES.sub(" ", text).casefold()
 
 
 @lru_cache(maxsize=4)

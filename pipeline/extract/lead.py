@@ -6,8 +6,10 @@ Titles, kickers, dates, standfirsts and page furniture stand before the prose; p
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pipeline.extract.layout import BREADCRUMB, TAG_SEPARATOR, Line, is_date_line, paragraphs
-from pipeline.lexicon import load_lexicon
+from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.extract.zones import Zone
 
 MAX_TITLE_WORDS = 14
@@ -44,7 +46,13 @@ def is_more_info_line(block: list[Line]) -> bool:
     """A short "Read more and sign up." line points elsewhere; it is not the description."""
     text = " ".join(line.text.strip() for line in block).casefold()
     return len(text.split()) <= MAX_POINTER_WORDS and \
-        text.startswith(tuple(load_lexicon().all_phrases("more_info")))
+        text.startswith(more_info_cues(load_lexicon()))
+
+
+@lru_cache(maxsize=4)
+def more_info_cues(lexicon: Lexicon) -> tuple[str, ...]:
+    """Every language's "read more" cues, folded, as str.startswith takes them."""
+    return tuple(lexicon.all_phrases("more_info"))
 
 
 def collect_tags(lines: list[Line], first: int, last: int, tags: list[str]) -> None:

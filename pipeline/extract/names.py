@@ -8,6 +8,8 @@ or before a place ("… i Exempelby"). The title scorer weighs these against the
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.extract.layout import longest_first, starts_capitalised
 from pipeline.lexicon import Lexicon
@@ -20,51 +22,97 @@ QUOTED = re.compile(rf"(?:(?<=^)|(?<=[\s(]))[{OPEN_QUOTES}]([^\n{CLOSE_QUOTES}]{
 CAMEL = re.compile(r"\b[A-ZÅÄÖÆØÜ][a-zåäöæøéü]+[A-ZÅÄÖÆØÜ][\w-]*")
 NATURAL_END = re.compile(r"[,.;:!?()\[\]\"”»«“]|\s[-–—]\s")
 WORD = re.compile(r"[^\s,.;:!?()\[\]\"”»«“]+")
+SUBTITLE_DASH = re.compile(r"\s+[-–—:]\s")
+
+
+@dataclass(frozen=True)
+class NameCues:
+    """What the lexicon says about introduced names, compiled once per lexicon."""
+
+    after_noun: re.Pattern[str]   # "projektet " before a name
+    noun_suffix: re.Pattern[str]  # "Esimerkki-hanke": the name before "-noun"
+    noun_before: re.Pattern[str]  # a noun ending the text before a quoted name
+    noun_after: re.Pattern[str]   # a noun or "-noun" right after a quoted name
+    stop: frozenset[str]          # words that end a name
+    origins: frozenset[str]       # "i", "in": a place may follow
+    refused: frozenset[str]       # placeholders and generic headings are never names
+
+
+@lru_cache(maxsize=4)
+def name_cues(lexicon: Lexicon) -> NameCues:
+    """Compile the initiative nouns and read the word lists names are found with."""
+    nouns = sorted(lexicon.all_phrases("name_nouns") | lexicon.all_phrases("initiative_nouns"),
+                   key=longest_first)
+    noun = "|".join(re.escape(n.rstrip(":")) for n in nouns)
+    return NameCues(
+        after_noun=re.compile(rf"(?<!\w)(?:{noun})[ \t]+(?=\w)", re.IGNORECASE),
+        noun_suffix=re.compile(rf"(?<![\w-])([A-ZÅÄÖÆØÜ][\w]+(?:-[\w]+)*)[ \t]?-(?:{noun})(?!\w)",
+                               re.IGNORECASE),
+        noun_before=re.compile(rf"\w*(?:{noun})\s*$", re.IGNORECASE),
+        noun_after=re.compile(rf"\s?-?\s?(?:{noun})\b", re.IGNORECASE),
+        stop=lexicon.all_phrases("name_stopwords") | lexicon.all_phrases("initiative_nouns"),
+        origins=lexicon.all_phrases("origin_words"),
+        refused=lexicon.all_phrases("placeholders") | lexicon.all_phrases("generic_headings"),
+    )
 
 
 def find_introduced_names(body: str, whole: str, lexicon: Lexicon) -> list[tuple[int, int, bool]]:
     """Spans of names an initiative noun introduces, quoted names beside one, repeated CamelCase."""
-    nouns = sorted(lexicon.all_phrases("name_nouns") | lexicon.all_phrases("initiative_nouns"),
-                   key=longest_first)
-    noun = "|".join(re.escape(n.rstrip(":")) for n in nouns)
+    cues = name_cues(lexicon)
     found: list[tuple[int, int, bool]] = []
     for match in QUOTED.finditer(body):
-        if quoted_beside_noun(body, match, noun):
+        if quoted_beside_noun(body, match, cues):
             found.append((match.start(1), match.end(1), False))
-    stop = lexicon.all_phrases("name_stopwords") | lexicon.all_phrases("initiative_nouns")
-    origins = lexicon.all_phrases("origin_words")
-    refused = lexicon.all_phrases("placeholders") | lexicon.all_phrases("generic_headings")
-    for match in re.finditer(rf"(?<!\w)(?:{noun})[ \t]+(?=\w)", body, re.IGNORECASE):
-        span = read_name(body, match.end(), stop, origins)
-        if span and body[span[0]:span[1]].casefold() not in refused and not any(s <= span[0] < e for s, e, _ in found):
+    for match in cues.after_noun.finditer(body):
+        span = read_name(body, match.end(), cues.stop, cues.origins)
+        if span and body[span[0]:span[1]].casefold() not in cues.refused and not any(s <= span[0] < e for s, e, _ in found):
             found.append((*span, False))
-    for match in re.finditer(rf"(?<![\w-])([A-ZÅÄÖÆØÜ][\w]+(?:-[\w]+)*)[ \t]?-(?:{noun})(?!\w)",
-                             body, re.IGNORECASE):
+    for match in cues.noun_suffix.finditer(body):
         if match.group(1)[:1].isupper() and len(match.group(1)) >= 3 and \
                 not any(s <= match.start() < e for s, e, _ in found):
             found.append((match.start(1), match.end(1), False))  # "Esimerkki-hanke"
     for match in CAMEL.finditer(body):
         token = match.group().rstrip("-")
-        if len(re.findall(rf"(?<!\w){re.escape(token)}(?!\w)", whole)) >= 2 and \
+        if count_whole_words(token, whole, 2) >= 2 and \
                 not any(s <= match.start() < e for s, e, _ in found):
             found.append((match.start(), match.start() + len(token), True))
     return sorted(found)
 
 
-def quoted_beside_noun(body: str, match: re.Match, noun: str) -> bool:
+def count_whole_words(token: str, text: str, enough: int) -> int:
+    """How often the text writes the token as a whole word (as regex (?<!\\w)token(?!\\w) finds
+    it, without overlaps), counting up to `enough`."""
+    count, at = 0, text.find(token)
+    while at >= 0 and count < enough:
+        end = at + len(token)
+        if not is_word_char(text[at - 1:at]) and not is_word_char(text[end:end + 1]):
+            count += 1
+            at = text.find(token, end)
+        else:
+            at = text.find(token, at + 1)
+    return count
+
+
+def is_word_char(char: str) -> bool:
+    """True for a character regex `\\w` matches (letters, digits, underscore); False for ""."""
+    return char.isalnum() or char == "_"
+
+
+def quoted_beside_noun(body: str, match: re.Match, cues: NameCues) -> bool:
     """A quoted name after a noun, before "-noun", or opening a line before a subtitle dash."""
     before = body[max(0, match.start() - 40):match.start()]
     after = body[match.end():match.end() + 30]
-    if re.search(rf"\w*(?:{noun})\s*$", before, re.IGNORECASE):
+    if cues.noun_before.search(before):
         return True
-    if re.match(rf"\s?-?\s?(?:{noun})\b", after, re.IGNORECASE):
+    if cues.noun_after.match(after):
         return True
     line_start = before.rfind("\n") + 1 if "\n" in before else (0 if match.start() < 40 else -1)
     return (line_start >= 0 and not before[line_start:].strip()
-            and bool(re.match(r"\s+[-–—:]\s", after)))
+            and bool(SUBTITLE_DASH.match(after)))
 
 
-def read_name(body: str, start: int, stop: set[str], origins: set[str]) -> tuple[int, int] | None:
+def read_name(body: str, start: int, stop: frozenset[str],
+              origins: frozenset[str]) -> tuple[int, int] | None:
     """Read a name from `start`: capitalised words, or a sentence-case run to a natural end."""
     words = []
     position = start

@@ -9,33 +9,25 @@ words themselves are lexicon data (`role_headings`, `org_type_words`, `org_type_
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from pipeline.lexicon import ROLES, load_lexicon, normalise_label
+from pipeline.extract.org_cues import (NAME_CONNECTORS, common_words, compound_break,
+                                       cue_language, headings_by_length, inline_heading_pattern,
+                                       joint_cue, label_pattern, legal_forms, list_separator,
+                                       role_heading_index, role_verbs, spaced_type_words,
+                                       type_words)
+from pipeline.lexicon import Lexicon, load_lexicon, normalise_label
 from pipeline.models import Organisation
 from pipeline.enrich.normalise import split_trailing_country
 
 BULLET = re.compile(r"^\s*(?:[-*•▪◦–]|\d{1,2}[.)])\s+")
-# Words inside one name ("Röda korset i Exempelby"); list joiners ("och", "og") end a name.
-NAME_CONNECTORS = {"i", "for", "för", "of", "af", "av", "de", "der", "des", "du", "la", "le",
-                   "für", "van"}
-ARTICLES = {"the", "a", "an"}
 ACRONYM = re.compile(r"\([A-ZÅÄÖÆØ][A-Za-zÅÄÖÆØåäöæø]{1,9}\)[.,;:]?")
 MAX_ITEM_WORDS = 10
 MAX_RUN = 6
 # "SPR:n", "ry:n", "EU:ssa": a Finnish case ending after a colon is never part of the name.
 COLON_CASE = re.compile(r"^(.*\w):[a-zåäö]{1,4}$")
-
-
-@lru_cache(maxsize=1)
-def role_heading_index() -> dict[str, str]:
-    """Map every language's folded role headings to their role."""
-    index: dict[str, str] = {}
-    for lang in sorted(load_lexicon().languages):
-        for role in ROLES:
-            for heading in load_lexicon().languages[lang].role_headings[role]:
-                index.setdefault(normalise_label(heading), role)
-    return index
+HEADING_REMARK = re.compile(r"\s*\([^()]*\)")  # "Prosjektansvarlig (etat, avdeling):"
+VALUE_END = re.compile(r"[,;]|\.\s")
+POSSESSIVE = re.compile(r"['’]s$")
 
 
 def find_heading_organisations(text: str) -> list[Organisation]:
@@ -61,21 +53,22 @@ def match_role_heading(line: str) -> tuple[str | None, str]:
     stripped = BULLET.sub("", line).strip().strip("*").strip()
     if not stripped:
         return None, ""
-    index = role_heading_index()
+    lexicon = load_lexicon()
+    index = role_heading_index(lexicon)
     key = normalise_label(stripped)
     if key in index:
         return index[key], ""
     head, sep, tail = stripped.partition(":")
-    head = re.sub(r"\s*\([^()]*\)", "", head)  # "Prosjektansvarlig (etat, avdeling):"
+    head = HEADING_REMARK.sub("", head)
     if sep and normalise_label(head) in index and tail.strip():
         return index[normalise_label(head)], tail.strip()
-    inline = inline_heading(stripped)
+    inline = inline_heading(stripped, lexicon)
     if inline:
         return inline
     if not stripped[:1].isupper():
         return None, ""
     folded = stripped.casefold()
-    for size, headings in headings_by_length():
+    for size, headings in headings_by_length(lexicon):
         # a card that lost its separator: "ProjektägareInstitutionen för …"
         rest = stripped[size:]
         if folded[:size] in headings and rest[:1].isupper():
@@ -83,41 +76,18 @@ def match_role_heading(line: str) -> tuple[str | None, str]:
     return None, ""
 
 
-@lru_cache(maxsize=1)
-def headings_by_length() -> tuple[tuple[int, frozenset[str]], ...]:
-    """Role headings of six or more characters grouped by length, longest first."""
-    sizes = sorted({len(h) for h in role_heading_index() if len(h) >= 6}, reverse=True)
-    return tuple((size, frozenset(h for h in role_heading_index() if len(h) == size))
-                 for size in sizes)
-
-
-@lru_cache(maxsize=1)
-def inline_heading_pattern() -> re.Pattern[str]:
-    """Role headings followed by a colon anywhere in a line (transcribed one-line forms)."""
-    alternatives = "|".join(re.escape(h) for h in sorted(role_heading_index(), key=len,
-                                                          reverse=True) if len(h) >= 6)
-    return re.compile(rf"(?<![\w/])({alternatives})\s*(?:\([^()]*\))?:\s*", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def label_pattern() -> re.Pattern[str]:
-    """Any known label with a colon: where an inline value ends."""
-    labels = {normalise_label(p) for lexicon in load_lexicon().languages.values()
-              for phrases in lexicon.labels.values() for p in phrases} | set(role_heading_index())
-    alternatives = "|".join(re.escape(p) for p in sorted(labels, key=len, reverse=True) if p)
-    return re.compile(rf"\s(?:{alternatives})\s*(?:\([^()]*\))?:", re.IGNORECASE)
-
-
-def inline_heading(line: str) -> tuple[str, str] | None:
+def inline_heading(line: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """Read "… Prosjektansvarlig: Bydel X, Avdeling Y …" out of a one-line form."""
-    match = inline_heading_pattern().search(line)
+    if ":" not in line:
+        return None  # the pattern ends with a colon
+    match = inline_heading_pattern(lexicon).search(line)
     if not match:
         return None
     value = line[match.end():]
-    stop = label_pattern().search(value)
+    stop = label_pattern(lexicon).search(value)
     value = value[:stop.start()] if stop else value
-    value = re.split(r"[,;]|\.\s", value)[0].strip()
-    return role_heading_index()[normalise_label(match.group(1))], value
+    value = VALUE_END.split(value)[0].strip()
+    return role_heading_index(lexicon)[normalise_label(match.group(1))], value
 
 
 def following_items(lines: list[str]) -> list[str]:
@@ -144,40 +114,35 @@ def looks_like_name(text: str) -> bool:
             and not re.search(r"\d{3}", text))
 
 
-@lru_cache(maxsize=1)
-def type_words() -> tuple[set[str], set[str], tuple[str, ...]]:
-    """Organisation-type words of every language: final words, leading words, compound endings."""
-    lexicon = load_lexicon()
-    endings = tuple(sorted(lexicon.all_phrases("org_suffixes"), key=len, reverse=True))
-    return lexicon.all_phrases("org_type_words"), lexicon.all_phrases("org_type_heads"), endings
-
-
 def find_typed_organisations(sentence: str, vocabulary: set[str] | None = None) -> list[str]:
     """Names made by an organisation-type word: "Fjordby kommun", "Stiftelsen X", "Xforeningen".
 
     `vocabulary` holds the document's lower-case words: a capitalised word found there too
     ("Sluttrapport") is a common noun and ends a name that a type word opens.
     """
+    lexicon = load_lexicon()
+    finals, common = type_words(lexicon)[0], common_words(lexicon)
     tokens = glue_legal_forms(glue_compounds(sentence)).split()
+    vocabulary = vocabulary or set()
     names: list[str] = []
     n = 0
     while n < len(tokens):
-        found = match_type_word(tokens, n, vocabulary or set())
+        found = match_type_word(tokens, n, vocabulary, lexicon)
         if found is None:
             n += 1
             continue
         start, end = found
-        while start < end and bare(tokens[start]).casefold() in common_words():
+        while start < end and bare(tokens[start]).casefold() in common:
             start += 1  # a sentence-initial "I" or "Projektet" is not part of the name
-        if start == end and bare(tokens[end]).casefold() in type_words()[0]:
+        if start == end and bare(tokens[end]).casefold() in finals:
             n = end + 1
             continue  # "The municipality", "Kommunen": a type word alone names nobody
         words = [bare(t) if i in (start, end) else t for i, t in
                  enumerate(tokens[start:end + 1], start)]
         words[-1] = tokens[end].rstrip(",;:") if is_legal_form(tokens[end]) else \
-            base_of_genitive(words[-1])  # "e. V." keeps its dots
+            base_of_genitive(words[-1], lexicon)  # "e. V." keeps its dots
         name = " ".join(words).strip(" ,;:")
-        dotted = bare(tokens[end]).replace("\x02", " ").casefold() + "." in type_words()[0]
+        dotted = bare(tokens[end]).replace("\x02", " ").casefold() + "." in finals
         name = name if dotted else name.rstrip(".")  # "e. V." is written with its dot
         if end + 1 < len(tokens) and ACRONYM.fullmatch(tokens[end + 1]):
             name += " " + tokens[end + 1].rstrip(".,;:")  # "… direktoratet (IMDi)": one name
@@ -188,11 +153,14 @@ def find_typed_organisations(sentence: str, vocabulary: set[str] | None = None) 
     return names
 
 
-def match_type_word(tokens: list[str], n: int, vocabulary: set[str]) -> tuple[int, int] | None:
+def match_type_word(tokens: list[str], n: int, vocabulary: set[str],
+                    lexicon: Lexicon) -> tuple[int, int] | None:
     """Return the (first, last) token of a name that the type word at position n makes."""
-    finals, heads, endings = type_words()
+    finals, heads, endings = type_words(lexicon)
     word = bare(tokens[n])
-    folded = base_of_genitive(word).casefold().replace("\x02", " ")
+    folded = base_of_genitive(word, lexicon).casefold().replace("\x02", " ")
+    if folded not in finals and folded not in heads and not folded.endswith(endings):
+        return None  # most words: neither a type word nor a compound ending in one
     previous_capitalised = n > 0 and is_capitalised(bare(tokens[n - 1])) and not tokens[
         n - 1].endswith((",", ".", ":", ";", "/"))
     following = bare(tokens[n + 1]) if n + 1 < len(tokens) else ""
@@ -214,40 +182,29 @@ def match_type_word(tokens: list[str], n: int, vocabulary: set[str]) -> tuple[in
         return run_start(tokens, n), n
     if (compound or folded in finals or folded in heads) and word.islower() \
             and not tokens[n].endswith((",", ".", ":", ";")) and is_capitalised(following) \
-            and following.casefold() not in common_words():
+            and following.casefold() not in common_words(lexicon):
         return n + 1, run_end(tokens, n + 1, vocabulary)  # "selskabet KAB", "föreningen X"
     return None
 
 
 def glue_legal_forms(text: str) -> str:
     """Keep type words written with spaces ("e. V.", "ek. för.") one token."""
-    spaced = sorted((w for w in type_words()[0] if " " in w), key=len, reverse=True)
-    for words in spaced:
-        pattern = r"\s+".join(re.escape(part) for part in words.split())
-        text = re.sub(rf"(?<!\w){pattern}(?!\w)", lambda m: "\x02".join(m.group(0).split()),
-                      text, flags=re.IGNORECASE)
+    any_of, patterns = spaced_type_words(load_lexicon())
+    if any_of is None or not any_of.search(text):
+        return text  # none of them is written here
+    for pattern in patterns:  # longest first, each over what the longer ones left
+        text = pattern.sub(lambda m: "\x02".join(m.group(0).split()), text)
     return text
 
 
-def base_of_genitive(word: str) -> str:
+def base_of_genitive(word: str, lexicon: Lexicon) -> str:
     """Drop the Nordic genitive -s of a type word ("kommuns", "Frivilligsentrals")."""
-    finals, heads, endings = type_words()
+    finals, _heads, endings = type_words(lexicon)
     folded = word.casefold()
     if len(word) > 3 and folded.endswith("s") and folded not in finals and (
             folded[:-1] in finals or folded[:-1].endswith(endings)):
         return word[:-1]
     return word
-
-
-@lru_cache(maxsize=1)
-def common_words() -> set[str]:
-    """Words that open a sentence but never a name: function words, initiative nouns."""
-    lexicon = load_lexicon()
-    words = set(NAME_CONNECTORS) | ARTICLES
-    for key in ("name_stopwords", "origin_words", "kickers", "initiative_nouns",
-                "list_joiners"):
-        words |= lexicon.all_phrases(key)
-    return words
 
 
 def run_start(tokens: list[str], n: int) -> int:
@@ -288,18 +245,15 @@ def run_end(tokens: list[str], n: int, vocabulary: set[str]) -> int:
 def is_legal_form(token: str) -> bool:
     """A lower-case type word or legal form closing a name: "ry", "e. V.", "gGmbH"."""
     word = bare(token).replace("\x02", " ")
-    finals = {w.strip(".,;:") for w in type_words()[0]}
-    return word.casefold() in finals and (word.islower() or "." in word or word[-1].isupper())
+    return word.casefold() in legal_forms(load_lexicon()) and (word.islower() or "." in word or word[-1].isupper())
 
 
 def glue_compounds(text: str) -> str:
     """Keep "Integrerings- og mangfoldsdirektoratet" and "asyl-, migrations- och" one word."""
-    joiners = "|".join(sorted((re.escape(j) for j in load_lexicon().all_phrases("list_joiners")
-                               if " " not in j), key=len, reverse=True))
-    return re.sub(rf"(?<=\w)-(,?)\s+(?:({joiners})\s+)?(?=\w)",
-                  lambda m: "-" + m.group(1) + "\x02" + (m.group(2) + "\x02" if m.group(2)
-                                                          else ""),
-                  text)
+    if "-" not in text:
+        return text
+    return compound_break(load_lexicon()).sub(
+        lambda m: "-" + m.group(1) + "\x02" + (m.group(2) + "\x02" if m.group(2) else ""), text)
 
 
 def bare(token: str) -> str:
@@ -326,14 +280,11 @@ def normalise_inflection(name: str) -> str:
 def find_joint_organisations(sentence: str) -> list[str]:
     """Read the names before a joint cue: "X:n ja Y:n yhteinen hanke"."""
     lexicon = load_lexicon()
-    cues = "|".join(sorted(map(re.escape, lexicon.all_phrases("joint_cues")), key=len,
-                           reverse=True))
-    match = re.search(rf"(?<!\w)(?:{cues})(?!\w)", sentence, re.IGNORECASE)
+    match = joint_cue(lexicon).search(sentence)
     if not match:
         return []
-    joiners = "|".join(sorted((re.escape(j) for j in lexicon.all_phrases("list_joiners")),
-                              key=len, reverse=True))
-    parts = re.split(rf",\s*|\s+(?:{joiners})\s+", glue_compounds(sentence[:match.start()]))
+    parts = list_separator(lexicon).split(glue_compounds(sentence[:match.start()]))
+    common = common_words(lexicon)
     names: list[str] = []
     for part in reversed(parts):
         tokens = part.split()
@@ -343,10 +294,10 @@ def find_joint_organisations(sentence: str) -> list[str]:
         if not tokens or not is_capitalised(bare(tokens[last])):
             break
         start = run_start(tokens, last)
-        while start < len(tokens) - 1 and bare(tokens[start]).casefold() in common_words():
+        while start < len(tokens) - 1 and bare(tokens[start]).casefold() in common:
             start += 1
         name = " ".join(tokens[start:]).strip(" ,.;:").replace("\x02", " ")
-        names.insert(0, normalise_inflection(re.sub(r"['’]s$", "", name)))
+        names.insert(0, normalise_inflection(POSSESSIVE.sub("", name)))
         if start > 0:
             break  # the list began inside this part
     return names
@@ -354,13 +305,10 @@ def find_joint_organisations(sentence: str) -> list[str]:
 
 def find_subject_roles(sentence: str, lang: str) -> list[Organisation]:
     """Read the name just before a role verb: "Sjöstad kommun driver projektet"."""
-    lexicon = load_lexicon().languages
+    lexicon = load_lexicon()
     found: list[Organisation] = []
-    for role in ROLES:
-        cues = {c.casefold() for code in sorted({lang if lang in lexicon else "en", "en"})
-                for c in lexicon[code].roles_after[role]}
-        alternatives = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
-        for match in re.finditer(rf"(?<=\s)(?:{alternatives})(?!\w)", sentence, re.IGNORECASE):
+    for role, pattern in role_verbs(lexicon, cue_language(lexicon, lang)):
+        for match in pattern.finditer(sentence):
             name = trailing_name(sentence[:match.start()])
             if name:
                 found.append(Organisation(name=name, role=role))
@@ -369,23 +317,24 @@ def find_subject_roles(sentence: str, lang: str) -> list[Organisation]:
 
 def trailing_name(text: str) -> str | None:
     """The capitalised name a text ends with ("… i höstas Sjöstad kommun"), or None."""
+    lexicon = load_lexicon()
     tokens = glue_compounds(text).split()
     if not tokens or tokens[-1].endswith((".", ":", ";")):
         return None
     last = len(tokens) - 1
     if last >= 1 and bare(tokens[last]).islower() and bare(tokens[last]).casefold() in \
-            type_words()[0]:
+            type_words(lexicon)[0]:
         last -= 1  # "Sjöstad kommun": a lower-case type word closes the name
     if last != len(tokens) - 1 and not is_capitalised(bare(tokens[last])):
         return None
     if not is_capitalised(bare(tokens[last])):
         return None
     start = run_start(tokens, last)
-    while start < last and bare(tokens[start]).casefold() in common_words():
+    while start < last and bare(tokens[start]).casefold() in common_words(lexicon):
         start += 1
     name = " ".join(tokens[start:]).strip(" ,;:").replace("\x02", " ")
     single = len(name.split()) == 1
-    if single and (name.casefold() in common_words() or name.casefold() in load_lexicon(
-            ).all_phrases("cue_words") or len(name) < 3):
+    if single and (name.casefold() in common_words(lexicon)
+                   or name.casefold() in lexicon.all_phrases("cue_words") or len(name) < 3):
         return None  # "Vi driver projektet", "De har bevilget"
     return normalise_inflection(name)

@@ -16,8 +16,9 @@ from spacy.matcher import PhraseMatcher
 from pipeline.lexicon import FALLBACK_LANGUAGE, ROLES, UPPER, UPPER_LETTERS, Lexicon, load_lexicon
 from pipeline.models import Organisation
 from pipeline.enrich.normalise import country_code
-from pipeline.extract.org_mentions import common_words, glue_compounds, glue_legal_forms, \
-    is_legal_form
+from pipeline.extract.org_cues import (common_words, cue_language, funded_compound,
+                                       name_separator, self_introduction)
+from pipeline.extract.org_mentions import glue_compounds, glue_legal_forms, is_legal_form
 from pipeline.enrich.sentences import load_pipeline
 
 CONNECTORS = {"i", "och", "og", "of", "on", "for", "för", "af", "av", "de", "la", "by", "and",
@@ -29,6 +30,11 @@ OPENING_QUOTES = ("‘", "“", "«", "„", "‹")
 PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
 PARTIAL_MATCH = 92      # partial_ratio at which one name is a clear part of the other
 MAX_FUZZY_NAMES = 100   # fuzzy matching is quadratic: beyond this, exact repeats only
+# "e. V.", "ek. för.": a legal form's dots end no sentence
+LIST_END = re.compile(rf"(?<=[^\s.{UPPER_LETTERS}])\.(?:\s|$)|;")
+LEAD_IN = re.compile(r"^([^:–-]*?)(?::\s+|\s[-–]\s+)(.*)$")
+IN_PARENTHESES = re.compile(r"\(([^()]*)\)")
+ELIDED_ARTICLE = re.compile(r"^\w{1,2}['’]")
 
 
 @dataclass(frozen=True)
@@ -89,12 +95,9 @@ def find_role_mentions(sentence: str, lang: str) -> list[Organisation]:
 
 def find_funded_compounds(sentence: str, lang: str) -> list[Organisation]:
     """Read funders written into a compound: "EU-finansierat", "ESF-funded"."""
-    suffixes = load_lexicon().languages.get(lang, load_lexicon().languages["en"]).funded_suffixes
-    alternatives = "|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))
-    # "ESF-stöd4 356 kr": a glued amount may follow the compound, a letter may not
-    pattern = rf"\b({UPPER}[^\W\d_]*)(?:-|\s)(?:{alternatives})(?![^\W\d_])"
+    lexicon = load_lexicon()
     found = []
-    for match in re.finditer(pattern, sentence):
+    for match in funded_compound(lexicon, cue_language(lexicon, lang)).finditer(sentence):
         name = match.group(1)
         if name.isupper() and 2 <= len(name) <= 6:
             found.append(Organisation(name=name, role="funder"))
@@ -103,14 +106,12 @@ def find_funded_compounds(sentence: str, lang: str) -> list[Organisation]:
 
 def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
     """Read "A, B från Italien och C" into names with their countries; stop where names end."""
-    lexicon = load_lexicon().languages.get(lang, load_lexicon().languages["en"])
-    # "e. V.", "ek. för.": a legal form's dots end no sentence
-    text = re.split(rf"(?<=[^\s.{UPPER_LETTERS}])\.(?:\s|$)|;", glue_legal_forms(text),
-                    maxsplit=1)[0]
-    joiners = sorted(lexicon.list_joiners, key=len, reverse=True)
-    pattern = r",|\s(?:" + "|".join(re.escape(j) for j in joiners) + r")\s"
+    loaded = load_lexicon()
+    code = cue_language(loaded, lang)
+    lexicon = loaded.languages[code]
+    text = LIST_END.split(glue_legal_forms(text), maxsplit=1)[0]
     glued = glue_compounds(protect_parentheses(text)).replace("-,\x02", "-\x03\x02")
-    parts = [p.strip() for p in re.split(pattern, glued)]
+    parts = [p.strip() for p in name_separator(loaded, code).split(glued)]
     names: list[tuple[str, str | None]] = []
     for n, part in enumerate(parts):
         part = restore_parentheses(part)
@@ -137,7 +138,7 @@ def read_name_list(text: str, lang: str) -> list[tuple[str, str | None]]:
 
 def protect_parentheses(text: str) -> str:
     """Hide commas and joiners inside parentheses from the list split."""
-    return re.sub(r"\(([^()]*)\)", lambda m: "(" + m.group(1).replace(",", "\x00").replace(
+    return IN_PARENTHESES.sub(lambda m: "(" + m.group(1).replace(",", "\x00").replace(
         " ", "\x01") + ")", text)
 
 
@@ -147,7 +148,7 @@ def restore_parentheses(text: str) -> str:
 
 def drop_descriptor(part: str) -> str:
     """Drop a lower-case lead-in before a colon or dash: "tre föreningar: A" → "A"."""
-    match = re.match(r"^([^:–-]*?)(?::\s+|\s[-–]\s+)(.*)$", part)
+    match = LEAD_IN.match(part)
     if match and not starts_upper(match.group(1)):
         return match.group(2).strip()
     return part
@@ -307,12 +308,8 @@ def expand_name(name: str, text: str) -> str:
 
 def find_self_introduced_organisation(sentence: str, lang: str) -> str | None:
     """Read "Läsglädje! är en ideell förening …" as the organisation's own name."""
-    lexicon = load_lexicon().languages.get(lang, load_lexicon().languages["en"])
-    verbs = "|".join(re.escape(v) for v in lexicon.self_intro)
-    nouns = "|".join(re.escape(n) for n in sorted(lexicon.organisation_nouns, key=len,
-                                                   reverse=True))
-    match = re.match(rf"^(.{{2,80}}?)\s+(?:{verbs})\s+(?:\w+\s+){{0,2}}?(?:{nouns})\b",
-                     sentence.strip(), re.IGNORECASE)
+    lexicon = load_lexicon()
+    match = self_introduction(lexicon, cue_language(lexicon, lang)).match(sentence.strip())
     if match and starts_upper(match.group(1)) and len(match.group(1).split()) <= MAX_NAME_TOKENS \
             and not names_a_kind(match.group(1)):
         return match.group(1).strip()
@@ -321,10 +318,10 @@ def find_self_introduced_organisation(sentence: str, lang: str) -> str | None:
 
 def names_a_kind(text: str) -> bool:
     """True for "Föreningen", "L'association", "The organisation": a kind, not a name."""
-    words = [re.sub(r"^\w{1,2}['’]", "", w).casefold() for w in text.split()]
-    while len(words) > 1 and words[0] in common_words():
+    lexicon = load_lexicon()
+    words = [ELIDED_ARTICLE.sub("", w).casefold() for w in text.split()]
+    while len(words) > 1 and words[0] in common_words(lexicon):
         words.pop(0)  # "The organisation"
-    kinds = load_lexicon().all_phrases("organisation_nouns") | load_lexicon().all_phrases(
-        "initiative_nouns")
+    kinds = lexicon.all_phrases("organisation_nouns") | lexicon.all_phrases("initiative_nouns")
     return len(words) == 1 and (words[0] in kinds or any(
         words[0].startswith(kind) and len(words[0]) - len(kind) <= 3 for kind in kinds))

@@ -33,6 +33,8 @@ WORD = re.compile(r"\s*(%|€|\$|£|[^\W\d_][\w'’-]*\.?)")
 SPACED = re.compile(r"\d[ \u00a0]\d")
 GLUED_DIGIT = re.compile(r"\d[ \u00a0]$")
 YEAR = re.compile(r"(?<![\w.,-])(19[5-9]\d|20[0-9]\d)(?![\w]|[.,]\d)")
+DIGIT = re.compile(r"\d")
+LETTERS = re.compile(r"[^\W\d_]+")
 MAX_WHAT_WORDS = 3
 COMPOUND_HEAD = 5  # stems this long are matched inside compounds too
 
@@ -130,7 +132,7 @@ def find_figures(sentence: str, cues: OutcomeCues) -> list[Figure]:
         if tail and (upper := parse_number(tail.group(1), cues.number_locales)) is not None:
             end = skip_until = tail.end()
         figures.append(Figure(value, upper, match.start(), end, match.group(1)))
-    for match in re.finditer(r"[^\W\d_]+", sentence):
+    for match in LETTERS.finditer(sentence):
         number = cues.number_words.get(match.group().casefold())
         if number is not None:
             figures.append(Figure(float(number), None, match.start(), match.end(), match.group()))
@@ -143,8 +145,9 @@ def parse_number(raw: str, locales: list[str]) -> float | None:
     When a number has both a dot and a comma, the last of them is the decimal mark.
     """
     raw = raw.replace(" ", "\u00a0")
-    marks = set(re.sub(r"\d", "", raw))
-    last = re.sub(r"\d", "", raw)[-1:] if len(marks) > 1 else None
+    written = DIGIT.sub("", raw)
+    marks = set(written)
+    last = written[-1:] if len(marks) > 1 else None
     for locale in locales:
         if last and get_decimal_symbol(locale) != last:
             continue
@@ -260,7 +263,7 @@ def read_kind(sentence: str, pos: int, cues: OutcomeCues, section: str | None) -
     for kind, phrases in (("target", cues.target_cues), ("expected", cues.expected_cues),
                           ("achieved", cues.achieved_cues)):
         for phrase in phrases:
-            for match in re.finditer(rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)", folded):
+            for match in cue_pattern(phrase).finditer(folded):
                 found.append((match.start(), kind))
     before = [cue for cue in found if cue[0] < pos]
     if before:
@@ -268,6 +271,12 @@ def read_kind(sentence: str, pos: int, cues: OutcomeCues, section: str | None) -
     if found:
         return min(found)[1]
     return "expected" if section == "expected_results" else "achieved"
+
+
+@lru_cache(maxsize=1024)
+def cue_pattern(phrase: str) -> re.Pattern[str]:
+    """A kind cue as a whole word or phrase of a folded sentence."""
+    return re.compile(rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)")
 
 
 def stated_year(sentence: str) -> int | None:

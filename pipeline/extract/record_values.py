@@ -16,6 +16,21 @@ from pipeline.models import Contact, Issue, Organisation, Period, Initiative
 
 
 @dataclass
+class RecordSentences:
+    """The sentences of a record's spans, split once however many fields read them."""
+
+    text: str
+    language: str
+    split: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
+
+    def of(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The sentence spans of text[start:end], relative to `start`."""
+        if (start, end) not in self.split:
+            self.split[(start, end)] = split_sentences(self.text[start:end], self.language)
+        return self.split[(start, end)]
+
+
+@dataclass
 class Draft:
     """What extraction gathers for one segment before it becomes an Initiative."""
 
@@ -81,7 +96,8 @@ def gather_countries(text: str, draft: Draft, organisations: list[Organisation],
     return list(dict.fromkeys(countries))
 
 
-def gather_period(text: str, draft: Draft, language: str) -> Period:
+def gather_period(text: str, draft: Draft, language: str,
+                  sentences: RecordSentences | None = None) -> Period:
     """A labelled period wins; otherwise the first dated sentence of the narrative."""
     for value in draft.values.get("period", []):
         draft.methods["period"] = "form_label"
@@ -90,8 +106,8 @@ def gather_period(text: str, draft: Draft, language: str) -> Period:
     draft.methods["period"] = "text_pattern"
     narrative = [draft.sections[n] for n in ("description", "background", "purpose")
                  if n in draft.sections] + draft.loose_text
-    sentences = []
+    sentences = sentences or RecordSentences(text, language)
+    dated = []
     for start, end in narrative:
-        sentences += [(text[start + s:start + e], language)
-                      for s, e in split_sentences(text[start:end], language)]
-    return find_period(sentences)
+        dated += [(text[start + s:start + e], language) for s, e in sentences.of(start, end)]
+    return find_period(dated)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.extract.layout import Line, is_contact_line, is_date_line, longest_first, paragraphs, \
     starts_capitalised, trim_span
@@ -30,6 +31,7 @@ RECURS, RECURS_AGAIN, NAMED_BY_NOUN, OPENS_NEXT, AFTER_KICKER = 2.0, 1.0, 4.0, 1
 BODY_NAME, CAMEL_NAME = 2.0, 1.0
 PERSON_LIKE, LONG_LINE, SHOUTED, ORGANISATION_LIKE, SCHEDULE_LIKE = -3.0, -1.0, -0.5, -2.0, -2.0
 DIGIT_SHARE, MIN_SCHEDULE_DIGITS = 0.1, 3
+WORDS = re.compile(r"\w+")
 
 
 @dataclass
@@ -147,34 +149,50 @@ def drop_leading_article(text: str, span: tuple[int, int], body: str) -> tuple[i
 
 def only_function_words(name: str) -> bool:
     """True when every word of a name is a common word of some language ("Det", "Hér")."""
-    lexicon = load_lexicon()
-    common = {w for w in lexicon.all_phrases("cue_words") | lexicon.all_phrases("name_stopwords")
-              if "*" not in w}
-    return all(word in common for word in re.findall(r"\w+", name.casefold()))
+    common = function_words(load_lexicon())
+    return all(word in common for word in WORDS.findall(name.casefold()))
+
+
+@lru_cache(maxsize=4)
+def function_words(lexicon: Lexicon) -> frozenset[str]:
+    """Every language's cue words and name stop words (no wildcard phrases)."""
+    return frozenset(w for w in lexicon.all_phrases("cue_words") | lexicon.all_phrases(
+        "name_stopwords") if "*" not in w)
 
 
 def introduces_initiative(rest: str) -> bool:
     """True when the words after a self-introduced name call it a project, not an organisation."""
-    lexicon = load_lexicon()
-    kinds = tuple(lexicon.all_phrases("initiative_nouns") - lexicon.all_phrases("organisation_nouns"))
-    words = re.findall(r"\w+", rest.casefold())[:SELF_INTRO_WORDS]
+    kinds = initiative_kinds(load_lexicon())
+    words = WORDS.findall(rest.casefold())[:SELF_INTRO_WORDS]
     return any(word.endswith(kinds) for word in words)
+
+
+@lru_cache(maxsize=4)
+def initiative_kinds(lexicon: Lexicon) -> tuple[str, ...]:
+    """Initiative nouns that are not also organisation nouns ("projekt", not "förening")."""
+    return tuple(lexicon.all_phrases("initiative_nouns") - lexicon.all_phrases("organisation_nouns"))
 
 
 def inline_labelled_titles(text: str, spans: list[tuple[int, int]],
                            lexicon: Lexicon) -> list[Candidate]:
     """A title label run into a line of transcribed form ("… Navn på prosjektet: X Kontakt: …")."""
-    labels = sorted({p for lang in lexicon.languages.values() for p in lang.labels["title"]},
-                    key=longest_first)
-    pattern = re.compile(r"(?<=\S )(?i:" + "|".join(re.escape(p) for p in labels) +
-                         r"):[ \t]+(.{2,80}?)(?=\s+[A-ZÅÄÖÆØ][\w/()-]*(?:\s\w+)?:|\s*$|\n)",
-                         re.MULTILINE)
+    pattern = inline_title_label(lexicon)
     for s, e in spans:
         match = pattern.search(text, s, e)
         if match and len(match.group(1).split()) <= MAX_NAME_WORDS:
             start, end = trim_span(text, match.start(1), match.end(1))
             return [Candidate(start, end, HEADING + NAMED_BY_NOUN, "form_label")]
     return []
+
+
+@lru_cache(maxsize=4)
+def inline_title_label(lexicon: Lexicon) -> re.Pattern[str]:
+    """Any language's title label after other text on a line, and the value it gives."""
+    labels = sorted({p for lang in lexicon.languages.values() for p in lang.labels["title"]},
+                    key=longest_first)
+    return re.compile(r"(?<=\S )(?i:" + "|".join(re.escape(p) for p in labels) +
+                      r"):[ \t]+(.{2,80}?)(?=\s+[A-ZÅÄÖÆØ][\w/()-]*(?:\s\w+)?:|\s*$|\n)",
+                      re.MULTILINE)
 
 
 def is_title_line(line: Line) -> bool:
@@ -232,7 +250,7 @@ def named_by_noun(text: str, name: str, names: list[tuple[int, int, bool]]) -> b
 
 def fold_words(text: str) -> str:
     """Words only, in lower case: "Europe for You!" and "europe for you." compare equal."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(WORDS.findall(text.casefold()))
 
 
 def opens_next_paragraph(lines: list[Line], line: Line, name: str) -> bool:
@@ -292,12 +310,17 @@ def looks_like_person(words: list[str]) -> bool:
 def title_from_self_introduction(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
     """Read the name from an opening like "X är ett forskningsprojekt …"."""
     opening = text[span[0]:span[1]].split("\n", 1)[0]
-    lexicon = load_lexicon()
-    verbs = "|".join(re.escape(v) for v in sorted(lexicon.all_phrases("self_intro"), key=len,
-                                                   reverse=True))
-    nouns = "|".join(re.escape(n) for n in lexicon.all_phrases("initiative_nouns"))
-    match = re.match(rf"^(.{{3,120}}?)\s+(?:{verbs})\s+(?:\w+\s+){{0,3}}?\w*(?:{nouns})\b",
-                     opening, re.IGNORECASE)
+    match = self_introduction(load_lexicon()).match(opening)
     if not match or not starts_capitalised(match.group(1)):
         return None
     return (span[0], span[0] + len(match.group(1)))
+
+
+@lru_cache(maxsize=4)
+def self_introduction(lexicon: Lexicon) -> re.Pattern[str]:
+    """An opening "X är ett forskningsprojekt": a name, a self-introducing verb, a noun."""
+    verbs = "|".join(re.escape(v) for v in sorted(lexicon.all_phrases("self_intro"), key=len,
+                                                   reverse=True))
+    nouns = "|".join(re.escape(n) for n in lexicon.all_phrases("initiative_nouns"))
+    return re.compile(rf"^(.{{3,120}}?)\s+(?:{verbs})\s+(?:\w+\s+){{0,3}}?\w*(?:{nouns})\b",
+                      re.IGNORECASE)

@@ -267,14 +267,19 @@ class LexiconError(ValueError):
     """A lexicon file is missing or malformed."""
 
 
+LEADING_MARKS = re.compile(r"^[#>\s]+")
+SPACES = re.compile(r"\s+")
+TRAILING_PUNCTUATION = re.compile(r"[\s:?.!]+$")
+
+
 def normalise_label(text: str) -> str:
     """Fold a candidate label for lookup: case, accents kept, emphasis and end punctuation gone."""
     text = unicodedata.normalize("NFC", text).replace("’", "'").replace("`", "'")
-    text = re.sub(r"^[#>\s]+", "", text)
+    text = LEADING_MARKS.sub("", text)
     text = text.replace("**", "").replace("__", "")
-    text = re.sub(r"\s+", " ", text).strip()
+    text = SPACES.sub(" ", text).strip()
     text = text.strip(" *_")
-    text = re.sub(r"[\s:?.!]+$", "", text)
+    text = TRAILING_PUNCTUATION.sub("", text)
     return text.casefold()
 
 
@@ -310,6 +315,9 @@ class Lexicon:
         self.aliases = self._index_aliases()
         self.label_index = self._index_labels()
         self._fuzzy_keys = [key for key in self.label_index if len(key) >= FUZZY_MIN_LENGTH]
+        # built on first use: per-key phrase sets, fuzzy candidates per key length
+        self._phrase_sets: dict[str, frozenset[str]] = {}
+        self._fuzzy_keys_by_length: dict[int, list[str]] = {}
         self._check_template_labels()
 
     def _check_template_labels(self) -> None:
@@ -370,12 +378,24 @@ class Lexicon:
         if key in self.label_index:
             return self.label_index[key]
         if len(key) >= FUZZY_MIN_LENGTH:
-            allowed = 2 if len(key) >= LONG_LABEL else 1
-            hit = process.extractOne(key, self._fuzzy_keys, scorer=Levenshtein.distance,
-                                     score_cutoff=allowed)
+            candidates = self._fuzzy_candidates(len(key))
+            hit = process.extractOne(key, candidates, scorer=Levenshtein.distance,
+                                     score_cutoff=fuzzy_allowance(len(key))) if candidates else None
             if hit:
                 return self.label_index[hit[0]]
         return None
+
+    def _fuzzy_candidates(self, length: int) -> list[str]:
+        """The fuzzy keys a key of this length can be within its allowance of, in index order.
+
+        An edit distance is at least the difference in length, so the keys left out could never
+        match; the order kept makes ties resolve as they do over all keys.
+        """
+        if length not in self._fuzzy_keys_by_length:
+            allowed = fuzzy_allowance(length)
+            self._fuzzy_keys_by_length[length] = [key for key in self._fuzzy_keys
+                                                  if abs(len(key) - length) <= allowed]
+        return self._fuzzy_keys_by_length[length]
 
     def match_label(self, line: str) -> LabelMatch | None:
         """Recognise `Label`, `Label:` and `Label: value` lines."""
@@ -417,13 +437,21 @@ class Lexicon:
         """Return one list-valued key of every language file, by language."""
         return {lang: list(getattr(lexicon, key)) for lang, lexicon in self.languages.items()}
 
-    def all_phrases(self, key: str) -> set[str]:
-        """Return the casefolded union of one list-valued key over all languages."""
-        return {p.casefold() for values in self.phrases(key).values() for p in values}
+    def all_phrases(self, key: str) -> frozenset[str]:
+        """Return the casefolded union of one list-valued key over all languages (built once)."""
+        if key not in self._phrase_sets:
+            self._phrase_sets[key] = frozenset(p.casefold() for values in self.phrases(key).values()
+                                               for p in values)
+        return self._phrase_sets[key]
 
     def sorted_phrases(self, key: str) -> list[str]:
         """Return the union of one list-valued key, longest first, ties alphabetical."""
         return sorted(self.all_phrases(key), key=lambda p: (-len(p), p))
+
+
+def fuzzy_allowance(length: int) -> int:
+    """The edit distance a label key of this length may be misspelt by."""
+    return 2 if length >= LONG_LABEL else 1
 
 
 def _has_stem(stem: str, folded: str, words: list[str]) -> bool:
