@@ -9,20 +9,19 @@ task runner (threads, a Dask cluster) through `Stages.map`; nothing here imports
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filelock import FileLock, Timeout
-
 from pipeline.config import Settings
 from pipeline.enrich.translation_cache import CacheEntries, TranslationCache, TranslationMemory
 from pipeline.ingest.files import discover_files
 from pipeline.ingest.inbox import recognise_files
 from pipeline.limits import Limits
+from pipeline.output_lock import (OutputFolderError, RunLockedError,  # noqa: F401 - for callers
+                                  hold_output_lock)
 from pipeline.result import DocumentResult
 from pipeline.store import InboxFile, Stores, describe_inputs, published_inputs, record_inputs
 from pipeline.steward.corrections import load_corrections
@@ -45,10 +44,6 @@ Progress = Callable[[str, int], None]
 
 class ShrinkRefusedError(RuntimeError):
     """A run would drop most of the published initiatives (an empty or wrong inbox)."""
-
-
-class RunLockedError(RuntimeError):
-    """Another run is publishing into the same output folder."""
 
 
 # --- the stages: pure functions of one batch -------------------------------------------------
@@ -202,53 +197,6 @@ def local_stages(settings: Settings, stages: Stages | None) -> Iterator[Stages]:
 
         yield Stages(map=spread, window=2 * settings.workers,  # two batches a worker
                      shares=settings.workers)
-
-
-class OutputFolderError(RuntimeError):
-    """The output folder cannot be created or written to."""
-
-
-# Output folders whose lock this process holds: the CLI takes the lock before Prefect starts,
-# and the flow's run_pipeline, in the same process, must not wait for it a second time.
-_HELD_LOCKS: dict[Path, FileLock] = {}
-
-
-@contextmanager
-def hold_output_lock(settings: Settings) -> Iterator[None]:
-    """Hold the output folder's lock for the block; re-entered freely within this process."""
-    out_dir = settings.out_dir
-    if out_dir in _HELD_LOCKS:
-        yield
-        return
-    check_output_folder(out_dir)
-    lock = FileLock(out_dir / ".praxis.lock")
-    try:
-        lock.acquire(timeout=settings.lock_timeout)
-    except Timeout:
-        raise RunLockedError(
-            f"another praxis run is writing to {out_dir}; wait for it to finish "
-            f"(or set PRAXIS_LOCK_TIMEOUT to wait longer)") from None
-    except OSError as exc:
-        raise OutputFolderError(f"cannot write to the output folder {out_dir} "
-                                f"({exc.strerror or exc})") from None
-    _HELD_LOCKS[out_dir] = lock
-    try:
-        yield
-    finally:
-        del _HELD_LOCKS[out_dir]
-        lock.release()
-
-
-def check_output_folder(out_dir: Path) -> None:
-    """Create the output folder and make sure a file can be written in it."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out_dir, prefix=".praxis-probe-"):
-            pass
-    except OSError as exc:
-        raise OutputFolderError(f"cannot write to the output folder {out_dir} "
-                                f"({exc.strerror or exc}); choose another with --out "
-                                "or PRAXIS_OUT") from None
 
 
 def run_locked(settings: Settings, stages: Stages, on_progress: Progress | None) -> RunSummary:
