@@ -103,8 +103,8 @@ def extract_ngram_rows(text: str, model: NgramModel) -> list[int]:
     cache = model.word_rows
     hits = list(map(cache.get, words))
     if None in hits:
-        fresh = {word: chunk_rows(word + " ", model.rows)
-                 for word, hit in zip(words, hits) if hit is None}
+        missing = {word for word, hit in zip(words, hits) if hit is None}
+        fresh = {word: chunk_rows(word + " ", model.rows) for word in missing}
         if len(cache) + len(fresh) > WORD_CACHE_ENTRIES:
             cache.clear()
         cache.update(fresh)
@@ -191,7 +191,7 @@ class Draws:
         self.shift = WORD_BITS - n.bit_length()
         self.position = 0          # words read so far
         self.gauss_next: float | None = None
-        self.values = self.ends = np.empty(0, dtype=np.intp)
+        self.ends = np.empty(0, dtype=np.intp)  # the word each choice read ended on
 
     def random(self) -> float:
         """`random.random()`: 53 bits from two words."""
@@ -218,8 +218,8 @@ class Draws:
             tops = words >> self.shift
             ends = np.flatnonzero(tops < self.n)
             if len(ends) >= count:
-                self.values, self.ends = tops[ends].astype(np.intp), ends
-                return self.values[:count]
+                self.ends = ends
+                return tops[ends[:count]]
             size *= 2
 
     def settle(self, used: int) -> None:
@@ -259,8 +259,11 @@ def run_trial(model: NgramModel, ngram_rows: np.ndarray, draws: Draws,
     limit, threshold = probe.ITERATION_LIMIT, probe.CONV_THRESHOLD
     floor = LEADER_MARGIN * (1.0 - threshold)
     last_step = -(-limit // 5) * 5  # the first check at or past the limit
-    factors = grow_factors(model, ngram_rows, draws, np.array([start]), weight,
-                           min(FIRST_STEPS, last_step + 1))
+    factors = np.empty((last_step + 2, len(start)))
+    factors[0] = start
+    filled = fill_factors(model, ngram_rows, draws, factors, weight, 0,
+                          min(FIRST_STEPS, last_step + 1))
+    divide, multiply = np.divide, np.multiply.reduce
     prob = factors[0] * factors[1]
     step = lead = 0
     while True:
@@ -275,19 +278,22 @@ def run_trial(model: NgramModel, ngram_rows: np.ndarray, draws: Draws,
             lead, share = values.index(top), top / total
         if share > threshold or step >= limit:
             return [p / total for p in values], step + 1
-        if len(factors) < step + 7:
-            steps = min(last_step + 1, GROWTH * (len(factors) - 1))
-            factors = grow_factors(model, ngram_rows, draws, factors, weight, steps)
-        np.divide(prob, total, out=factors[step + 1])
-        prob = np.multiply.reduce(factors[step + 1:step + 7], axis=0)
+        if filled < step + 6:
+            filled = fill_factors(model, ngram_rows, draws, factors, weight, filled,
+                                  min(last_step + 1, GROWTH * filled))
+        block = factors[step + 1:step + 7]
+        divide(prob, total, out=block[0])
+        prob = multiply(block, axis=0)
         step += 5
 
 
-def grow_factors(model: NgramModel, ngram_rows: np.ndarray, draws: Draws,
-                 factors: np.ndarray, weight: float, steps: int) -> np.ndarray:
-    """Extend `factors` to hold the factors of the first `steps` steps."""
-    chosen = draws.choices(steps)[len(factors) - 1:]
-    return np.concatenate((factors, weight + model.matrix[ngram_rows[chosen]]))
+def fill_factors(model: NgramModel, ngram_rows: np.ndarray, draws: Draws, factors: np.ndarray,
+                 weight: float, first: int, end: int) -> int:
+    """Fill the rows of `factors` for steps first..end-1 (weight + p of the n-gram drawn)."""
+    rows = factors[first + 1:end + 1]
+    np.take(model.matrix, ngram_rows[draws.choices(end)[first:]], axis=0, out=rows, mode="clip")
+    np.add(rows, weight, out=rows)
+    return end
 
 
 def sort_probabilities(model: NgramModel, probabilities: list[float]) -> list[Language]:

@@ -236,8 +236,9 @@ def count_cue_hits(tokens: list[str], lexicon: Lexicon) -> dict[str, int]:
     known = token_cue_cache(lexicon)
     found = list(map(known.get, tokens))
     if None in found:
+        missing = {token for token, langs in zip(tokens, found) if langs is None}
         fresh = {token: tuple(lang for lang, cue_set in cues.items() if cue_set.matches(token))
-                 for token, langs in zip(tokens, found) if langs is None}
+                 for token in missing}
         if len(known) + len(fresh) > CACHE_ENTRIES:
             known.clear()
         known.update(fresh)
