@@ -7,12 +7,14 @@ paragraphs, lines and sentences, and random strings over many scripts.
 
 import random
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 from langdetect.lang_detect_exception import LangDetectException
 
+from pipeline.enrich import langdetect_fast
 from pipeline.enrich.langdetect_fast import (Draws, WordStream, clean_text, extract_ngram_rows,
                                              run_trials, sort_probabilities)
 from pipeline.enrich.language import langdetect_probabilities, load_detector, load_model
@@ -88,7 +90,8 @@ def test_probabilities_on_lexicon_codes_are_langdetects():
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 7, 8, 9, 255, 256, 257, 1000, 30_000])
-def test_draws_read_the_stream_as_random_gauss_and_choice_would(n):
+def test_draws_read_the_stream_as_random_gauss_and_choice_would(n, monkeypatch):
+    monkeypatch.setattr(langdetect_fast, "STREAM_CHUNK", 64)  # the stream grows many times
     generator = random.Random(0)
     draws = Draws(WordStream(0), n)
     for used in (1, 6, 501, 1001, 11, 3, 1):  # trials of different lengths
@@ -103,3 +106,14 @@ def test_words_are_cut_into_ngrams_the_same_wherever_they_stand():
     model = load_model(load_lexicon())
     alone = [extract_ngram_rows(word, model) for word in ("Målgruppen ", "är ", "NYANLÄNDA")]
     assert extract_ngram_rows("Målgruppen är NYANLÄNDA", model) == sum(alone, [])
+
+
+def test_threads_sharing_the_model_get_the_same_answers():
+    model = load_model(load_lexicon())
+    texts = sample_texts()[::4]
+    prepared = [np.array(extract_ngram_rows(clean_text(text, 10_000), model), dtype=np.intp)
+                for text in texts]
+    prepared = [rows for rows in prepared if len(rows)]
+    alone = [run_trials(model, rows) for rows in prepared]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda rows: run_trials(model, rows), prepared)) == alone

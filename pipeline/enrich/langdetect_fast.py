@@ -76,7 +76,8 @@ def clean_text(text: str, max_length: int) -> str:
         text = Detector.MAIL_RE.sub(" ", text)
     text = NGram.normalize_vi(text)
     text = SPACE_RUN.sub(" ", text[:max_length])  # append keeps one space of each run
-    if len(LATIN.findall(text)) * 2 < len(NON_LATIN.findall(text)):
+    # Latin letters are dropped from a text mostly in another script (none without it)
+    if NON_LATIN.search(text) and len(LATIN.findall(text)) * 2 < len(NON_LATIN.findall(text)):
         text = LATIN.sub("", text)
     return text
 
@@ -291,7 +292,9 @@ def fill_factors(model: NgramModel, ngram_rows: np.ndarray, draws: Draws, factor
                  weight: float, first: int, end: int) -> int:
     """Fill the rows of `factors` for steps first..end-1 (weight + p of the n-gram drawn)."""
     rows = factors[first + 1:end + 1]
-    np.take(model.matrix, ngram_rows[draws.choices(end)[first:]], axis=0, out=rows, mode="clip")
+    chosen = ngram_rows[draws.choices(end)[first:]]
+    # every row is in range: "clip" only spares numpy the buffered copy "raise" makes for `out`
+    np.take(model.matrix, chosen, axis=0, out=rows, mode="clip")
     np.add(rows, weight, out=rows)
     return end
 

@@ -26,7 +26,6 @@ from langdetect.lang_detect_exception import LangDetectException
 from pipeline.enrich.langdetect_fast import (NgramModel, build_model, clean_text,
                                              extract_ngram_rows, run_trials,
                                              sort_probabilities)
-
 from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.models import Issue
 
