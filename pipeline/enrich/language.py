@@ -13,14 +13,19 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
+import numpy as np
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
-from langdetect.utils.ngram import NGram
 
+from pipeline.enrich.langdetect_fast import (NgramModel, build_model, clean_text,
+                                             extract_ngram_rows, run_trials,
+                                             sort_probabilities)
 from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.models import Issue
 
@@ -99,9 +104,16 @@ def load_detector(lexicon: Lexicon) -> DetectorFactory | None:
     return factory
 
 
+@lru_cache(maxsize=4)
+def load_model(lexicon: Lexicon) -> NgramModel | None:
+    """The seeded detector's n-gram probabilities as arrays, for `run_trials`."""
+    factory = load_detector(lexicon)
+    return build_model(factory) if factory is not None else None
+
+
 def tokenize_words(text: str) -> list[str]:
     """Return the casefolded words of a text."""
-    return [m.group(0).casefold() for m in WORD.finditer(text)]
+    return list(map(str.casefold, WORD.findall(text)))
 
 
 def detect_language(text: str, prior: str | None = None) -> tuple[str, float]:
@@ -142,7 +154,7 @@ def detection_cache(lexicon: Lexicon) -> dict:
 
 @lru_cache(maxsize=4)
 def langdetect_cache(lexicon: Lexicon) -> dict:
-    """langdetect's probabilities under one loaded lexicon, by digest of its n-gram sequence."""
+    """langdetect's probabilities under one loaded lexicon, by digest of its n-gram rows."""
     return {}
 
 
@@ -166,103 +178,27 @@ def langdetect_probabilities(text: str, lexicon: Lexicon | None = None) -> dict[
     addresses, links, punctuation) share one cached answer.
     """
     lexicon = lexicon or load_lexicon()
-    factory = load_detector(lexicon)
-    if factory is None:
+    model = load_model(lexicon)
+    if model is None:
         return {}
-    try:
-        detector = factory.create()
-        detector.append(text)
-        detector.cleaning_text()
-        ngrams = extract_ngrams(detector.text, detector.word_lang_prob_map)
-    except LangDetectException:
-        return {}
-    if not ngrams:  # langdetect would raise "No features in text"
+    cleaned = clean_text(text, model.probe.max_text_length)
+    ngram_rows = np.array(extract_ngram_rows(cleaned, model), dtype=np.intp)
+    if not len(ngram_rows):  # langdetect would raise "No features in text"
         return {}
     cache = langdetect_cache(lexicon)
-    key = text_digest("\x00".join(ngrams))  # no n-gram holds NUL: langdetect maps it to ' '
+    key = hashlib.blake2b(ngram_rows.tobytes(), digest_size=16).digest()
     found = cache.get(key)
     if found is None:
-        found = run_langdetect(detector, ngrams, lexicon)
+        found = run_langdetect(model, ngram_rows, lexicon)
         store_result(cache, key, found)
     return dict(found)
 
 
-class NormalChars(dict):
-    """langdetect's per-character normalisation as a `str.translate` table, filled on demand."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = NGram.normalize(chr(code))
-        return self[code]
-
-
-NORMAL_CHARS = NormalChars()
-
-
-def extract_ngrams(text: str, known: dict) -> list[str]:
-    """The n-grams langdetect's `_extract_ngrams` returns for a cleaned text, computed faster.
-
-    The same state machine as `NGram.add_char` (a window of up to three characters, reset at
-    a space, no n-grams inside upper-case words), with the normalisation done in one pass.
-    """
-    result: list[str] = []
-    grams, capital = " ", False
-    for ch in text.translate(NORMAL_CHARS):
-        last = grams[-1]
-        if last == " ":
-            grams, capital = " ", False
-            if ch == " ":
-                continue
-        elif len(grams) >= 3:
-            grams = grams[1:]
-        grams += ch
-        if ch.isupper():
-            if last.isupper():
-                capital = True
-        else:
-            capital = False
-        if capital:
-            continue
-        if ch != " " and ch in known:
-            result.append(ch)
-        if len(grams) >= 2:
-            if grams[-2:] in known:
-                result.append(grams[-2:])
-            if len(grams) == 3 and grams in known:
-                result.append(grams)
-    return result
-
-
-def run_trials(detector, ngrams: list[str]) -> list[float]:
-    """langdetect's `_detect_block` sampling on n-grams already extracted, with list arithmetic.
-
-    The same random draws in the same order and the same floating-point operations on each
-    probability, so the figures are bit for bit langdetect's.
-    """
-    table, rng, size = detector.word_lang_prob_map, detector.random, len(detector.langlist)
-    rng.seed(detector.seed)
-    totals = [0.0] * size
-    for _ in range(detector.n_trial):
-        prob = list(detector.prior_map) if detector.prior_map is not None else [1.0 / size] * size
-        weight = (detector.alpha + rng.gauss(0.0, 1.0) * detector.ALPHA_WIDTH) / detector.BASE_FREQ
-        step = 0
-        while True:
-            word_prob = table.get(rng.choice(ngrams))
-            if word_prob is not None:
-                prob = [p * (weight + q) for p, q in zip(prob, word_prob)]
-            if step % 5 == 0:
-                total = sum(prob)
-                prob = [p / total for p in prob]
-                if max(prob) > detector.CONV_THRESHOLD or step >= detector.ITERATION_LIMIT:
-                    break
-            step += 1
-        totals = [t + p / detector.n_trial for t, p in zip(totals, prob)]
-    return totals
-
-
-def run_langdetect(detector, ngrams: list[str], lexicon: Lexicon) -> dict[str, float]:
-    """langdetect's probabilities for a prepared detector, on lexicon codes."""
+def run_langdetect(model: NgramModel, ngram_rows: np.ndarray,
+                   lexicon: Lexicon) -> dict[str, float]:
+    """langdetect's probabilities for a text's n-gram rows, on lexicon codes."""
     try:
-        found = detector._sort_probability(run_trials(detector, ngrams))
+        found = sort_probabilities(model, run_trials(model, ngram_rows))
     except (LangDetectException, ZeroDivisionError):
         return {}
     probabilities: dict[str, float] = {}
@@ -297,15 +233,16 @@ def count_cue_hits(tokens: list[str], lexicon: Lexicon) -> dict[str, int]:
     """How many tokens match each language's cue words (each distinct token tested once)."""
     cues = build_cues(lexicon)
     known = token_cue_cache(lexicon)
-    counts: dict[str, int] = {}
-    for token in tokens:
-        langs = known.get(token)
-        if langs is None:
-            langs = tuple(lang for lang, cue_set in cues.items() if cue_set.matches(token))
-            store_result(known, token, langs)
-        for lang in langs:
-            counts[lang] = counts.get(lang, 0) + 1
-    return counts
+    found = list(map(known.get, tokens))
+    if None in found:
+        missing = {token for token, langs in zip(tokens, found) if langs is None}
+        fresh = {token: tuple(lang for lang, cue_set in cues.items() if cue_set.matches(token))
+                 for token in missing}
+        if len(known) + len(fresh) > CACHE_ENTRIES:
+            known.clear()
+        known.update(fresh)
+        found = [fresh[token] if langs is None else langs for token, langs in zip(tokens, found)]
+    return Counter(chain.from_iterable(found))
 
 
 @lru_cache(maxsize=4)
