@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import types
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Union, get_args, get_origin
 
@@ -128,10 +129,17 @@ PRIMARY_KEYS = {name: [c.name for c in keys] for name, keys in KEY_COLUMNS.items
 PUBLIC_TABLES = ("organisations", "text_fields")  # contacts stay in the full release
 
 
+@lru_cache(maxsize=None)
+def item_columns(name: str) -> tuple[Column, ...]:
+    """The flattened columns of one list item of a companion table (walked once per table)."""
+    return tuple(flat_columns(ITEM_MODELS[name]))
+
+
 def table_columns(name: str) -> list[Column]:
-    return KEY_COLUMNS[name] + flat_columns(ITEM_MODELS[name])
+    return KEY_COLUMNS[name] + list(item_columns(name))
 
 
+@lru_cache(maxsize=None)
 def table_schema(name: str) -> pa.Schema:
     return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in table_columns(name)])
 
@@ -144,12 +152,13 @@ def companion_rows(name: str, record: Initiative, dumped: dict) -> list[dict]:
         items += [("activities", n, item) for n, item in enumerate(dumped["activities"])]
     else:
         items = [(None, n, item) for n, item in enumerate(dumped[name])]
+    columns = item_columns(name)
     rows = []
     for field, position, item in items:
         row = {"initiative_id": record.id, "position": position}
         if field is not None:
             row["field"] = field
-        row.update({c.name: pick(item, c.path) for c in flat_columns(ITEM_MODELS[name])})
+        row.update({c.name: pick(item, c.path) for c in columns})
         rows.append(row)
     return rows
 
