@@ -36,14 +36,16 @@ def write_change_feed(old: Path, new: Path, diff: ReleaseDiff, version: str,
     blank = {"old_id": None, "fields": None, "record": None}  # every line has every key
     updates = {p.new.id: p for p in diff.pairings if p.fields}
     wanted_old = {p.old.id: p.fields for p in updates.values()}
+    # Each pass over a release reads only when it has something to write (a first release
+    # has nothing to change: every record is an `add`).
     old_values = {record["id"]: {name: record.get(name) for name in wanted_old[record["id"]]}
                   for record in read_jsonl(old / "initiatives.jsonl")
-                  if record["id"] in wanted_old}
+                  if record["id"] in wanted_old} if wanted_old else {}
     added = {r.id for r in diff.added}
     with open(new / FEED_FILE, "w", encoding="utf-8") as feed:
         for record in diff.removed:
             write_line(feed, {"op": "remove", "id": record.id, **stamp, **blank})
-        for record in read_jsonl(new / "initiatives.jsonl"):
+        for record in read_jsonl(new / "initiatives.jsonl") if updates else ():
             if record["id"] in updates:
                 pairing = updates[record["id"]]
                 before = old_values.get(pairing.old.id, {})
@@ -53,7 +55,8 @@ def write_change_feed(old: Path, new: Path, diff: ReleaseDiff, version: str,
                 line["fields"] = {name: {"old": before.get(name), "new": record.get(name)}
                                   for name in pairing.fields}
                 write_line(feed, line)
-        for record in read_jsonl(new / "initiatives.jsonl"):  # a second pass keeps memory flat
+        # a second pass keeps memory flat
+        for record in read_jsonl(new / "initiatives.jsonl") if added else ():
             if record["id"] in added:
                 write_line(feed, {"op": "add", "id": record["id"], **stamp, **blank,
                                   "record": record})
