@@ -9,12 +9,15 @@ moment therefore leaves the previous release complete and readable.
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import shutil
 import sqlite3
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -146,22 +149,8 @@ class ReleaseWriter:
         self._documents.close()
         self._csv_file.close()
         self._review_file.close()
-        self.tally.linking = link_release(self.staging, self.links.close(), self.link_corrections)
-        self.tally.linking["outcomes"] = write_outcomes_table(self.staging)
-        write_tables(self.staging)
-        quality = self.tally.to_dict()
-        write_json(self.staging / "quality.json", quality)
-        version = new_version(self.releases)
-        changes = write_changes(self.out_dir / "latest", self.staging, version)
-        write_descriptors(self.staging, version, self.license_id)
-        manifest = build_manifest(self.staging, version, quality)
-        manifest["changes"] = {key: len(value) for key, value in changes.to_dict().items()}
-        write_json(self.staging / "manifest.json", manifest)
-        write_derived_files(self.staging)
-        write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
-        manifest["files"] = build_manifest(self.staging, version, quality)["files"]
-        write_json(self.staging / "manifest.json", manifest)
-        fsync_tree(self.staging)
+        with collector_paused():
+            quality, version = self.write_files()
         release = self.releases / version
         os.rename(self.staging, release)
         try:
@@ -172,6 +161,29 @@ class ReleaseWriter:
             raise
         prune_releases(self.releases, self.keep_releases)
         return quality
+
+    def write_files(self) -> tuple[dict, str]:
+        """Link the staged records and write every file of the release; return the quality
+        figures and the version."""
+        self.tally.linking = link_release(self.staging, self.links.close(), self.link_corrections)
+        self.tally.linking["outcomes"] = write_outcomes_table(self.staging)
+        write_tables(self.staging)
+        quality = self.tally.to_dict()
+        write_json(self.staging / "quality.json", quality)
+        version = new_version(self.releases)
+        changes = write_changes(self.out_dir / "latest", self.staging, version)
+        write_descriptors(self.staging, version, self.license_id)
+        # The checksums come last, once every file is written; what reads the manifest before
+        # (the report, the database, the public variant) reads its version and time.
+        manifest = build_manifest(self.staging, version, quality, checksums=False)
+        manifest["changes"] = {key: len(value) for key, value in changes.to_dict().items()}
+        write_json(self.staging / "manifest.json", manifest)
+        write_derived_files(self.staging)
+        write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
+        manifest["files"] = checksum_files(self.staging)
+        write_json(self.staging / "manifest.json", manifest)
+        fsync_tree(self.staging)
+        return quality, version
 
     def abort(self) -> None:
         """Drop the staging folder; the previous release stays untouched.
@@ -186,6 +198,23 @@ class ReleaseWriter:
             except Exception:  # noqa: BLE001 - the folder is thrown away anyway
                 pass
         remove_tree(self.staging)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a release is written.
+
+    Publishing parses and builds millions of small, acyclic objects (records, rows, cells);
+    the collector, triggered every few hundred of them, cost about an eighth of the time.
+    Reference counting still frees them; what is cyclic is collected once it resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -207,11 +236,16 @@ def disk_full_message(exc: BaseException) -> str | None:
 
 
 def write_tables(staging: Path) -> None:
-    """The typed Parquet and companion tables, from the final (linked) initiatives.jsonl."""
+    """The typed Parquet and companion tables, from the final (linked) initiatives.jsonl.
+
+    Each line is a record's own JSON dump (plus the linker's `related` and `cluster_id`), so
+    reading it gives what `model_dump(mode="json")` gives: validating it into a model and
+    dumping it again would only repeat that work.
+    """
     writer = TableWriter(staging)
     try:
         for batch in batched(read_jsonl(staging / "initiatives.jsonl"), TABLE_BATCH):
-            writer.add([Initiative.model_validate(record) for record in batch])
+            writer.add_dumped(batch)
     finally:
         writer.close()
 
