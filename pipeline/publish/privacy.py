@@ -41,6 +41,8 @@ from pipeline.publish.tables import PUBLIC_TABLES, TableWriter
 __all__ = ["make_public", "mask_text", "write_public_release"]
 
 BATCH_SIZE = 500
+# How JSON may spell a float that is not finite: NaN, Infinity, or a number too large for one.
+NON_FINITE = re.compile(r"NaN|Infinity|[:,\[]\s*-?[\d.]+[eE]\+?\d{3}")
 # Strings without a document of their own (quality figures) are read for every inbox language.
 ALL_REGIONS = tuple(dict.fromkeys(r for r in map(region_of_language, LANGUAGES) if r))
 
@@ -227,6 +229,7 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
     csv_file, writer = open_csv(staging / "initiatives.csv", CSV_COLUMNS)
     with open(staging / "initiatives.jsonl", "w", encoding="utf-8") as jsonl, csv_file:
         batch: list[Initiative] = []
+        dumped: list[dict] = []
         for line in read_lines(release_dir / "initiatives.jsonl"):
             record = Initiative.model_validate_json(line)
             context = contexts.get(record.source.file) or FileContext()
@@ -236,15 +239,28 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
             public = make_public(record, regions=context.regions,
                                  document=texts.get(record.source.file), scrubber=scrubber,
                                  names=context.pattern)
-            jsonl.write(public.model_dump_json() + "\n")
+            text = public.model_dump_json()
+            jsonl.write(text + "\n")
             batch.append(public)
+            dumped.append(as_dumped(public, text, line))
             if len(batch) >= BATCH_SIZE:
                 writer.writerows([flatten_record(item) for item in batch])
-                tables.add(batch)
-                batch = []
+                tables.add_dumped(dumped)
+                batch, dumped = [], []
         writer.writerows([flatten_record(item) for item in batch])
-        tables.add(batch)
+        tables.add_dumped(dumped)
     tables.close()
+
+
+def as_dumped(public: Initiative, text: str, source: str) -> dict:
+    """`public.model_dump(mode="json")`, read back from its JSON `text` where that is the same.
+
+    It is, unless the record holds a float that is not finite: JSON writes it as null, and
+    such a float can only come from a source line that spells one.
+    """
+    if NON_FINITE.search(source):
+        return public.model_dump(mode="json")
+    return json.loads(text)
 
 
 def public_quality(release_dir: Path, scrubber: FileScrubber) -> dict:
