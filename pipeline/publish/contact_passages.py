@@ -49,8 +49,10 @@ def contact_label_keys(lexicon: Lexicon) -> dict[int, frozenset[str]] | None:
             for size in {len(key) for key in keys}}
 
 
-def reads_as_contact_label(text: str, keys: dict[int, frozenset[str]]) -> bool:
+@lru_cache(maxsize=16384)  # labels repeat from line to line and from form to form
+def reads_as_contact_label(text: str, lexicon: Lexicon) -> bool:
     """Whether `Lexicon.lookup_label` could read the text as a contact-name label."""
+    keys = contact_label_keys(lexicon) or {}
     if too_long_for_label(text, max(keys, default=0) + 2):
         return False
     key = normalise_label(text)
@@ -77,7 +79,7 @@ def too_long_for_label(text: str, longest: int) -> bool:
     return kept > 4 * longest
 
 
-def may_be_contact_label(raw: str, lexicon: Lexicon, keys: dict[int, frozenset[str]]) -> bool:
+def may_be_contact_label(raw: str, lexicon: Lexicon) -> bool:
     """Whether a line (or a table row cut from it) may be labelled a contact's name."""
     for piece in split_table_rows(Line(0, 0, len(raw), raw), lexicon):
         text = piece.text
@@ -88,7 +90,7 @@ def may_be_contact_label(raw: str, lexicon: Lexicon, keys: dict[int, frozenset[s
         marker = LIST_ITEM.match(text)
         parts = (stripped, stripped[:colon] if 0 < colon <= MAX_HEAD else "",
                  text[marker.end():] if marker else "")
-        if any(part and reads_as_contact_label(part, keys) for part in parts):
+        if any(part and reads_as_contact_label(part, lexicon) for part in parts):
             return True
     return False
 
@@ -117,7 +119,7 @@ def contact_passages(text: str, lexicon: Lexicon) -> str:
     runs = paragraphs(lines)
     kept: set[int] = set()
     for n, (first, last) in enumerate(runs):
-        if any(may_be_contact_label(lines[i], lexicon, keys) for i in range(first, last + 1)):
+        if any(may_be_contact_label(lines[i], lexicon) for i in range(first, last + 1)):
             kept.update((n, n + 1))
     stretches: list[list[int]] = []
     for n in sorted(k for k in kept if k < len(runs)):
