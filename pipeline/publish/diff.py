@@ -86,14 +86,16 @@ def read_prints(release: Path, hashed: bool = True) -> dict[str, RecordPrint]:
     Without `hashed` the prints carry no field hashes: a release compared with an empty one
     pairs no record, so nothing would read them.
     """
-    prints: dict[str, RecordPrint] = {}
-    for record in read_jsonl(release / "initiatives.jsonl"):
-        fields, content = field_hashes(record) if hashed else ({}, {})
-        source = record["source"]
-        prints[record["id"]] = RecordPrint(record["id"], record.get("title"), source["file"],
-                                           source["segment"], fields, source.get("sha256", ""),
-                                           sample_text(record), content)
-    return prints
+    return {record["id"]: record_print(record, hashed)
+            for record in read_jsonl(release / "initiatives.jsonl")}
+
+
+def record_print(record: dict, hashed: bool = True) -> RecordPrint:
+    """The fingerprint of one record (its field hashes only when `hashed`)."""
+    fields, content = field_hashes(record) if hashed else ({}, {})
+    source = record["source"]
+    return RecordPrint(record["id"], record.get("title"), source["file"], source["segment"],
+                       fields, source.get("sha256", ""), sample_text(record), content)
 
 
 def field_hashes(record: dict) -> tuple[dict[str, str], dict[str, str]]:
@@ -142,10 +144,15 @@ def read_document_files(release: Path) -> set[str]:
     return {document["file"] for document in read_jsonl(release / "documents.jsonl")}
 
 
-def diff_releases(old: Path, new: Path) -> ReleaseDiff:
-    """Pair the records of two releases and sort them into added, removed and changed."""
-    before = read_prints(old)
-    after = read_prints(new, hashed=bool(before))
+def diff_releases(old: Path, new: Path, before: dict[str, RecordPrint] | None = None,
+                  after: dict[str, RecordPrint] | None = None) -> ReleaseDiff:
+    """Pair the records of two releases and sort them into added, removed and changed.
+
+    `before` and `after` are the releases' prints when the caller has them already (`after`
+    hashed as `read_prints(new, hashed=bool(before))` would).
+    """
+    before = read_prints(old) if before is None else before
+    after = read_prints(new, hashed=bool(before)) if after is None else after
     diff = ReleaseDiff(pairings=pair_records(before, after))
     paired_old = {p.old.id for p in diff.pairings}
     paired_new = {p.new.id for p in diff.pairings}

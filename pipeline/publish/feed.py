@@ -13,18 +13,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.publish.diff import ReleaseDiff, diff_releases
+from pipeline.publish.diff import RecordPrint, ReleaseDiff, diff_releases
 from pipeline.streams import read_jsonl
 
 FEED_FILE, ID_MAP_FILE = "changes.jsonl", "id_map.jsonl"
 
 
-def publish_changes(previous: Path, release: Path, version: str) -> ReleaseDiff:
-    """Diff a release folder against the previous one and write its feed and id map."""
+def publish_changes(previous: Path, release: Path, version: str,
+                    before: dict[str, RecordPrint] | None = None,
+                    after: dict[str, RecordPrint] | None = None) -> ReleaseDiff:
+    """Diff a release folder against the previous one and write its feed and id map (with
+    the releases' prints, when the caller has them: see `diff_releases`)."""
     manifest = previous / "manifest.json"
     base = json.loads(manifest.read_text(encoding="utf-8"))["version"] \
         if manifest.exists() else None
-    changes = diff_releases(previous, release)
+    changes = diff_releases(previous, release, before, after)
     write_change_feed(previous, release, changes, version, base)
     return changes
 

@@ -167,15 +167,25 @@ def read_lines(path: Path) -> Iterator[str]:
         yield from (line for line in handle if line.strip())
 
 
-def collect_contexts(release_dir: Path) -> tuple[dict[str, FileContext], FileScrubber]:
-    """Names, countries and language per source file, and the public name of every file."""
-    contexts: dict[str, FileContext] = defaultdict(FileContext)
-    for line in read_lines(release_dir / "initiatives.jsonl"):
-        record = json.loads(line)
-        context = contexts[record["source"]["file"]]
-        context.names += [c["name"] for c in record.get("contacts") or [] if c.get("name")]
-        context.countries += record.get("countries") or []
-        context.language = context.language or record.get("language")
+def add_record_context(contexts: dict[str, FileContext], record: dict) -> None:
+    """Add a record's contact names, countries and language to its file's context."""
+    context = contexts[record["source"]["file"]]
+    context.names += [c["name"] for c in record.get("contacts") or [] if c.get("name")]
+    context.countries += record.get("countries") or []
+    context.language = context.language or record.get("language")
+
+
+def collect_contexts(release_dir: Path, records: dict[str, FileContext] | None = None
+                     ) -> tuple[dict[str, FileContext], FileScrubber]:
+    """Names, countries and language per source file, and the public name of every file.
+
+    `records` holds what the release's records add (`add_record_context`, record by record)
+    when the caller gathered it as they were written; else they are read here.
+    """
+    contexts: dict[str, FileContext] = defaultdict(FileContext, records or {})
+    if records is None:
+        for line in read_lines(release_dir / "initiatives.jsonl"):
+            add_record_context(contexts, json.loads(line))
     public_names: dict[str, str] = {}
     for line in read_lines(release_dir / "documents.jsonl"):
         document = json.loads(line)
@@ -286,14 +296,16 @@ def public_package(staging: Path, version: str) -> dict:
     return package
 
 
-def write_public_release(release_dir: Path, public_dir: Path) -> Path:
-    """Write the public variant of a release into `public_dir`, replacing it whole."""
+def write_public_release(release_dir: Path, public_dir: Path,
+                         record_contexts: dict[str, FileContext] | None = None) -> Path:
+    """Write the public variant of a release into `public_dir`, replacing it whole
+    (`record_contexts`: what its records add to their files' contexts, if gathered)."""
     release_dir, public_dir = Path(release_dir), Path(public_dir)
     public_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{public_dir.name}-", dir=public_dir.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the public variant is for sharing
     try:
-        contexts, scrubber = collect_contexts(release_dir)
+        contexts, scrubber = collect_contexts(release_dir, record_contexts)
         offsets = write_public_documents(release_dir, staging, contexts, scrubber)
         texts = MaskedTexts(staging / "documents.jsonl", offsets)
         write_public_records(release_dir, staging, contexts, scrubber, texts)
