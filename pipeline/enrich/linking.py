@@ -15,7 +15,9 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,6 +48,9 @@ PLATFORM_HOSTS = ("facebook.com", "instagram.com", "linkedin.com", "twitter.com"
 NAME_TOKEN = re.compile(r"(?<=[\w,;:] )[A-ZÅÄÖÆØ][\w-]{2,}|\b[A-ZÅÄÖÆØ]{2,}\b|\b\d{3,}\b|"
                         r"\b[\w-]+\.(?:se|dk|no|fi|org|com|eu|net)\b")
 FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l"})
+PUNCTUATION = re.compile(r"[^\w\s]")
+BLANKS = re.compile(r"\s+")
+ENGLISH_WORD = re.compile(r"[a-z]{5,}")
 ENGLISH_STOP = frozenset(
     "about after also among because been being between could every from have having into "
     "more most other over same should some such than that their them then there these they "
@@ -76,11 +81,13 @@ class Cluster:
 
 # ---- rows per batch -----------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)  # names, acronyms and titles recur across fields and records
 def fold_text(text: str) -> str:
     """Casefold, drop accents and punctuation: "Röda Korset" and "Røde Kors" come closer."""
     text = unicodedata.normalize("NFKD", text.casefold().translate(FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
+    if not text.isascii():
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return BLANKS.sub(" ", PUNCTUATION.sub(" ", text)).strip()
 
 
 def title_keys(title: str | None) -> list[str]:
@@ -121,7 +128,7 @@ def text_names(record: Initiative) -> tuple[list[str], list[str]]:
         for match in NAME_TOKEN.finditer(value.text):
             names.setdefault(fold_text(match.group()), None)
         english = value.text if value.lang == "en" else value.text_en
-        for word in re.findall(r"[a-z]{5,}", (english or "").casefold()):
+        for word in ENGLISH_WORD.findall((english or "").casefold()):
             if word not in ENGLISH_STOP:
                 words.setdefault(word, None)
     return list(names)[:MAX_TOKENS], list(words)[:MAX_TOKENS]
@@ -262,16 +269,22 @@ def representative_title(members: list[str], titles: dict[str, str | None]) -> s
 CLUSTER_COLUMNS = ("cluster_id", "size", "title", "members")
 
 
-def link_release(staging: Path, table: Path, corrections: list | None = None) -> dict:
-    """Link a staged release; a failure leaves the records unlinked and says why."""
+def link_release(staging: Path, table: Path, corrections: list | None = None,
+                 on_record: Callable[[dict], None] | None = None) -> dict:
+    """Link a staged release; a failure leaves the records unlinked and says why.
+
+    `on_record` is handed each linked record as it is written, so what is made of the
+    final records needs no second read of them; after a failure it may have seen some.
+    """
     try:
-        return publish_links(staging, table, corrections)
+        return publish_links(staging, table, corrections, on_record)
     except Exception as exc:  # noqa: BLE001 - linking is an addition; the release still stands
         table.unlink(missing_ok=True)
         return {"error": f"linking failed ({type(exc).__name__}: {exc})"}
 
 
-def publish_links(staging: Path, table: Path, corrections: list | None = None) -> dict:
+def publish_links(staging: Path, table: Path, corrections: list | None = None,
+                  on_record: Callable[[dict], None] | None = None) -> dict:
     """Link the staged records, write the clusters table and `related` into each record."""
     pairs, clusters = link_table(table, corrections)
     write_clusters(staging, clusters)
@@ -281,7 +294,7 @@ def publish_links(staging: Path, table: Path, corrections: list | None = None) -
             related.setdefault(this, []).append(
                 {"id": other, "score": pair.score, "evidence": pair.evidence})
     member_of = {m: c.cluster_id for c in clusters for m in c.members}
-    rewrite_records(staging / "initiatives.jsonl", related, member_of)
+    rewrite_records(staging / "initiatives.jsonl", related, member_of, on_record)
     table.unlink(missing_ok=True)
     return {"pairs": len(pairs), "clusters": len(clusters),
             "linked_records": len(member_of)}
@@ -298,8 +311,10 @@ def write_clusters(staging: Path, clusters: list[Cluster]) -> None:
             writer.writerow({**row, "members": "; ".join(cluster.members)})
 
 
-def rewrite_records(path: Path, related: dict[str, list[dict]], member_of: dict[str, str]) -> None:
-    """Stream the JSONL through a temporary file, filling `related` and `cluster_id`."""
+def rewrite_records(path: Path, related: dict[str, list[dict]], member_of: dict[str, str],
+                    on_record: Callable[[dict], None] | None = None) -> None:
+    """Stream the JSONL through a temporary file, filling `related` and `cluster_id` (and
+    handing each record so filled to `on_record`)."""
     temporary = path.with_name(f".{path.name}.linking")
     with open(path, encoding="utf-8") as source, open(temporary, "w", encoding="utf-8") as out:
         for line in source:
@@ -308,4 +323,6 @@ def rewrite_records(path: Path, related: dict[str, list[dict]], member_of: dict[
                                        key=lambda r: (-r["score"], r["id"]))
             record["cluster_id"] = member_of.get(record["id"])
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            if on_record is not None:
+                on_record(record)
     os.replace(temporary, path)

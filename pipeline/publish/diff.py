@@ -80,22 +80,47 @@ class ReleaseDiff:
         }
 
 
-def read_prints(release: Path) -> dict[str, RecordPrint]:
-    """Stream a release's records into fingerprints keyed by id."""
-    prints: dict[str, RecordPrint] = {}
-    for record in read_jsonl(release / "initiatives.jsonl"):
-        fields = {name: hash_value(value) for name, value in record.items() if name != "id"}
-        content = {name: hash_value(without_place(value)) for name, value in record.items()
-                   if name not in IGNORED_FIELDS}
-        source = record["source"]
-        prints[record["id"]] = RecordPrint(record["id"], record.get("title"), source["file"],
-                                           source["segment"], fields, source.get("sha256", ""),
-                                           sample_text(record), content)
-    return prints
+def read_prints(release: Path, hashed: bool = True) -> dict[str, RecordPrint]:
+    """Stream a release's records into fingerprints keyed by id.
+
+    Without `hashed` the prints carry no field hashes: a release compared with an empty one
+    pairs no record, so nothing would read them.
+    """
+    return {record["id"]: record_print(record, hashed)
+            for record in read_jsonl(release / "initiatives.jsonl")}
+
+
+def record_print(record: dict, hashed: bool = True) -> RecordPrint:
+    """The fingerprint of one record (its field hashes only when `hashed`)."""
+    fields, content = field_hashes(record) if hashed else ({}, {})
+    source = record["source"]
+    return RecordPrint(record["id"], record.get("title"), source["file"], source["segment"],
+                       fields, source.get("sha256", ""), sample_text(record), content)
+
+
+def field_hashes(record: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """A hash of every field but the id, and of every field's content (its place left out).
+
+    A value without spans or checksums is its own content, so its hash is reused.
+    """
+    fields: dict[str, str] = {}
+    content: dict[str, str] = {}
+    for name, value in record.items():
+        if name == "id":
+            continue
+        fields[name] = hash_value(value)
+        if name not in IGNORED_FIELDS:
+            placeless = without_place(value)
+            content[name] = fields[name] if placeless == value else hash_value(placeless)
+    return fields, content
+
+
+# One encoder for every hash: json.dumps would build an identical one per call.
+CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def hash_value(value) -> str:
-    return hashlib.sha1(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha1(CANONICAL_JSON.encode(value).encode()).hexdigest()
 
 
 def without_place(value):
@@ -119,9 +144,15 @@ def read_document_files(release: Path) -> set[str]:
     return {document["file"] for document in read_jsonl(release / "documents.jsonl")}
 
 
-def diff_releases(old: Path, new: Path) -> ReleaseDiff:
-    """Pair the records of two releases and sort them into added, removed and changed."""
-    before, after = read_prints(old), read_prints(new)
+def diff_releases(old: Path, new: Path, before: dict[str, RecordPrint] | None = None,
+                  after: dict[str, RecordPrint] | None = None) -> ReleaseDiff:
+    """Pair the records of two releases and sort them into added, removed and changed.
+
+    `before` and `after` are the releases' prints when the caller has them already (`after`
+    hashed as `read_prints(new, hashed=bool(before))` would).
+    """
+    before = read_prints(old) if before is None else before
+    after = read_prints(new, hashed=bool(before)) if after is None else after
     diff = ReleaseDiff(pairings=pair_records(before, after))
     paired_old = {p.old.id for p in diff.pairings}
     paired_new = {p.new.id for p in diff.pairings}

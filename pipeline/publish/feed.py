@@ -13,18 +13,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.publish.diff import ReleaseDiff, diff_releases
+from pipeline.publish.diff import RecordPrint, ReleaseDiff, diff_releases
 from pipeline.streams import read_jsonl
 
 FEED_FILE, ID_MAP_FILE = "changes.jsonl", "id_map.jsonl"
 
 
-def publish_changes(previous: Path, release: Path, version: str) -> ReleaseDiff:
-    """Diff a release folder against the previous one and write its feed and id map."""
+def publish_changes(previous: Path, release: Path, version: str,
+                    before: dict[str, RecordPrint] | None = None,
+                    after: dict[str, RecordPrint] | None = None) -> ReleaseDiff:
+    """Diff a release folder against the previous one and write its feed and id map (with
+    the releases' prints, when the caller has them: see `diff_releases`)."""
     manifest = previous / "manifest.json"
     base = json.loads(manifest.read_text(encoding="utf-8"))["version"] \
         if manifest.exists() else None
-    changes = diff_releases(previous, release)
+    changes = diff_releases(previous, release, before, after)
     write_change_feed(previous, release, changes, version, base)
     return changes
 
@@ -36,14 +39,16 @@ def write_change_feed(old: Path, new: Path, diff: ReleaseDiff, version: str,
     blank = {"old_id": None, "fields": None, "record": None}  # every line has every key
     updates = {p.new.id: p for p in diff.pairings if p.fields}
     wanted_old = {p.old.id: p.fields for p in updates.values()}
+    # Each pass over a release reads only when it has something to write (a first release
+    # has nothing to change: every record is an `add`).
     old_values = {record["id"]: {name: record.get(name) for name in wanted_old[record["id"]]}
                   for record in read_jsonl(old / "initiatives.jsonl")
-                  if record["id"] in wanted_old}
+                  if record["id"] in wanted_old} if wanted_old else {}
     added = {r.id for r in diff.added}
     with open(new / FEED_FILE, "w", encoding="utf-8") as feed:
         for record in diff.removed:
             write_line(feed, {"op": "remove", "id": record.id, **stamp, **blank})
-        for record in read_jsonl(new / "initiatives.jsonl"):
+        for record in read_jsonl(new / "initiatives.jsonl") if updates else ():
             if record["id"] in updates:
                 pairing = updates[record["id"]]
                 before = old_values.get(pairing.old.id, {})
@@ -53,7 +58,8 @@ def write_change_feed(old: Path, new: Path, diff: ReleaseDiff, version: str,
                 line["fields"] = {name: {"old": before.get(name), "new": record.get(name)}
                                   for name in pairing.fields}
                 write_line(feed, line)
-        for record in read_jsonl(new / "initiatives.jsonl"):  # a second pass keeps memory flat
+        # a second pass keeps memory flat
+        for record in read_jsonl(new / "initiatives.jsonl") if added else ():
             if record["id"] in added:
                 write_line(feed, {"op": "add", "id": record["id"], **stamp, **blank,
                                   "record": record})

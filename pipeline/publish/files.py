@@ -50,15 +50,18 @@ def flatten_record(record: Initiative) -> dict[str, str | None]:
     return row
 
 
-def build_manifest(folder: Path, version: str, quality: dict) -> dict:
-    """Describe a release: version, time, versions of pipeline and schema, counts, checksums."""
+def build_manifest(folder: Path, version: str, quality: dict, checksums: bool = True) -> dict:
+    """Describe a release: version, time, versions of pipeline and schema, counts, checksums.
+
+    Without `checksums` the files are left for the caller to fill in once they are written.
+    """
     return {
         "version": version,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "pipeline_version": __version__,
         "schema_version": SCHEMA_VERSION,
         "counts": {"documents": quality["documents"], "initiatives": quality["initiatives"]},
-        "files": checksum_files(folder),
+        "files": checksum_files(folder) if checksums else {},
     }
 
 

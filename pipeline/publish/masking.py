@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import phonenumbers
 from babel.core import get_global
-from phonenumbers import Leniency
 
 from pipeline.extract.layout import parse_lines
 from pipeline.lexicon import load_lexicon
+from pipeline.publish.contact_passages import contact_passages
+from pipeline.publish.phones import DIGIT, NumberText
 from pipeline.publish.public_files import trie_pattern
 
 EMAIL_LABEL, PHONE_LABEL, NAME_LABEL = "[e-mail]", "[phone]", "[name]"
@@ -27,9 +28,10 @@ EMAIL_LABEL, PHONE_LABEL, NAME_LABEL = "[e-mail]", "[phone]", "[name]"
 AT_WORDS = ("at", "ät", "snabel-a", "snabela", "krøllalfa", "miukumauku")
 DOT_WORDS = ("dot", "punkt", "punktum", "piste", "prik")
 SPACE = r"[ \t]*\n?[ \t]*"  # blanks, and at most one line break (an address broken over a line)
-AT = (r"(?:" + SPACE + r"(?:@|＠|﹫|%40|&\#0*64;|&\#x0*40;|&commat;)" + SPACE
-      + r"|" + SPACE + r"[\[({<]" + SPACE + "(?:" + "|".join(AT_WORDS) + r")" + SPACE
-      + r"[\])}>]" + SPACE + r"|[ \t]+(?:at|ät)[ \t]+)")
+AT_MARK = r"(?:@|＠|﹫|%40|&\#0*64;|&\#x0*40;|&commat;)"
+AT_WORD = r"[\[({<]" + SPACE + "(?:" + "|".join(AT_WORDS) + r")"  # "(snabel-a", "[at"
+AT = (r"(?:" + SPACE + AT_MARK + SPACE + r"|" + SPACE + AT_WORD + SPACE + r"[\])}>]" + SPACE
+      + r"|[ \t]+(?:at|ät)[ \t]+)")
 DOT = (r"(?:\.|&\#0*46;|" + SPACE + r"[\[({<]" + SPACE + "(?:" + "|".join(DOT_WORDS) + r")"
        + SPACE + r"[\])}>]" + SPACE + r"|[ \t]+(?:" + "|".join(DOT_WORDS) + r")[ \t]+)")
 LOCAL = r"\w(?:[\w%+'’-]|\.(?=\w)|&\#0*46;)*"
@@ -38,6 +40,13 @@ EMAIL = re.compile(rf"(?<![\w%+'’.-]){LOCAL}{AT}{LABEL}(?:{DOT}{LABEL})*{DOT}[
                    rf"(?!\w)", re.IGNORECASE)
 # What is left of an address the pattern above could not read whole ("anna@example.\nse").
 EMAIL_REST = re.compile(r"[\w.%+'’-]*(?:[@＠﹫]|%40|&\#0*64;|&\#x0*40;)[\w.-]*", re.IGNORECASE)
+# The parts every match of the two must hold, and the characters that may stand before them:
+# an AT's mark, its bracketed word or its blank-" at "-blank, after blanks and a local part.
+AT_CORE = re.compile(rf"{AT_MARK}|{AT_WORD}|[ \t](?:at|ät)[ \t]", re.IGNORECASE)
+BLANK_CHAR = re.compile(r"[ \t\n]")
+LOCAL_CHAR = re.compile(r"[\w%+'’.&\#;-]")
+REST_CORE = re.compile(r"[@＠﹫]|%40|&\#0*64;|&\#x0*40;", re.IGNORECASE)
+REST_CHAR = re.compile(r"[\w.%+'’-]")
 
 # A match that is really a date, a time, a span of years or a business id, not a number to hide.
 NOT_A_PHONE = re.compile(r"(?<!\d)[0-3]?\d[./-][01]?\d[./-](?:19|20)?\d\d(?!\d)"
@@ -61,9 +70,55 @@ def cover(text: str, label: str) -> str:
 
 
 def mask_emails(text: str) -> str:
-    text = EMAIL.sub(lambda m: cover(m.group(), EMAIL_LABEL), text)
-    return EMAIL_REST.sub(lambda m: cover(m.group(), EMAIL_LABEL)
-                          if re.search(r"\w", m.group()) else m.group(), text)
+    text = substitute(text, find_emails(text), lambda m: cover(m.group(), EMAIL_LABEL))
+    return substitute(text, find_email_rests(text), lambda m: cover(m.group(), EMAIL_LABEL)
+                      if re.search(r"\w", m.group()) else m.group())
+
+
+def find_emails(text: str) -> Iterator[re.Match]:
+    """The matches of EMAIL in the text, as `EMAIL.finditer` gives them, read near at-signs.
+
+    Every address holds the core of an AT, and only blanks and its local part (LOCAL_CHARs)
+    stand between its start and that core. The first match after `position` therefore starts
+    where those characters, read back from the next core, begin, or after that core: the
+    pattern is tried at those few places only, as scanning a whole document with it is slow.
+    """
+    position = 0
+    while core := AT_CORE.search(text, position):
+        start = back_over(text, LOCAL_CHAR,
+                          back_over(text, BLANK_CHAR, core.start(), position), position)
+        match = next(filter(None, (EMAIL.match(text, p) for p in range(start, core.start() + 1))),
+                     None)
+        if match is None:
+            position = core.start() + 1
+            continue
+        yield match
+        position = match.end()
+
+
+def find_email_rests(text: str) -> Iterator[re.Match]:
+    """The matches of EMAIL_REST in the text, as `EMAIL_REST.finditer` gives them."""
+    position = 0
+    while core := REST_CORE.search(text, position):
+        match = EMAIL_REST.match(text, back_over(text, REST_CHAR, core.start(), position))
+        yield match  # from there its characters reach the core: it matches
+        position = match.end()
+
+
+def back_over(text: str, chars: re.Pattern, start: int, limit: int) -> int:
+    """Where a run of `chars` ending at `start` begins (never before `limit`)."""
+    while start > limit and chars.match(text, start - 1):
+        start -= 1
+    return start
+
+
+def substitute(text: str, matches: Iterable[re.Match], replace) -> str:
+    """The text with each match replaced, as `re.sub` would."""
+    parts, last = [], 0
+    for match in matches:
+        parts += [text[last:match.start()], replace(match)]
+        last = match.end()
+    return "".join(parts) + text[last:] if parts else text
 
 
 @lru_cache(maxsize=64)
@@ -128,17 +183,18 @@ def inside_word(text: str, start: int, end: int) -> bool:
 def find_phones(text: str, regions: tuple[str, ...]) -> list[tuple[int, int]]:
     """Spans of phone numbers in the text, read for each region in turn."""
     spans = []
+    numbers = NumberText(text)
     for region in regions:
-        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
-            if inside_word(text, match.start, match.end):  # digits of an id like ini_7e8780…
+        for start, end, raw, number in numbers.matches(region):
+            if inside_word(text, start, end):  # digits of an id like ini_7e8780…
                 continue
-            if looks_like_phone(text, match.start, match.raw_string, match.number):
-                spans.append((match.start, match.end))
+            if looks_like_phone(text, start, raw, number):
+                spans.append((start, end))
     return spans
 
 
 def mask_phones(text: str, regions: tuple[str, ...] = ("SE",)) -> str:
-    if not any(char.isdigit() for char in text):
+    if not DIGIT.search(text):  # a number is read from decimal digits only
         return text
     chars = list(text)
     for start, end in find_phones(text, regions):
@@ -185,15 +241,17 @@ def name_part(value: str) -> str:
 @lru_cache(maxsize=1)
 def inline_contact_label() -> re.Pattern:
     """A contact-name label with a colon anywhere in a line, followed by a capitalised name."""
-    phrases = sorted(label_phrases("contact_name"), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?i:" + "|".join(map(re.escape, phrases)) + r")[ \t]*:[ \t]*"
-                      rf"(?P<name>{CAPITALISED_NAME})")
+    # A trie of the phrases reads each position once; like longest-first alternatives, it
+    # prefers the longer of two phrases where one begins the other.
+    phrases = trie_pattern(sorted(label_phrases("contact_name")))
+    return re.compile(r"(?<!\w)(?i:" + phrases + r")[ \t]*:[ \t]*" rf"(?P<name>{CAPITALISED_NAME})")
 
 
 def contact_names_in_text(text: str) -> list[str]:
     """Names a document gives under contact labels, whether or not an e-mail follows."""
     names = []
-    lines = parse_lines(text, load_lexicon())
+    lexicon = load_lexicon()
+    lines = parse_lines(contact_passages(text, lexicon), lexicon)  # the lines that can matter
     for n, line in enumerate(lines):
         if not line.label or line.label.field != "contact_name":
             continue
@@ -214,15 +272,15 @@ def names_from_emails(text: str) -> list[str]:
     Only addresses of the first.last kind count: `info@` or `kontakt@` name no one.
     """
     tokens: set[str] = set()
-    for match in EMAIL.finditer(text):
+    for match in find_emails(text):
         local = re.split(AT, match.group(), maxsplit=1)[0]
         parts = [part for part in re.split(r"[._'’+-]+", local) if part]
         if len(parts) >= 2:
             tokens.update(fold(part) for part in parts if len(part) >= 3 and part.isalpha())
     if not tokens:
         return []
-    return sorted({word for word in NAME_PART.findall(text)
-                   if word[0].isupper() and fold(word) in tokens})
+    capitalised = {word for word in NAME_PART.findall(text) if word[0].isupper()}
+    return sorted(word for word in capitalised if fold(word) in tokens)
 
 
 def fold(word: str) -> str:

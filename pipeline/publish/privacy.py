@@ -41,6 +41,8 @@ from pipeline.publish.tables import PUBLIC_TABLES, TableWriter
 __all__ = ["make_public", "mask_text", "write_public_release"]
 
 BATCH_SIZE = 500
+# How JSON may spell a float that is not finite: NaN, Infinity, or a number too large for one.
+NON_FINITE = re.compile(r"NaN|Infinity|[:,\[]\s*-?[\d.]+[eE]\+?\d{3}")
 # Strings without a document of their own (quality figures) are read for every inbox language.
 ALL_REGIONS = tuple(dict.fromkeys(r for r in map(region_of_language, LANGUAGES) if r))
 
@@ -165,15 +167,25 @@ def read_lines(path: Path) -> Iterator[str]:
         yield from (line for line in handle if line.strip())
 
 
-def collect_contexts(release_dir: Path) -> tuple[dict[str, FileContext], FileScrubber]:
-    """Names, countries and language per source file, and the public name of every file."""
-    contexts: dict[str, FileContext] = defaultdict(FileContext)
-    for line in read_lines(release_dir / "initiatives.jsonl"):
-        record = json.loads(line)
-        context = contexts[record["source"]["file"]]
-        context.names += [c["name"] for c in record.get("contacts") or [] if c.get("name")]
-        context.countries += record.get("countries") or []
-        context.language = context.language or record.get("language")
+def add_record_context(contexts: dict[str, FileContext], record: dict) -> None:
+    """Add a record's contact names, countries and language to its file's context."""
+    context = contexts[record["source"]["file"]]
+    context.names += [c["name"] for c in record.get("contacts") or [] if c.get("name")]
+    context.countries += record.get("countries") or []
+    context.language = context.language or record.get("language")
+
+
+def collect_contexts(release_dir: Path, records: dict[str, FileContext] | None = None
+                     ) -> tuple[dict[str, FileContext], FileScrubber]:
+    """Names, countries and language per source file, and the public name of every file.
+
+    `records` holds what the release's records add (`add_record_context`, record by record)
+    when the caller gathered it as they were written; else they are read here.
+    """
+    contexts: dict[str, FileContext] = defaultdict(FileContext, records or {})
+    if records is None:
+        for line in read_lines(release_dir / "initiatives.jsonl"):
+            add_record_context(contexts, json.loads(line))
     public_names: dict[str, str] = {}
     for line in read_lines(release_dir / "documents.jsonl"):
         document = json.loads(line)
@@ -227,6 +239,7 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
     csv_file, writer = open_csv(staging / "initiatives.csv", CSV_COLUMNS)
     with open(staging / "initiatives.jsonl", "w", encoding="utf-8") as jsonl, csv_file:
         batch: list[Initiative] = []
+        dumped: list[dict] = []
         for line in read_lines(release_dir / "initiatives.jsonl"):
             record = Initiative.model_validate_json(line)
             context = contexts.get(record.source.file) or FileContext()
@@ -236,15 +249,28 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
             public = make_public(record, regions=context.regions,
                                  document=texts.get(record.source.file), scrubber=scrubber,
                                  names=context.pattern)
-            jsonl.write(public.model_dump_json() + "\n")
+            text = public.model_dump_json()
+            jsonl.write(text + "\n")
             batch.append(public)
+            dumped.append(as_dumped(public, text, line))
             if len(batch) >= BATCH_SIZE:
                 writer.writerows([flatten_record(item) for item in batch])
-                tables.add(batch)
-                batch = []
+                tables.add_dumped(dumped)
+                batch, dumped = [], []
         writer.writerows([flatten_record(item) for item in batch])
-        tables.add(batch)
+        tables.add_dumped(dumped)
     tables.close()
+
+
+def as_dumped(public: Initiative, text: str, source: str) -> dict:
+    """`public.model_dump(mode="json")`, read back from its JSON `text` where that is the same.
+
+    It is, unless the record holds a float that is not finite: JSON writes it as null, and
+    such a float can only come from a source line that spells one.
+    """
+    if NON_FINITE.search(source):
+        return public.model_dump(mode="json")
+    return json.loads(text)
 
 
 def public_quality(release_dir: Path, scrubber: FileScrubber) -> dict:
@@ -270,14 +296,16 @@ def public_package(staging: Path, version: str) -> dict:
     return package
 
 
-def write_public_release(release_dir: Path, public_dir: Path) -> Path:
-    """Write the public variant of a release into `public_dir`, replacing it whole."""
+def write_public_release(release_dir: Path, public_dir: Path,
+                         record_contexts: dict[str, FileContext] | None = None) -> Path:
+    """Write the public variant of a release into `public_dir`, replacing it whole
+    (`record_contexts`: what its records add to their files' contexts, if gathered)."""
     release_dir, public_dir = Path(release_dir), Path(public_dir)
     public_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{public_dir.name}-", dir=public_dir.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the public variant is for sharing
     try:
-        contexts, scrubber = collect_contexts(release_dir)
+        contexts, scrubber = collect_contexts(release_dir, record_contexts)
         offsets = write_public_documents(release_dir, staging, contexts, scrubber)
         texts = MaskedTexts(staging / "documents.jsonl", offsets)
         write_public_records(release_dir, staging, contexts, scrubber, texts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import types
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Union, get_args, get_origin
 
@@ -21,7 +22,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from pipeline.csvsafe import open_csv
-from pipeline.models import Contact, Initiative, Organisation, TextField
+from pipeline.models import SECTION_FIELDS, Contact, Initiative, Organisation, TextField
 
 SCALARS = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
 
@@ -128,28 +129,36 @@ PRIMARY_KEYS = {name: [c.name for c in keys] for name, keys in KEY_COLUMNS.items
 PUBLIC_TABLES = ("organisations", "text_fields")  # contacts stay in the full release
 
 
+@lru_cache(maxsize=None)
+def item_columns(name: str) -> tuple[Column, ...]:
+    """The flattened columns of one list item of a companion table (walked once per table)."""
+    return tuple(flat_columns(ITEM_MODELS[name]))
+
+
 def table_columns(name: str) -> list[Column]:
-    return KEY_COLUMNS[name] + flat_columns(ITEM_MODELS[name])
+    return KEY_COLUMNS[name] + list(item_columns(name))
 
 
+@lru_cache(maxsize=None)
 def table_schema(name: str) -> pa.Schema:
     return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in table_columns(name)])
 
 
-def companion_rows(name: str, record: Initiative, dumped: dict) -> list[dict]:
-    """The rows one record gives a companion table."""
+def companion_rows(name: str, dumped: dict) -> list[dict]:
+    """The rows one record (as `model_dump(mode="json")` gives it) gives a companion table."""
     if name == "text_fields":
-        items = [(field, 0, dumped[field]) for field, _ in record.text_fields()
-                 if field != "activities"]
+        items = [(field, 0, dumped[field]) for field in SECTION_FIELDS
+                 if dumped[field] is not None]
         items += [("activities", n, item) for n, item in enumerate(dumped["activities"])]
     else:
         items = [(None, n, item) for n, item in enumerate(dumped[name])]
+    columns = item_columns(name)
     rows = []
     for field, position, item in items:
-        row = {"initiative_id": record.id, "position": position}
+        row = {"initiative_id": dumped["id"], "position": position}
         if field is not None:
             row["field"] = field
-        row.update({c.name: pick(item, c.path) for c in flat_columns(ITEM_MODELS[name])})
+        row.update({c.name: pick(item, c.path) for c in columns})
         rows.append(row)
     return rows
 
@@ -179,13 +188,15 @@ class TableWriter:
 
     def add(self, records: list[Initiative]) -> None:
         """Append a batch of records to every table."""
-        if not records:
+        self.add_dumped([record.model_dump(mode="json") for record in records])
+
+    def add_dumped(self, dumped: list[dict]) -> None:
+        """Append a batch of records as `model_dump(mode="json")` gives them."""
+        if not dumped:
             return
-        dumped = [record.model_dump(mode="json") for record in records]
         self._records.write_table(pa.Table.from_pylist(dumped, schema=self._schema))
         for name in self.tables:
-            rows = [row for record, data in zip(records, dumped)
-                    for row in companion_rows(name, record, data)]
+            rows = [row for data in dumped for row in companion_rows(name, data)]
             if rows:
                 self._parquet[name].write_table(
                     pa.Table.from_pylist(rows, schema=table_schema(name)))

@@ -1,0 +1,53 @@
+"""What a release makes of its final records, from the one read of them the linker makes.
+
+The linker rewrites `initiatives.jsonl` with each record's `related` and `cluster_id`; as it
+writes each record, `FinalRecords` turns it into rows of the typed tables, the fingerprint the
+release notes compare it by, and what the public variant masks in its source file. Reading
+the file back once for each of these parsed every record three more times. When linking
+fails, the records stand unlinked in the file and `read` reads them from there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from pipeline.publish.diff import RecordPrint, record_print
+from pipeline.publish.privacy import FileContext, add_record_context
+from pipeline.publish.tables import TableWriter
+from pipeline.streams import read_jsonl
+
+TABLE_BATCH = 500  # records per Parquet row group of the typed tables
+
+
+class FinalRecords:
+    """The typed tables, the prints and the public contexts of a release's final records."""
+
+    def __init__(self, staging: Path, hashed: bool):
+        self.hashed = hashed  # the previous release has records to compare field by field
+        self.tables = TableWriter(staging)
+        self.prints: dict[str, RecordPrint] = {}
+        self.contexts: dict[str, FileContext] = defaultdict(FileContext)
+        self._batch: list[dict] = []
+
+    def add(self, record: dict) -> None:
+        """Take in one final record, as `initiatives.jsonl` holds it."""
+        self.prints[record["id"]] = record_print(record, self.hashed)
+        add_record_context(self.contexts, record)
+        self._batch.append(record)
+        if len(self._batch) >= TABLE_BATCH:
+            self.tables.add_dumped(self._batch)
+            self._batch = []
+
+    def read(self, path: Path) -> None:
+        """Take in every record of a JSONL file."""
+        for record in read_jsonl(path):
+            self.add(record)
+
+    def close(self) -> None:
+        """Write the last row group and close the tables."""
+        try:
+            self.tables.add_dumped(self._batch)
+        finally:
+            self._batch = []
+            self.tables.close()

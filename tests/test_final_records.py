@@ -1,0 +1,84 @@
+"""What a release makes of its records while the linker writes them equals a read of the file."""
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.models import Contact
+from pipeline.publish.diff import read_prints
+from pipeline.publish.final_records import FinalRecords
+from pipeline.publish.privacy import collect_contexts
+from pipeline.publish.release import ReleaseWriter
+from tests.test_linking import BILINGUAL, DISTRACTORS
+
+TABLES = ("initiatives", "organisations", "text_fields", "contacts")
+
+
+def publish(out, monkeypatch=None, failing_replace=False):
+    """A release of a few records that link; optionally the linker's last rename fails."""
+    if failing_replace:
+        import os
+        rename = os.replace
+
+        def refuse_the_linked_file(source, target):
+            if str(source).endswith(".linking"):
+                raise OSError("no rename today")
+            rename(source, target)
+        monkeypatch.setattr(os, "replace", refuse_the_linked_file)
+    records = [*BILINGUAL["sv_da"], DISTRACTORS[1]]
+    records[0].contacts = [Contact(name="Anna Berg", email="anna@example.se")]
+    writer = ReleaseWriter(out)
+    writer.add_records(records)
+    writer.finish()
+    return out / "latest"
+
+
+def read_back(release, tmp_path, hashed=True):
+    """FinalRecords made by reading the release's final initiatives.jsonl."""
+    folder = tmp_path / "read"
+    folder.mkdir()
+    final = FinalRecords(folder, hashed)
+    final.read(release / "initiatives.jsonl")
+    final.close()
+    return folder, final
+
+
+def test_tables_made_while_linking_equal_tables_read_from_the_final_records(tmp_path):
+    release = publish(tmp_path / "out")
+    assert any(json.loads(line)["related"] for line in (release / "initiatives.jsonl").open())
+    folder, _ = read_back(release, tmp_path)
+    for name in TABLES:
+        assert pq.read_table(release / f"{name}.parquet").equals(
+            pq.read_table(folder / f"{name}.parquet"))
+    for name in TABLES[1:]:  # initiatives.csv is written as the records arrive
+        assert (release / f"{name}.csv").read_bytes() == (folder / f"{name}.csv").read_bytes()
+
+
+def test_prints_and_contexts_equal_those_read_from_the_release(tmp_path):
+    release = publish(tmp_path / "out")
+    _, final = read_back(release, tmp_path)
+    assert final.prints == read_prints(release)
+    contexts, _ = collect_contexts(release, final.contexts)
+    again, _ = collect_contexts(release)
+    assert {file: (c.names, c.countries, c.language) for file, c in contexts.items()} == {
+        file: (c.names, c.countries, c.language) for file, c in again.items()}
+    assert any("Anna Berg" in c.names for c in contexts.values())
+
+
+def test_when_linking_fails_late_the_tables_hold_the_unlinked_records(tmp_path, monkeypatch):
+    release = publish(tmp_path / "out", monkeypatch, failing_replace=True)
+    assert "error" in json.loads((release / "quality.json").read_text())["linking"]
+    records = [json.loads(line) for line in (release / "initiatives.jsonl").open()]
+    assert not any(record["related"] for record in records)
+    table = pq.read_table(release / "initiatives.parquet").to_pylist()
+    assert [row["id"] for row in table] == [record["id"] for record in records]
+    assert not any(row["related"] for row in table)
+
+
+@pytest.mark.parametrize("hashed", [True, False])
+def test_prints_carry_field_hashes_only_when_asked(tmp_path, hashed):
+    release = publish(tmp_path / "out")
+    _, final = read_back(release, tmp_path, hashed)
+    assert all(bool(p.fields) is hashed and bool(p.content) is hashed
+               for p in final.prints.values())
