@@ -1,17 +1,22 @@
-"""`praxis run` on Prefect's thread runner, on Dask (1 and 2 workers) and without Prefect.
+"""`praxis run` on Prefect's task runners (processes, threads, Dask 1 and 2) and without Prefect.
 
 On demand only, never a unit test. The inbox is bench_run's generated one (the seeds' shapes,
 every document distinct). Each configuration runs as its own child process into a fresh output
 folder, so every run reads, extracts and publishes everything (translation off):
 
-- `plain`:       praxis run --no-prefect
+- `plain-1`:     praxis run --no-prefect, PRAXIS_WORKERS=1 (one process)
+- `plain`:       praxis run --no-prefect           (PRAXIS_WORKERS: every usable core)
+- `processes`:   praxis run --runner processes     (Prefect's process pool, PRAXIS_WORKERS)
 - `threads`:     praxis run --runner threads       (Prefect, a thread pool of 2)
 - `dask-1`:      praxis run --runner dask, PRAXIS_DASK_WORKERS=1
 - `dask-2`:      praxis run --runner dask, PRAXIS_DASK_WORKERS=2
 
+With PREFECT_API_URL set, the Prefect runs use that server instead of starting a temporary
+one (the steady state of a deployment), so its start is left out of their time.
+
 Prints one JSON line per run (wall and CPU seconds of the child and its children, the load
 average before it, initiatives published) and a summary: Dask's speed-up from 1 to 2 workers
-and Prefect's overhead (threads minus plain), per run and as a share.
+and Prefect's overhead (processes minus plain, both on every core), per run and as a share.
 Run: `python bench/bench_dask.py [--size 1000] [--repeat 1] [--only plain,dask-2]`.
 """
 
@@ -35,7 +40,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_run import build_inbox, count_initiatives, run_praxis  # noqa: E402 - shared
 
 CONFIGURATIONS = {
+    "plain-1": (["--no-prefect"], {"PRAXIS_WORKERS": "1"}),
     "plain": (["--no-prefect"], {}),
+    "processes": (["--runner", "processes"], {}),
     "threads": (["--runner", "threads"], {}),
     "dask-1": (["--runner", "dask"], {"PRAXIS_DASK_WORKERS": "1"}),
     "dask-2": (["--runner", "dask"], {"PRAXIS_DASK_WORKERS": "2"}),
@@ -67,8 +74,10 @@ def summarise(runs: list[dict]) -> dict:
     summary: dict = {"median_seconds": median}
     if {"dask-1", "dask-2"} <= median.keys():
         summary["dask_speedup_2_over_1"] = round(median["dask-1"] / median["dask-2"], 2)
-    if {"plain", "threads"} <= median.keys():
-        overhead = median["threads"] - median["plain"]
+    if {"plain-1", "plain"} <= median.keys():
+        summary["workers_speedup"] = round(median["plain-1"] / median["plain"], 2)
+    if {"plain", "processes"} <= median.keys():
+        overhead = median["processes"] - median["plain"]
         summary["prefect_overhead_seconds"] = round(overhead, 1)
         summary["prefect_overhead_share"] = round(overhead / median["plain"], 3)
     return summary
