@@ -1,5 +1,6 @@
 """Contact names read from a document's contact passages are those a full reading finds."""
 
+import random
 import re
 from pathlib import Path
 
@@ -22,6 +23,11 @@ DOCUMENTS = [
     "Bakgrund\n\nEn lång text utan kontakter. " * 5,
     "Ansprechpartner:in: Lea Roth\n\nName: Projekt X",
     "Hur föddes projektet?\nKontaktperson\n\nUr ett behov.",
+    "Kontaktperson\n\nHur föddes projektet?\nUr ett behov.",   # the next line is a heading
+    "Kontaktperson\n\nHur föddes\nprojektet och\nidén från\nbörjan?\nAnna Berg",
+    "Kontaktperson\nVem kan vi kontakta?\nAnna Berg",
+    "\n".join([f"Fält {n}: värde {n}" for n in range(8)] + ["Kontaktperson: Lea Roth"]
+              + [f"Fält {n}: värde {n}" for n in range(8, 16)]),
     "Nr. Projekt Organisation Kontakt " + " ".join(
         f"{n}. Projekt{n} Förening med ett långt namn i staden Kontaktperson: Anna Berg{n}"
         for n in range(1, 4)),
@@ -71,6 +77,13 @@ def test_a_paragraph_without_a_contact_label_is_left_out():
     assert passages == "Kontaktperson: Anna Berg\n\nResultat\nBra."
 
 
+def test_a_long_form_block_is_cut_to_the_label_and_the_two_lines_after_it():
+    block = [f"Fält {n}: värde {n}" for n in range(10)]
+    text = "\n".join(block[:5] + ["Kontaktperson: Lea Roth"] + block[5:])
+    assert contact_passages(text, load_lexicon()) == "\n".join(
+        ["Kontaktperson: Lea Roth", block[5], block[6]])
+
+
 def test_stretches_left_out_between_passages_read_as_two_blank_lines():
     text = "Kontaktperson\n\nA\n\nB\n\nC\n\nKontaktperson: Erik"
     assert contact_passages(text, load_lexicon()) == "Kontaktperson\n\nA\n\n\nKontaktperson: Erik"
@@ -84,3 +97,17 @@ def test_stretches_left_out_between_passages_read_as_two_blank_lines():
 ])
 def test_a_text_is_too_long_for_a_label_only_when_normalising_must_leave_too_much(text, too_long):
     assert too_long_for_label(text, 20) is too_long
+
+
+def test_contact_names_match_a_full_reading_of_shuffled_form_lines():
+    pool = ["", "", "Kontaktperson", "Kontaktperson:", "Kontaktperson: Anna Berg",
+            "Kontaktpreson: Erik Lund", "Namn", "Namn: Projekt X", "Anna Berg",
+            "Erik Lund, tel 070-123 45 67", "E-post: anna@example.se", "Hur föddes projektet?",
+            "Vem kan vi kontakta?", "Bakgrund", "Vi startade 2019 i Malmö.",
+            "- Contact person: Jo Smith", "• Kontaktperson:", "Yhteyshenkilö", "Sini Hölttä",
+            "1. Projektet", "Organisation: Röda Korset", "Ansprechpartner:in: Lea Roth", "Name",
+            "Cookies och integritet", DOCUMENTS[-1]]
+    rng = random.Random(3)
+    for _ in range(400):
+        text = "\n".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
+        assert masking.contact_names_in_text(text) == reference_names(text), text

@@ -1,13 +1,14 @@
-"""The few paragraphs of a document in which a contact-name label can stand.
+"""The few lines of a document in which a contact-name label and its value can stand.
 
 Finding the names under contact labels (`pipeline.publish.masking.contact_names_in_text`)
 means reading the document's lines as extraction does (`parse_lines`), which costs far more
 than masking the text. But `parse_lines` reads each line alone (its table rows, boilerplate
-and label) and each paragraph alone (a question heading), and a contact label's value is
-in its own line or one of the next two. So only the paragraphs holding a line that may be a
-contact label matter, each with the paragraph after it: `contact_passages` keeps those, with
-the blank lines between them as they were, and puts two blank lines between the stretches it
-leaves out, so `parse_lines` labels every line it keeps as it would in the whole text.
+and label) and each paragraph alone (a question heading, which only a paragraph of at most
+three lines can be, on its first line), and a contact label's value is on its own line or
+one of the next two. So `contact_passages` keeps each line that may be a contact label, the
+two after it, and the first four lines of a paragraph one of those two begins; it keeps
+them with the lines between as they were, and puts two blank lines where it leaves lines
+out. `parse_lines` then labels the lines that matter as it would in the whole text.
 
 A line may be a contact label when its text, the part before its colon or the part after a
 list marker reads, once normalised, as a contact-name label or as one within the edits
@@ -95,37 +96,36 @@ def may_be_contact_label(raw: str, lexicon: Lexicon) -> bool:
     return False
 
 
-def paragraphs(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, last) of every run of non-blank lines."""
-    runs, start = [], None
-    for n, line in enumerate(lines):
-        if not line.strip():
-            if start is not None:
-                runs.append((start, n - 1))
-                start = None
-        elif start is None:
-            start = n
-    if start is not None:
-        runs.append((start, len(lines) - 1))
-    return runs
+def keep_window(lines: list[str], label: int, kept: list[bool]) -> None:
+    """Mark the lines that decide what a label on line `label` names: that line, the two
+    after it, and the first four lines of a paragraph one of those begins (enough to tell
+    whether it is a question heading: at most three lines)."""
+    for n in range(label, min(label + 3, len(lines))):
+        kept[n] = True
+    for start in (label + 1, label + 2):
+        if start < len(lines) and lines[start].strip() and not lines[start - 1].strip():
+            for n in range(start, min(start + 4, len(lines))):
+                if not lines[n].strip():
+                    break
+                kept[n] = True
 
 
 def contact_passages(text: str, lexicon: Lexicon) -> str:
-    """The paragraphs that may hold a contact label and those after them, as said above."""
-    keys = contact_label_keys(lexicon)
-    if keys is None:
+    """The lines around every line that may be a contact label, as said above."""
+    if contact_label_keys(lexicon) is None:
         return text
     lines = text.split("\n")
-    runs = paragraphs(lines)
-    kept: set[int] = set()
-    for n, (first, last) in enumerate(runs):
-        if any(may_be_contact_label(lines[i], lexicon) for i in range(first, last + 1)):
-            kept.update((n, n + 1))
-    stretches: list[list[int]] = []
-    for n in sorted(k for k in kept if k < len(runs)):
-        if stretches and stretches[-1][-1] == n - 1:
-            stretches[-1].append(n)
-        else:
-            stretches.append([n])
-    return GAP.join("\n".join(lines[runs[group[0]][0]:runs[group[-1]][1] + 1])
-                    for group in stretches)
+    kept = [False] * len(lines)
+    for n, line in enumerate(lines):
+        if line.strip() and may_be_contact_label(line, lexicon):
+            keep_window(lines, n, kept)
+    passages, current = [], []
+    for line, keep in zip(lines, kept):
+        if keep:
+            current.append(line)
+        elif current:
+            passages.append("\n".join(current))
+            current = []
+    if current:
+        passages.append("\n".join(current))
+    return GAP.join(passages)

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from pipeline.config import Settings
 from pipeline.models import SCHEMA_VERSION, SECTION_FIELDS, Document, Initiative
-from pipeline.publish.schema import schema_id
+from pipeline.publish.schema import model_schema, schema_id
 from pipeline.publish.tables import (ITEM_MODELS, PRIMARY_KEYS, PUBLIC_TABLES, initiative_schema,
                              table_columns)
 
@@ -142,7 +142,7 @@ def arrow_kind(data_type: pa.DataType) -> str:
 
 def model_fields(model) -> list[dict]:
     """One field per model property, for the JSON Lines and nested Parquet resources."""
-    schema = model.model_json_schema()
+    schema = model_schema(model)
     required = set(schema.get("required", []))
     return [make_field(name, walk(schema, (name,)), json_kind(walk(schema, (name,))),
                        name in required)
@@ -151,7 +151,7 @@ def model_fields(model) -> list[dict]:
 
 def initiatives_csv_fields(columns: tuple[str, ...]) -> list[dict]:
     """Fields of the flat initiatives.csv: `period_start` is period.start, lists joined."""
-    schema = Initiative.model_json_schema()
+    schema = model_schema(Initiative)
     fields = []
     for name in columns:
         if name in JOINED_LISTS:
@@ -172,14 +172,14 @@ def initiatives_csv_fields(columns: tuple[str, ...]) -> list[dict]:
 
 def companion_fields(table: str) -> list[dict]:
     """Fields of a companion table, typed from its Arrow schema, constrained by the model."""
-    schema = ITEM_MODELS[table].model_json_schema()
+    schema = model_schema(ITEM_MODELS[table])
     fields = []
     for column in table_columns(table):
         prop = walk(schema, column.path) if column.path else None
         if column.name == "field":
             prop = {"enum": [*SECTION_FIELDS, "activities"]}
         elif column.name == "initiative_id":
-            prop = walk(Initiative.model_json_schema(), ("id",))
+            prop = walk(model_schema(Initiative), ("id",))
         fields.append(make_field(column.name, prop, arrow_kind(column.type),
                                  not column.nullable))
     return fields

@@ -244,7 +244,8 @@ def inline_contact_label() -> re.Pattern:
     # A trie of the phrases reads each position once; like longest-first alternatives, it
     # prefers the longer of two phrases where one begins the other.
     phrases = trie_pattern(sorted(label_phrases("contact_name")))
-    return re.compile(r"(?<!\w)(?i:" + phrases + r")[ \t]*:[ \t]*" rf"(?P<name>{CAPITALISED_NAME})")
+    return re.compile(r"(?<!\w)(?i:" + phrases + r")[ \t]*:[ \t]*"
+                      rf"(?P<name>{CAPITALISED_NAME})")
 
 
 def contact_names_in_text(text: str) -> list[str]:

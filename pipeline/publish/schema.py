@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from pipeline.config import PROJECT_ROOT
 from pipeline.models import SCHEMA_VERSION, Document, Initiative
@@ -18,11 +21,18 @@ def schema_id(name: str) -> str:
     return f"urn:praxis:schema:{name.removesuffix('.schema.json')}:{SCHEMA_VERSION}"
 
 
+@lru_cache(maxsize=None)
+def model_schema(model: type[BaseModel]) -> dict:
+    """A model's JSON Schema, built once (pydantic builds it anew on every call): read it,
+    never change it."""
+    return model.model_json_schema()
+
+
 def render_schemas() -> dict[str, str]:
     """Return {file name: JSON text} for every exported model."""
     rendered = {}
     for name, model in MODELS.items():
-        schema = {"$schema": DIALECT, "$id": schema_id(name), **model.model_json_schema()}
+        schema = {"$schema": DIALECT, "$id": schema_id(name), **model_schema(model)}
         rendered[name] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     return rendered
 
