@@ -82,3 +82,21 @@ def test_prints_carry_field_hashes_only_when_asked(tmp_path, hashed):
     _, final = read_back(release, tmp_path, hashed)
     assert all(bool(p.fields) is hashed and bool(p.content) is hashed
                for p in final.prints.values())
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_publishing_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled):
+    import gc
+
+    from pipeline.publish.release import collector_paused
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        publish(tmp_path / "out")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

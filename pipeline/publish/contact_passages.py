@@ -72,9 +72,10 @@ def reads_as_contact_label(text: str, lexicon: Lexicon) -> bool:
 def too_long_for_label(text: str, longest: int) -> bool:
     """Whether `normalise_label` must leave more than `longest` characters of the text.
 
-    It drops blanks and the marks it strips (emphasis, end punctuation, quote signs), and
-    Unicode composition (NFC) joins at most four characters into one: what is left of the
-    rest is at least a quarter of it. Normalising a long line costs more than this count.
+    It drops blanks and the marks it strips (heading and quote marks, emphasis, end
+    punctuation), casefolding never shortens, and Unicode composition (NFC) joins at most
+    four characters into one: at least a quarter of the other characters is left. Counting
+    them costs less than normalising a long line.
     """
     kept = len("".join(text.split())) - sum(map(text.count, STRIPPED_MARKS))
     return kept > 4 * longest
