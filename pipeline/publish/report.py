@@ -80,9 +80,11 @@ def gather_records(figures: Figures, path: Path) -> None:
         figures.initiatives += 1
         figures.children += record.get("parent_id") is not None
         figures.languages[record.get("language") or "?"] += 1
-        figures.countries.update(record_countries(record))
-        figures.categories.update(set(record.get("target_group_categories") or []))
-        figures.themes.update(set(record.get("themes") or []))
+        # sorted: a tie in most_common() keeps first-seen order, which a set's would make
+        # depend on the hash seed
+        figures.countries.update(sorted(record_countries(record)))
+        figures.categories.update(sorted(set(record.get("target_group_categories") or [])))
+        figures.themes.update(sorted(set(record.get("themes") or [])))
         figures.filled.update(name for name in COVERAGE_FIELDS if is_filled(record, name))
         figures.translation.add(record)
         flags = Counter(f"{i.get('stage')}:{i.get('code')}" for i in record.get("issues") or [])
