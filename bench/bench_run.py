@@ -10,12 +10,13 @@ initiatives per wall and per CPU second (steadier on a shared machine) and the p
 largest process (the run, or one of its workers: `ru_maxrss` of the children is a maximum, not a
 sum). CPU seconds include the workers'.
 Run: `python bench/bench_run.py [--corpus inbox|csv] [--size 1000] [--keep DIR] [--workers N]
-[--prefect]`.
+[--prefect [--standing-server]]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -100,6 +101,22 @@ def run_praxis(raw: Path, out: Path, flags: tuple[str, ...] = ("--no-prefect",),
     return wall, done.returncode
 
 
+@contextlib.contextmanager
+def standing_server(wanted: bool):
+    """A Prefect server started before the clock, for the whole benchmark (None: not wanted).
+
+    Its CPU time is not the run's: the run's figures are read while it still runs.
+    """
+    if not wanted:
+        yield None
+        return
+    sys.path.insert(0, str(ROOT))
+    from flows.server import temporary_server
+
+    with temporary_server() as url:
+        yield url
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", choices=("inbox", "csv"), default="inbox")
@@ -109,19 +126,27 @@ def main() -> None:
                         help="PRAXIS_WORKERS for the run (default: the setting's default)")
     parser.add_argument("--prefect", action="store_true",
                         help="run on Prefect (default runner) instead of --no-prefect")
+    parser.add_argument("--standing-server", action="store_true",
+                        help="with --prefect: start a Prefect server before the clock starts and "
+                             "point the run at it, as a deployment or `praxis serve-flow` runs "
+                             "(default: the run starts its own temporary server, as `praxis run`)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, standing_server(args.standing_server) as api:
         base = args.keep or Path(scratch)
         raw, out = base / "raw", base / "out"
         raw.mkdir(parents=True, exist_ok=True)
         (build_inbox if args.corpus == "inbox" else build_csv)(raw, args.size)
         env = {"PRAXIS_WORKERS": str(args.workers)} if args.workers else {}
+        if api:
+            env["PREFECT_API_URL"] = api
         wall, code = run_praxis(raw, out, () if args.prefect else ("--no-prefect",), env)
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         rss, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
         found = count_initiatives(out) if code == 0 else 0
     print(json.dumps({"corpus": args.corpus, "size": args.size, "exit": code,
                       "workers": args.workers or "default", "prefect": args.prefect,
+                      "server": ("standing" if args.standing_server else "temporary")
+                      if args.prefect else None,
                       "seconds": round(wall, 1), "cpu_seconds": round(cpu, 1),
                       "initiatives": found, "initiatives_per_s": round(found / wall, 1),
                       "initiatives_per_cpu_s": round(found / cpu, 1), "peak_rss_mb": round(rss),

@@ -1,9 +1,14 @@
 """The inbox flow: the pipeline's stages as Prefect tasks, batches submitted to a task runner.
 
 The recipe is `pipeline.run.run_pipeline`; this module only hands it task-wrapped stages and
-a `map` that submits each batch to the flow's task runner (threads by default, or a Dask
-cluster with `--runner dask`). Every task is a pure function of its batch, so a worker
-returns all it found; the stores and the spool stay with the flow.
+a `map` that submits each batch to the flow's task runner. Every task is a pure function of
+its batch, so a worker returns all it found; the stores and the spool stay with the flow.
+
+The runners: `threads` runs every task in the flow's process; `processes` runs them on
+threads that hand each ingest and extract batch to the run's worker pool
+(pipeline/workers.py: fork-server processes that imported the stages once, plain pickle),
+so Prefect still sees, names and retries every task run while its own machinery stays in
+one process; `dask` submits them to a Dask cluster.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import Settings
 from pipeline.publish.release import disk_full_message
 from pipeline.run import (Stages, extract_batch, ingest_batch, plan_batch, publish_release,
                           run_pipeline, translate_batch)
+from pipeline.workers import WorkerPool
 from flows.summary import quality_markdown
 
 
@@ -32,10 +38,33 @@ def retry_unless_disk_full(task, task_run, state) -> bool:
     return True
 
 
+_pool: WorkerPool | None = None  # the worker pool of a `--runner processes` run
+
+
+def ingest_on_workers(paths: list, raw_dir: Path, limits=None) -> list:
+    """`ingest_batch` on the run's worker pool (here when there is none, as on Dask)."""
+    if _pool is None:
+        return ingest_batch(paths, raw_dir, limits)
+    return _pool.call(ingest_batch, paths, raw_dir, limits)
+
+
+def extract_on_workers(items: list, limits=None) -> list:
+    """`extract_batch` on the run's worker pool (here when there is none, as on Dask)."""
+    if _pool is None:
+        return extract_batch(items, limits)
+    return _pool.call(extract_batch, items, limits)
+
+
+def release_workers() -> None:
+    """Stop the pool's workers once the last batch is extracted."""
+    if _pool is not None:
+        _pool.close()
+
+
 # Batches carry whole documents: hashing them for a cache key would cost more than the work.
-ingest_task = task(ingest_batch, name="ingest", retries=2, retry_delay_seconds=1,
+ingest_task = task(ingest_on_workers, name="ingest", retries=2, retry_delay_seconds=1,
                    cache_policy=NO_CACHE)
-extract_task = task(extract_batch, name="extract", cache_policy=NO_CACHE)
+extract_task = task(extract_on_workers, name="extract", cache_policy=NO_CACHE)
 plan_task = task(plan_batch, name="plan-translation", cache_policy=NO_CACHE)
 translate_task = task(translate_batch, name="translate", cache_policy=NO_CACHE)
 # One task writes the whole release from the spool: a retry starts a fresh staging folder.
@@ -66,7 +95,7 @@ def flow_stages(window: int) -> Stages:
     return Stages(ingest=ingest_task, extract=extract_task, plan=plan_task,
                   translate=translate_task,
                   publish=publish_task, map=submit_batches, window=window,
-                  shares=max(1, window // 2))
+                  shares=max(1, window // 2), release_workers=release_workers)
 
 
 def log_progress(on_progress: Callable[[str, int], None] | None) -> Callable[[str, int], None]:
@@ -150,15 +179,17 @@ def dask_window(settings: Settings) -> int:
 def run_inbox_flow(raw_dir: Path, out_dir: Path, translate: bool = True,
                    on_progress: Callable[[str, int], None] | None = None,
                    runner: str = "threads") -> dict:
-    """Run the flow in this process on the chosen task runner: `processes` (a pool of
-    `PRAXIS_WORKERS` local processes), `threads` (this process) or `dask`."""
-    global _progress, _window
+    """Run the flow in this process on the chosen task runner: `processes` (threads handing
+    batches to `PRAXIS_WORKERS` local processes), `threads` (this process) or `dask`."""
+    global _progress, _window, _pool
     chosen = inbox_flow
     _window = 2
     if runner == "processes":
         workers = Settings().workers
-        chosen = inbox_flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
-        _window = 2 * workers
+        _window = 2 * workers  # two batches a worker, each waited for on its own thread
+        chosen = inbox_flow.with_options(
+            task_runner=ThreadPoolTaskRunner(max_workers=_window))
+        _pool = WorkerPool(workers)
     elif runner == "dask":
         settings = Settings()
         chosen = inbox_flow.with_options(task_runner=dask_runner(settings))
@@ -167,7 +198,9 @@ def run_inbox_flow(raw_dir: Path, out_dir: Path, translate: bool = True,
     try:
         return chosen(str(raw_dir), str(out_dir), translate)
     finally:
-        _progress, _window = None, 2
+        if _pool is not None:
+            _pool.close()
+        _progress, _window, _pool = None, 2, None
 
 
 def build_deployment(interval_seconds: int = 900, cron: str | None = None,

@@ -122,7 +122,8 @@ def publish_release(spool: Path, settings: Settings, figures: dict) -> dict:
     from pipeline.publish.release import ReleaseWriter
     from pipeline.steward.corrections import load_cluster_corrections
 
-    writer = ReleaseWriter(settings.out_dir, settings.keep_releases, settings.license)
+    writer = ReleaseWriter(settings.out_dir, settings.keep_releases, settings.license,
+                           settings.workers)
     try:
         for results in read_spool(spool):
             publish_batch(writer, results)
@@ -167,6 +168,9 @@ class Stages:
     map: Callable = map_serially
     window: int = 1
     shares: int = 1  # a long document is extracted in this many shares at once (its rows)
+    # Called once the last batch is extracted, before publishing: stops the workers, so
+    # the memory they hold is back before the release is written.
+    release_workers: Callable[[], None] = lambda: None
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -196,7 +200,7 @@ def local_stages(settings: Settings, stages: Stages | None) -> Iterator[Stages]:
             return map_serially(stage, batches, *shared)
 
         yield Stages(map=spread, window=2 * settings.workers,  # two batches a worker
-                     shares=settings.workers)
+                     shares=settings.workers, release_workers=pool.close)
 
 
 def run_locked(settings: Settings, stages: Stages, on_progress: Progress | None) -> RunSummary:
@@ -224,6 +228,7 @@ def run_locked(settings: Settings, stages: Stages, on_progress: Progress | None)
             extracted = extract_window(window, settings, stages, stores, book, limits, progress)
             spool.write_all(translate_window(window, extracted, settings, stages, cache, book,
                                              progress))
+        stages.release_workers()
         stores.index.save()
         figures = book.figures(problems)
         check_shrink(settings, book.summary)
@@ -293,13 +298,17 @@ def translate_window(window: list[tuple[int, list[InboxFile]]],
     """Translate a few batches: plan, look up the cache here, translate, write what is new.
 
     The tasks never open the cache: each gets the entries its batch needs and returns the
-    ones it made, so a worker may run where the cache's disk is not.
+    ones it made, so a worker may run where the cache's disk is not. With translation off
+    the stages have nothing to do, and no task is run for them.
     """
-    plans = stages.map(stages.plan, numbered(window, batches), settings)
-    jobs = [TranslationJob(results, plan, None if plan is None or cache is None
-                           else cache.recall(plan.keys, plan.languages))
-            for results, plan in zip(batches, plans)]
-    translated = stages.map(stages.translate, numbered(window, jobs), settings)
+    if settings.translate:
+        plans = stages.map(stages.plan, numbered(window, batches), settings)
+        jobs = [TranslationJob(results, plan, None if plan is None or cache is None
+                               else cache.recall(plan.keys, plan.languages))
+                for results, plan in zip(batches, plans)]
+        translated = stages.map(stages.translate, numbered(window, jobs), settings)
+    else:  # what plan_batch and translate_batch return when translation is off
+        translated = [(results, {}, None) for results in batches]
     for results, figures, entries in translated:
         if entries and cache is not None:
             cache.save(entries)

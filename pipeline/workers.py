@@ -41,6 +41,7 @@ class WorkerPool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
+        self._starting = threading.Lock()  # a flow's task threads may ask at once
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -59,20 +60,29 @@ class WorkerPool:
         return [stage(batch, *shared) if future is None else future.result()
                 for batch, future in zip(work, futures)]
 
+    def call(self, stage: Callable, batch: object, *shared):
+        """Run the stage over one batch on a worker and wait for its result (a flow's task
+        thread does this: the thread only waits, the worker works)."""
+        return self.start().submit(stage, batch, *shared).result()
+
     def start(self) -> ProcessPoolExecutor:
         """The executor, started on first use."""
-        if self.executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD)
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                initializer=end_with, initargs=(os.getpid(),))
-        return self.executor
+        with self._starting:
+            if self.executor is None:
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(PRELOAD)
+                self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
+                                                    initializer=end_with,
+                                                    initargs=(os.getpid(),))
+            return self.executor
 
     def close(self) -> None:
-        """Stop the workers (cancelling batches not started when the run failed)."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+        """Stop the workers (cancelling batches not started when the run failed); the
+        memory they hold goes back before the release is written."""
+        with self._starting:
+            executor, self.executor = self.executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def end_with(run_pid: int) -> None:

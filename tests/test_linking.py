@@ -131,6 +131,30 @@ def test_release_records_carry_related_and_the_clusters_table(tmp_path):
     clusters = [json.loads(line) for line in (latest / "clusters.jsonl").open(encoding="utf-8")]
     assert [c["members"] for c in clusters] == [sorted([sv.id, da.id])]
     assert not (latest / ".links.parquet").exists()
+    assert not list(latest.glob(".linking-spill-*"))  # DuckDB's spill folder goes with it
+
+
+def test_linking_runs_on_a_bounded_duckdb_that_is_closed_afterwards(tmp_path, monkeypatch):
+    import duckdb
+
+    import pipeline.enrich.linking_model as model
+
+    opened = []
+    connect = duckdb.connect
+
+    def recording_connect(*args, config=None, **kwargs):
+        connection = connect(*args, config=config, **kwargs)
+        opened.append((connection, dict(config or {})))
+        return connection
+
+    monkeypatch.setattr(model.duckdb, "connect", recording_connect)
+    pairs, _ = link([*BILINGUAL["sv_da"], *DISTRACTORS], tmp_path)
+    assert len(pairs) == 1
+    (connection, config), = opened
+    assert config["memory_limit"] == model.DUCKDB_MEMORY
+    assert not Path(config["temp_directory"]).exists()  # the spill folder is removed
+    with pytest.raises(duckdb.ConnectionException):
+        connection.execute("SELECT 1")  # closed: its memory is given back
 
 
 def test_cluster_corrections_are_read_apart_from_field_corrections(tmp_path):

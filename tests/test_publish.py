@@ -99,3 +99,13 @@ def test_every_release_file_is_linked_at_the_top_of_the_output_folder(settings):
     manifest = json.loads((settings.out_dir / "manifest.json").read_text(encoding="utf-8"))
     assert {"changes.jsonl", "id_map.jsonl", "initiative.schema.json",
             "organisations.parquet"} <= set(manifest["files"])
+
+
+def test_with_translation_off_no_translation_stage_is_run(settings):
+    def not_wanted(*args):
+        raise AssertionError("a translation stage ran with translation off")
+
+    summary = run_pipeline(settings, Stages(plan=not_wanted, translate=not_wanted))
+    assert summary.initiatives == 1
+    quality = json.loads((settings.out_dir / "quality.json").read_text(encoding="utf-8"))
+    assert quality["translation"] == {}

@@ -1,5 +1,8 @@
 """The plain run spread over worker processes publishes what one process does."""
 
+import os
+import re
+import sqlite3
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -30,8 +33,26 @@ def test_two_workers_publish_the_same_bytes_as_one_process(tmp_path):
     one = run_pipeline(settings_for(tmp_path, raw, "one", 1))
     two = run_pipeline(settings_for(tmp_path, raw, "two", 2))
     assert one.initiatives == two.initiatives == 7
-    for name in ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "review.csv"):
+    for name in ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "review.csv",
+                 "public/initiatives.jsonl", "public/documents.jsonl"):
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    # two workers build praxis.sqlite in a worker beside the report and the public variant
+    assert database_rows(tmp_path / "two") == database_rows(tmp_path / "one")
+    assert stamped(tmp_path / "two" / "report.html") == stamped(tmp_path / "one" / "report.html")
+
+
+STAMP = re.compile(r"\d{8}T\d{6}Z|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?\S*")
+
+
+def stamped(path: Path) -> str:
+    """A file's text with release versions and times blanked."""
+    return STAMP.sub("<stamp>", path.read_text(encoding="utf-8"))
+
+
+def database_rows(out: Path) -> list[str]:
+    """Every statement that rebuilds the release's database, versions and times blanked."""
+    with sqlite3.connect(out / "praxis.sqlite") as connection:
+        return [STAMP.sub("<stamp>", line) for line in connection.iterdump()]
 
 
 def test_a_pool_starts_no_process_for_a_single_batch():
@@ -114,3 +135,59 @@ def whole_result(path: Path, raw: Path):
 
     [document] = ingest_path(path, raw)
     return DocumentResult.from_document(document)
+
+
+def worker_pid(_batch) -> int:
+    return os.getpid()
+
+
+def test_a_call_runs_on_a_worker_and_threads_asking_at_once_share_one_pool():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with WorkerPool(2) as pool:
+        with ThreadPoolExecutor(4) as threads:  # a flow's task threads, all asking at once
+            pids = list(threads.map(lambda _: pool.call(worker_pid, []), range(4)))
+        executor = pool.executor
+        assert executor is not None and os.getpid() not in pids
+        assert len(set(pids)) <= 2  # one executor of two workers, not one per thread
+    assert pool.executor is None
+
+
+def test_the_flows_pooled_tasks_hand_their_batch_to_the_pool_or_run_here(monkeypatch):
+    import flows.inbox as inbox
+
+    calls = []
+
+    class RecordingPool:
+        def call(self, stage, *args):
+            calls.append(stage.__name__)
+            return stage(*args)
+
+    assert inbox.extract_on_workers([]) == []  # no pool (as on a Dask worker): run here
+    monkeypatch.setattr(inbox, "_pool", RecordingPool())
+    assert inbox.extract_on_workers([]) == [] and inbox.ingest_on_workers([], Path(".")) == []
+    assert calls == ["extract_batch", "ingest_batch"]
+
+
+def test_the_workers_are_stopped_before_the_release_is_written(tmp_path):
+    import pipeline.run as run
+
+    raw = tmp_path / "raw"
+    write_inbox(raw, 5)
+    order = []
+
+    def publish(spool, settings, figures):
+        order.append("publish")
+        return run.publish_release(spool, settings, figures)
+
+    stages = run.Stages(publish=publish, release_workers=lambda: order.append("released"))
+    assert run.run_pipeline(settings_for(tmp_path, raw, "out", 1), stages).initiatives == 5
+    assert order == ["released", "publish"]
+    with run.local_stages(settings_for(tmp_path, raw, "pool", 2), None) as pooled:
+        paths = sorted(raw.iterdir())
+        read = pooled.map(run.ingest_batch, [(0, paths[:2]), (1, paths[2:])], raw)
+        assert sum(len(batch) for batch in read) == 5
+        pool = pooled.release_workers.__self__
+        assert isinstance(pool, WorkerPool) and pool.executor is not None
+        pooled.release_workers()
+        assert pool.executor is None

@@ -60,7 +60,7 @@ ENGLISH_STOP = frozenset(
 logging.getLogger("splink").setLevel(logging.WARNING)  # its timings are not for stewards
 
 
-@dataclass
+@dataclass(slots=True)
 class Pair:
     """Two records judged the same initiative."""
 
@@ -288,11 +288,10 @@ def publish_links(staging: Path, table: Path, corrections: list | None = None,
     """Link the staged records, write the clusters table and `related` into each record."""
     pairs, clusters = link_table(table, corrections)
     write_clusters(staging, clusters)
-    related: dict[str, list[dict]] = {}
+    related: dict[str, list[tuple[str, float, list[str]]]] = {}  # dicts only when written
     for pair in pairs:
         for this, other in ((pair.left, pair.right), (pair.right, pair.left)):
-            related.setdefault(this, []).append(
-                {"id": other, "score": pair.score, "evidence": pair.evidence})
+            related.setdefault(this, []).append((other, pair.score, pair.evidence))
     member_of = {m: c.cluster_id for c in clusters for m in c.members}
     rewrite_records(staging / "initiatives.jsonl", related, member_of, on_record)
     table.unlink(missing_ok=True)
@@ -311,16 +310,20 @@ def write_clusters(staging: Path, clusters: list[Cluster]) -> None:
             writer.writerow({**row, "members": "; ".join(cluster.members)})
 
 
-def rewrite_records(path: Path, related: dict[str, list[dict]], member_of: dict[str, str],
+def rewrite_records(path: Path, related: dict[str, list[tuple[str, float, list[str]]]],
+                    member_of: dict[str, str],
                     on_record: Callable[[dict], None] | None = None) -> None:
-    """Stream the JSONL through a temporary file, filling `related` and `cluster_id` (and
-    handing each record so filled to `on_record`)."""
+    """Stream the JSONL through a temporary file, filling `related` (other id, score,
+    evidence; best first) and `cluster_id` (and handing each record so filled to
+    `on_record`)."""
     temporary = path.with_name(f".{path.name}.linking")
     with open(path, encoding="utf-8") as source, open(temporary, "w", encoding="utf-8") as out:
         for line in source:
             record = json.loads(line)
-            record["related"] = sorted(related.get(record["id"], []),
-                                       key=lambda r: (-r["score"], r["id"]))
+            record["related"] = [{"id": other, "score": score, "evidence": evidence}
+                                 for other, score, evidence in
+                                 sorted(related.get(record["id"], []),
+                                        key=lambda r: (-r[1], r[0]))]
             record["cluster_id"] = member_of.get(record["id"])
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
             if on_record is not None:

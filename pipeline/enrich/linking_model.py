@@ -9,6 +9,8 @@ often describes several initiatives under the same address.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -110,18 +112,36 @@ FROM base b LEFT JOIN kept k USING (unique_id)
 """
 
 
-def predict_pairs(table: Path, threshold: float, max_block: int, rare: int) -> list[dict]:
-    """Score the candidate pairs of a linking table; return those at or above threshold."""
+# DuckDB's own default takes 80 % of the machine's memory and keeps what it took; the
+# linking tables are small, and a larger join spills to a temporary folder instead.
+DUCKDB_MEMORY = "256MB"
+
+
+def predict_pairs(table: Path, threshold: float, max_block: int, rare: int) -> Iterator[dict]:
+    """Score the candidate pairs of a linking table; yield those at or above threshold."""
     logging.getLogger("splink").setLevel(logging.WARNING)
-    connection = duckdb.connect()
+    with tempfile.TemporaryDirectory(prefix=".linking-spill-", dir=table.parent) as spill:
+        connection = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY,
+                                            "temp_directory": spill})
+        try:
+            rows = scored_pairs(connection, table, threshold, max_block, rare)
+        finally:
+            connection.close()
+    return (dict(zip(PAIR_COLUMNS, row)) for row in rows)  # one small dict at a time
+
+
+PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "parent_id_l", "parent_id_r",
+                *(f"gamma_{column}" for column in LEVELS)]
+
+
+def scored_pairs(connection: duckdb.DuckDBPyConnection, table: Path, threshold: float,
+                 max_block: int, rare: int) -> list[tuple]:
+    """Block, score and keep the pairs at or above threshold, on an open connection."""
     connection.execute(BLOCK_KEYS_SQL.format(max_block=max_block, rare=rare), [str(table)])
     if connection.execute("SELECT count(*) FROM records").fetchall()[0][0] < 2:
         return []
     linker = Linker("records", make_settings(), db_api=DuckDBAPI(connection=connection))
     predictions = linker.inference.predict(threshold_match_probability=threshold)
-    columns = ["unique_id_l", "unique_id_r", "match_probability", "parent_id_l", "parent_id_r",
-               *(f"gamma_{column}" for column in LEVELS)]
-    rows = connection.execute(
-        f"SELECT {', '.join(columns)} FROM {predictions.physical_name} "
+    return connection.execute(
+        f"SELECT {', '.join(PAIR_COLUMNS)} FROM {predictions.physical_name} "
         "ORDER BY unique_id_l, unique_id_r").fetchall()
-    return [dict(zip(columns, row)) for row in rows]

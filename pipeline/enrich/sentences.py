@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-import spacy
-from spacy.language import Language
-
+from pipeline.enrich.nlp import Language, spacy
 from pipeline.lexicon import load_lexicon
 
 MULTILINGUAL = "xx"

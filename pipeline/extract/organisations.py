@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from spacy.matcher import PhraseMatcher
 
 from pipeline.lexicon import FALLBACK_LANGUAGE, ROLES, UPPER, UPPER_LETTERS, Lexicon, load_lexicon
 from pipeline.models import Organisation
@@ -19,6 +18,7 @@ from pipeline.enrich.normalise import country_code
 from pipeline.extract.org_cues import (common_words, cue_language, funded_compound,
                                        name_separator, self_introduction)
 from pipeline.extract.org_mentions import glue_compounds, glue_legal_forms, is_legal_form
+from pipeline.enrich.nlp import PhraseMatcher
 from pipeline.enrich.sentences import load_pipeline
 
 CONNECTORS = {"i", "och", "og", "of", "on", "for", "för", "af", "av", "de", "la", "by", "and",

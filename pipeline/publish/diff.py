@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,18 +29,53 @@ SAME_SEGMENT_SIMILARITY = 0.5  # text this alike at the same place is the same i
 MOVED_SIMILARITY = 0.85        # elsewhere in the same file it must be nearly the same text
 
 
-@dataclass
+DIGEST_BYTES = 8  # of a field's hash: enough to tell an edit, small enough for 100,000 prints
+
+
+@dataclass(frozen=True, slots=True)
+class FieldHashes:
+    """A hash per field, compact: a release's prints are all held at once (twice on a re-run).
+
+    `names` is one shared tuple for every record with the same fields; `digests` holds
+    DIGEST_BYTES per name, in that order.
+    """
+
+    names: tuple[str, ...] = ()
+    digests: bytes = b""
+
+    @classmethod
+    def of(cls, hashes: dict[str, bytes]) -> FieldHashes:
+        names = tuple(sys.intern(name) for name in hashes)
+        return cls(_NAMES.setdefault(names, names), b"".join(hashes.values()))
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def as_dict(self) -> dict[str, bytes]:
+        return {name: self.digests[n * DIGEST_BYTES:(n + 1) * DIGEST_BYTES]
+                for n, name in enumerate(self.names)}
+
+
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct set of names
+
+
+@dataclass(slots=True)
 class RecordPrint:
-    """What diffing needs of a record: where it came from, a hash per field, a text sample."""
+    """What diffing needs of a record: where it came from, a hash per field, a text sample
+    (kept compressed: it is read only for records whose id changed)."""
 
     id: str
     title: str | None
     file: str
     segment: str
-    fields: dict[str, str]
+    fields: FieldHashes
     sha256: str = ""
-    sample: str = ""
-    content: dict[str, str] = field(default_factory=dict)  # hashes without PLACE_KEYS
+    packed_sample: bytes = b""
+    content: FieldHashes = field(default_factory=FieldHashes)  # hashes without PLACE_KEYS
+
+    @property
+    def sample(self) -> str:
+        return zlib.decompress(self.packed_sample).decode("utf-8") if self.packed_sample else ""
 
 
 @dataclass
@@ -92,19 +129,21 @@ def read_prints(release: Path, hashed: bool = True) -> dict[str, RecordPrint]:
 
 def record_print(record: dict, hashed: bool = True) -> RecordPrint:
     """The fingerprint of one record (its field hashes only when `hashed`)."""
-    fields, content = field_hashes(record) if hashed else ({}, {})
+    fields, content = field_hashes(record) if hashed else (FieldHashes(), FieldHashes())
     source = record["source"]
+    sample = sample_text(record)
     return RecordPrint(record["id"], record.get("title"), source["file"], source["segment"],
-                       fields, source.get("sha256", ""), sample_text(record), content)
+                       fields, source.get("sha256", ""),
+                       zlib.compress(sample.encode("utf-8"), 1) if sample else b"", content)
 
 
-def field_hashes(record: dict) -> tuple[dict[str, str], dict[str, str]]:
+def field_hashes(record: dict) -> tuple[FieldHashes, FieldHashes]:
     """A hash of every field but the id, and of every field's content (its place left out).
 
     A value without spans or checksums is its own content, so its hash is reused.
     """
-    fields: dict[str, str] = {}
-    content: dict[str, str] = {}
+    fields: dict[str, bytes] = {}
+    content: dict[str, bytes] = {}
     for name, value in record.items():
         if name == "id":
             continue
@@ -112,15 +151,15 @@ def field_hashes(record: dict) -> tuple[dict[str, str], dict[str, str]]:
         if name not in IGNORED_FIELDS:
             placeless = without_place(value)
             content[name] = fields[name] if placeless == value else hash_value(placeless)
-    return fields, content
+    return FieldHashes.of(fields), FieldHashes.of(content)
 
 
 # One encoder for every hash: json.dumps would build an identical one per call.
 CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
-def hash_value(value) -> str:
-    return hashlib.sha1(CANONICAL_JSON.encode(value).encode()).hexdigest()
+def hash_value(value) -> bytes:
+    return hashlib.sha1(CANONICAL_JSON.encode(value).encode()).digest()[:DIGEST_BYTES]
 
 
 def without_place(value):
@@ -176,9 +215,18 @@ def pair_records(before: dict[str, RecordPrint],
     pairs = {key: (before[key], "id") for key in after if key in before}
     left_old = [p for key, p in before.items() if key not in after]
     left_new = [p for key, p in after.items() if key not in before]
+    # Only records of the same file (or the same content under a new name) can pair: look
+    # those up rather than scoring every left-over old record against every new one.
+    by_file: dict[str, list[int]] = {}
+    by_sha: dict[str, list[int]] = {}
+    for o, old in enumerate(left_old):
+        by_file.setdefault(old.file, []).append(o)
+        if old.sha256:
+            by_sha.setdefault(old.sha256, []).append(o)
     candidates = sorted(((score, n, o) for n, new in enumerate(left_new)
-                         for o, old in enumerate(left_old)
-                         for score in [score_pair(old, new)] if score is not None),
+                         for o in sorted({*by_file.get(new.file, ()),
+                                          *by_sha.get(new.sha256, ())})
+                         for score in [score_pair(left_old[o], new)] if score is not None),
                         key=lambda c: (-c[0][0], c[1], c[2]))
     taken_old: set[int] = set()
     for (_, how), n, o in candidates:
@@ -209,8 +257,16 @@ def same_title(a: str | None, b: str | None) -> bool:
     return bool(a and b) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def changed_fields(old: dict[str, str], new: dict[str, str]) -> list[str]:
-    return sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
+def changed_fields(old: FieldHashes, new: FieldHashes) -> list[str]:
+    """The fields whose hashes differ (or that only one of the two has)."""
+    if old.names is new.names:
+        if old.digests == new.digests:
+            return []
+        size = DIGEST_BYTES
+        return sorted(name for n, name in enumerate(old.names)
+                      if old.digests[n * size:(n + 1) * size] != new.digests[n * size:(n + 1) * size])
+    before, after = old.as_dict(), new.as_dict()
+    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
 
 
 def format_diff(diff: ReleaseDiff) -> str:

@@ -94,10 +94,12 @@ class QualityTally:
 class ReleaseWriter:
     """Stream batches into a staging folder, then move every file into place atomically."""
 
-    def __init__(self, out_dir: Path, keep_releases: int = 10, license_id: str | None = None):
+    def __init__(self, out_dir: Path, keep_releases: int = 10, license_id: str | None = None,
+                 workers: int = 1):
         self.out_dir = out_dir
         self.keep_releases = keep_releases
         self.license_id = license_id  # None: the one Settings reads (PRAXIS_LICENSE)
+        self.workers = workers  # > 1: the database is built beside the report and public files
         self.releases = out_dir / "releases"
         self.releases.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(self.releases)
@@ -177,7 +179,7 @@ class ReleaseWriter:
         manifest = build_manifest(self.staging, version, quality, checksums=False)
         manifest["changes"] = {key: len(value) for key, value in changes.to_dict().items()}
         write_json(self.staging / "manifest.json", manifest)
-        write_derived_files(self.staging, final.contexts)
+        write_derived_files(self.staging, final.contexts, self.workers)
         write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
         manifest["files"] = checksum_files(self.staging)
         write_json(self.staging / "manifest.json", manifest)
@@ -285,16 +287,31 @@ def write_public_changes(previous: Path, public: Path, version: str) -> None:
     write_json(public / "manifest.json", manifest)
 
 
-def write_derived_files(release: Path, record_contexts: dict | None = None) -> None:
+def write_derived_files(release: Path, record_contexts: dict | None = None,
+                        workers: int = 1) -> None:
     """The steward's report, the SQLite database and the public variant of a release
-    (`record_contexts`: what the records add to the public variant's masking, if gathered)."""
+    (`record_contexts`: what the records add to the public variant's masking, if gathered).
+
+    Each reads the release's own files and writes its own, so with more than one worker the
+    database is built in a worker process while this one writes the report and the public
+    variant (which needs `record_contexts`, too large to send).
+    """
     from pipeline.publish.database import build_database
     from pipeline.publish.privacy import write_public_release
     from pipeline.publish.report import write_report
 
-    write_report(release, release / "review.csv")
-    build_database(release)
-    write_public_release(release, release / "public", record_contexts)
+    if workers <= 1:
+        write_report(release, release / "review.csv")
+        build_database(release)
+        write_public_release(release, release / "public", record_contexts)
+        return
+    from pipeline.workers import WorkerPool
+
+    with WorkerPool(1) as pool:
+        database = pool.start().submit(build_database, release)
+        write_report(release, release / "review.csv")
+        write_public_release(release, release / "public", record_contexts)
+        database.result()
 
 
 def remove_stale_staging(releases: Path) -> None:
