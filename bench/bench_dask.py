@@ -6,7 +6,7 @@ folder, so every run reads, extracts and publishes everything (translation off):
 
 - `plain-1`:     praxis run --no-prefect, PRAXIS_WORKERS=1 (one process)
 - `plain`:       praxis run --no-prefect           (PRAXIS_WORKERS: every usable core)
-- `processes`:   praxis run --runner processes     (Prefect's process pool, PRAXIS_WORKERS)
+- `processes`:   praxis run --runner processes     (Prefect threads over the run's worker pool)
 - `threads`:     praxis run --runner threads       (Prefect, a thread pool of 2)
 - `dask-1`:      praxis run --runner dask, PRAXIS_DASK_WORKERS=1
 - `dask-2`:      praxis run --runner dask, PRAXIS_DASK_WORKERS=2
