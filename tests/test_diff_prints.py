@@ -1,6 +1,11 @@
 """Release prints: compact field hashes, and pairing only within a file or its content."""
 
-from pipeline.publish.diff import changed_fields, pair_records, record_print
+import json
+
+import pytest
+
+from pipeline.publish.diff import (add_samples, changed_fields, diff_releases, pair_records,
+                                   read_prints, record_print)
 
 
 def record(id_: str, file: str, sha: str, title: str, text: str, **more) -> dict:
@@ -32,3 +37,41 @@ def test_field_hashes_name_exactly_the_fields_that_changed():
     fewer = record_print({k: v for k, v in record("a", "x.txt", "s", "Alpha", "Ett.").items()})
     assert changed_fields(old.fields, fewer.fields) == ["countries"]
     assert old.sample == "Alpha Ett." and old.fields.names is edited.fields.names
+
+
+def write_release(folder, records):
+    folder.mkdir()
+    with open(folder / "initiatives.jsonl", "w", encoding="utf-8") as out:
+        for item in records:
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    (folder / "documents.jsonl").write_text("", encoding="utf-8")
+    return folder
+
+
+def test_prints_are_read_without_samples_and_only_left_over_records_get_theirs(tmp_path):
+    old = write_release(tmp_path / "old", [
+        record("a", "x.txt", "s1", "Alpha", "Språkcafé för nyanlända i Umeå."),
+        record("kept", "x.txt", "s1", "Kept", "Samma som förut.")])
+    new = write_release(tmp_path / "new", [
+        record("a2", "x.txt", "s1", "Alpha", "Språkcafé för nyanlända i Umeå!"),
+        record("kept", "x.txt", "s1", "Kept", "Samma som förut.")])
+    before, after = read_prints(old), read_prints(new)
+    assert all(p.packed_sample is None for p in [*before.values(), *after.values()])
+    with pytest.raises(ValueError, match="not read"):
+        before["a"].sample
+    diff = diff_releases(old, new, before, after)
+    assert [(p.old.id, p.new.id, p.how) for p in diff.id_map] == [("a", "a2", "title")]
+    assert before["a"].sample == "Alpha Språkcafé för nyanlända i Umeå."
+    assert after["a2"].sample.endswith("Umeå!")
+    assert before["kept"].packed_sample is None  # paired by id: its text never read
+
+
+def test_samples_are_read_from_lines_that_do_not_start_with_the_id(tmp_path):
+    item = record("b", "y.txt", "s2", "Beta", "Läxhjälp.")
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    reordered = {"title": item["title"], **{k: v for k, v in item.items() if k != "title"}}
+    (folder / "initiatives.jsonl").write_text(json.dumps(reordered) + "\n\n", encoding="utf-8")
+    prints = read_prints(folder)
+    add_samples(folder, list(prints.values()))
+    assert prints["b"].sample == "Beta Läxhjälp."

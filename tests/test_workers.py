@@ -41,6 +41,25 @@ def test_two_workers_publish_the_same_bytes_as_one_process(tmp_path):
     assert stamped(tmp_path / "two" / "report.html") == stamped(tmp_path / "one" / "report.html")
 
 
+def test_records_linked_in_a_worker_are_linked_as_in_one_process(tmp_path):
+    raw = tmp_path / "raw"
+    write_inbox(raw, 5)
+    for name in ("a", "b"):  # one initiative, sent twice
+        (raw / f"again_{name}.txt").write_text(
+            FORM.format(org="Röda Korset Umeå", title=f"Språkcafé Umeå {name}")
+                                + "\nWebbplats: https://sprakcafe-umea.example.se\n",
+                                encoding="utf-8")
+    run_pipeline(settings_for(tmp_path, raw, "one", 1))
+    run_pipeline(settings_for(tmp_path, raw, "two", 2))
+    clusters = (tmp_path / "two" / "clusters.jsonl").read_text(encoding="utf-8")
+    assert clusters.count("\n") == 1 and '"size": 2' in clusters
+    for name in ("initiatives.jsonl", "clusters.jsonl", "clusters.csv",
+                 "public/initiatives.jsonl"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    for out in ("one", "two"):  # no spill folder, links file or linking table is left
+        assert not [p.name for p in (tmp_path / out).rglob(".link*")]
+
+
 STAMP = re.compile(r"\d{8}T\d{6}Z|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?\S*")
 
 

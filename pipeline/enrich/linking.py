@@ -14,8 +14,10 @@ import json
 import logging
 import os
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -270,33 +272,100 @@ CLUSTER_COLUMNS = ("cluster_id", "size", "title", "members")
 
 
 def link_release(staging: Path, table: Path, corrections: list | None = None,
-                 on_record: Callable[[dict], None] | None = None) -> dict:
+                 on_record: Callable[[dict], None] | None = None, workers: int = 1) -> dict:
     """Link a staged release; a failure leaves the records unlinked and says why.
 
     `on_record` is handed each linked record as it is written, so what is made of the
     final records needs no second read of them; after a failure it may have seen some.
     """
     try:
-        return publish_links(staging, table, corrections, on_record)
+        return publish_links(staging, table, corrections, on_record, workers)
     except Exception as exc:  # noqa: BLE001 - linking is an addition; the release still stands
         table.unlink(missing_ok=True)
         return {"error": f"linking failed ({type(exc).__name__}: {exc})"}
 
 
-def publish_links(staging: Path, table: Path, corrections: list | None = None,
-                  on_record: Callable[[dict], None] | None = None) -> dict:
-    """Link the staged records, write the clusters table and `related` into each record."""
+def score_links(table: Path, corrections: list | None, staging: Path, links: Path) -> dict:
+    """Score and cluster the records; write the clusters tables and each record's links.
+
+    The links go to a small SQLite file (`links`) rather than back to the caller, so what the
+    run holds while it rewrites the records does not grow with the number of pairs.
+    """
     pairs, clusters = link_table(table, corrections)
     write_clusters(staging, clusters)
-    related: dict[str, list[tuple[str, float, list[str]]]] = {}  # dicts only when written
-    for pair in pairs:
-        for this, other in ((pair.left, pair.right), (pair.right, pair.left)):
-            related.setdefault(this, []).append((other, pair.score, pair.evidence))
-    member_of = {m: c.cluster_id for c in clusters for m in c.members}
-    rewrite_records(staging / "initiatives.jsonl", related, member_of, on_record)
-    table.unlink(missing_ok=True)
+    write_links(links, pairs, clusters)
     return {"pairs": len(pairs), "clusters": len(clusters),
-            "linked_records": len(member_of)}
+            "linked_records": sum(len(cluster.members) for cluster in clusters)}
+
+
+def score_links_apart(workers: int, *arguments) -> dict:
+    """`score_links`, in a worker process when the run has more than one.
+
+    Splink, DuckDB and DuckDB's working memory (up to its limit) then live in a process that
+    ends with the scoring, not in the run's, which goes on to write the release. With one
+    worker everything stays in this process.
+    """
+    if workers <= 1:
+        return score_links(*arguments)
+    from pipeline.workers import WorkerPool
+
+    with WorkerPool(1) as pool:
+        return pool.call(score_links, *arguments)
+
+
+def publish_links(staging: Path, table: Path, corrections: list | None = None,
+                  on_record: Callable[[dict], None] | None = None, workers: int = 1) -> dict:
+    """Link the staged records, write the clusters table and `related` into each record."""
+    links = staging / ".links.sqlite"
+    try:
+        counts = score_links_apart(workers, table, corrections, staging, links)
+        with RecordLinks(links) as record_links:
+            rewrite_records(staging / "initiatives.jsonl", record_links, on_record)
+    finally:
+        links.unlink(missing_ok=True)
+        table.unlink(missing_ok=True)
+    return counts
+
+
+def write_links(path: Path, pairs: list[Pair], clusters: list[Cluster]) -> None:
+    """Each record's links (both ways) and its cluster, keyed by record id."""
+    path.unlink(missing_ok=True)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE related (id TEXT, other TEXT, score REAL, evidence TEXT)")
+        db.execute("CREATE TABLE member (id TEXT PRIMARY KEY, cluster_id TEXT)")
+        db.executemany("INSERT INTO related VALUES (?, ?, ?, ?)",
+                       ((this, other, pair.score, json.dumps(pair.evidence, ensure_ascii=False))
+                        for pair in pairs
+                        for this, other in ((pair.left, pair.right), (pair.right, pair.left))))
+        db.executemany("INSERT INTO member VALUES (?, ?)",
+                       ((member, cluster.cluster_id) for cluster in clusters
+                        for member in cluster.members))
+        db.execute("CREATE INDEX related_id ON related (id)")
+
+
+class RecordLinks:
+    """Read one record's links and cluster from the file `write_links` made."""
+
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(path)
+
+    def __enter__(self) -> RecordLinks:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.db.close()
+
+    def related(self, record_id: str) -> list[dict]:
+        """The records linked to this one, best first (ties by id)."""
+        rows = self.db.execute("SELECT other, score, evidence FROM related WHERE id = ?",
+                               (record_id,)).fetchall()
+        return [{"id": other, "score": score, "evidence": json.loads(evidence)}
+                for other, score, evidence in sorted(rows, key=lambda r: (-r[1], r[0]))]
+
+    def cluster_id(self, record_id: str) -> str | None:
+        row = self.db.execute("SELECT cluster_id FROM member WHERE id = ?",
+                              (record_id,)).fetchone()
+        return row[0] if row else None
 
 
 def write_clusters(staging: Path, clusters: list[Cluster]) -> None:
@@ -310,8 +379,7 @@ def write_clusters(staging: Path, clusters: list[Cluster]) -> None:
             writer.writerow({**row, "members": "; ".join(cluster.members)})
 
 
-def rewrite_records(path: Path, related: dict[str, list[tuple[str, float, list[str]]]],
-                    member_of: dict[str, str],
+def rewrite_records(path: Path, links: RecordLinks,
                     on_record: Callable[[dict], None] | None = None) -> None:
     """Stream the JSONL through a temporary file, filling `related` (other id, score,
     evidence; best first) and `cluster_id` (and handing each record so filled to
@@ -320,11 +388,8 @@ def rewrite_records(path: Path, related: dict[str, list[tuple[str, float, list[s
     with open(path, encoding="utf-8") as source, open(temporary, "w", encoding="utf-8") as out:
         for line in source:
             record = json.loads(line)
-            record["related"] = [{"id": other, "score": score, "evidence": evidence}
-                                 for other, score, evidence in
-                                 sorted(related.get(record["id"], []),
-                                        key=lambda r: (-r[1], r[0]))]
-            record["cluster_id"] = member_of.get(record["id"])
+            record["related"] = links.related(record["id"])
+            record["cluster_id"] = links.cluster_id(record["id"])
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
             if on_record is not None:
                 on_record(record)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import zlib
 from dataclasses import dataclass, field
@@ -61,8 +62,12 @@ _NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct se
 
 @dataclass(slots=True)
 class RecordPrint:
-    """What diffing needs of a record: where it came from, a hash per field, a text sample
-    (kept compressed: it is read only for records whose id changed)."""
+    """What diffing needs of a record: where it came from, a hash per field, a text sample.
+
+    The sample is needed only for records whose id changed, so a release's prints are made
+    without it (`packed_sample` None) and `add_samples` reads it for those few; it is kept
+    compressed.
+    """
 
     id: str
     title: str | None
@@ -70,11 +75,13 @@ class RecordPrint:
     segment: str
     fields: FieldHashes
     sha256: str = ""
-    packed_sample: bytes = b""
+    packed_sample: bytes | None = b""
     content: FieldHashes = field(default_factory=FieldHashes)  # hashes without PLACE_KEYS
 
     @property
     def sample(self) -> str:
+        if self.packed_sample is None:
+            raise ValueError(f"the text sample of {self.id} was not read (add_samples)")
         return zlib.decompress(self.packed_sample).decode("utf-8") if self.packed_sample else ""
 
 
@@ -118,23 +125,54 @@ class ReleaseDiff:
 
 
 def read_prints(release: Path, hashed: bool = True) -> dict[str, RecordPrint]:
-    """Stream a release's records into fingerprints keyed by id.
+    """Stream a release's records into fingerprints keyed by id, without text samples.
 
     Without `hashed` the prints carry no field hashes: a release compared with an empty one
     pairs no record, so nothing would read them.
     """
-    return {record["id"]: record_print(record, hashed)
+    return {record["id"]: record_print(record, hashed, sampled=False)
             for record in read_jsonl(release / "initiatives.jsonl")}
 
 
-def record_print(record: dict, hashed: bool = True) -> RecordPrint:
-    """The fingerprint of one record (its field hashes only when `hashed`)."""
+def record_print(record: dict, hashed: bool = True, sampled: bool = True) -> RecordPrint:
+    """The fingerprint of one record (its field hashes only when `hashed`, its text sample
+    only when `sampled`).
+
+    The file and content hash are interned: a file's records share them.
+    """
     fields, content = field_hashes(record) if hashed else (FieldHashes(), FieldHashes())
     source = record["source"]
+    return RecordPrint(record["id"], record.get("title"), sys.intern(source["file"]),
+                       source["segment"], fields, sys.intern(source.get("sha256", "")),
+                       pack_sample(record) if sampled else None, content)
+
+
+def pack_sample(record: dict) -> bytes:
     sample = sample_text(record)
-    return RecordPrint(record["id"], record.get("title"), source["file"], source["segment"],
-                       fields, source.get("sha256", ""),
-                       zlib.compress(sample.encode("utf-8"), 1) if sample else b"", content)
+    return zlib.compress(sample.encode("utf-8"), 1) if sample else b""
+
+
+# A record line as the release writes it starts with its id; other lines are parsed whole.
+LEADING_ID = re.compile(r'\{"id":\s*"([^"\\]*)"')
+
+
+def add_samples(release: Path, prints: list[RecordPrint]) -> None:
+    """Read the text samples of the prints that lack one from the release's records.
+
+    One pass over the file, parsing only the lines of the records wanted.
+    """
+    wanted = {p.id: p for p in prints if p.packed_sample is None}
+    path = release / "initiatives.jsonl"
+    if not wanted or not path.exists():
+        return
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            lead = LEADING_ID.match(line)
+            if (lead and lead.group(1) not in wanted) or not line.strip():
+                continue
+            record = json.loads(line)
+            if record.get("id") in wanted:
+                wanted[record["id"]].packed_sample = pack_sample(record)
 
 
 def field_hashes(record: dict) -> tuple[FieldHashes, FieldHashes]:
@@ -192,6 +230,11 @@ def diff_releases(old: Path, new: Path, before: dict[str, RecordPrint] | None = 
     """
     before = read_prints(old) if before is None else before
     after = read_prints(new, hashed=bool(before)) if after is None else after
+    left_old = [p for key, p in before.items() if key not in after]
+    left_new = [p for key, p in after.items() if key not in before]
+    if left_old and left_new:  # only these are paired by their texts
+        add_samples(old, left_old)
+        add_samples(new, left_new)
     diff = ReleaseDiff(pairings=pair_records(before, after))
     paired_old = {p.old.id for p in diff.pairings}
     paired_new = {p.new.id for p in diff.pairings}

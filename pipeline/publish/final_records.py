@@ -32,7 +32,7 @@ class FinalRecords:
 
     def add(self, record: dict) -> None:
         """Take in one final record, as `initiatives.jsonl` holds it."""
-        self.prints[record["id"]] = record_print(record, self.hashed)
+        self.prints[record["id"]] = record_print(record, self.hashed, sampled=False)
         add_record_context(self.contexts, record)
         self._batch.append(record)
         if len(self._batch) >= TABLE_BATCH:

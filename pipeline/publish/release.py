@@ -173,13 +173,19 @@ class ReleaseWriter:
         write_json(self.staging / "quality.json", quality)
         version = new_version(self.releases)
         changes = write_changes(previous, self.staging, version, before, final.prints)
+        counts = {key: len(value) for key, value in changes.to_dict().items()}
+        # Both releases' prints are held until here; the files that follow need none of them.
+        del before, changes
+        final.prints = {}
         write_descriptors(self.staging, version, self.license_id)
         # The checksums come last, once every file is written; what reads the manifest before
         # (the report, the database, the public variant) reads its version and time.
         manifest = build_manifest(self.staging, version, quality, checksums=False)
-        manifest["changes"] = {key: len(value) for key, value in changes.to_dict().items()}
+        manifest["changes"] = counts
         write_json(self.staging / "manifest.json", manifest)
-        write_derived_files(self.staging, final.contexts, self.workers)
+        contexts, final.contexts = final.contexts, {}
+        write_derived_files(self.staging, contexts, self.workers)
+        del contexts  # the public variant's masking is done
         write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
         manifest["files"] = checksum_files(self.staging)
         write_json(self.staging / "manifest.json", manifest)
@@ -191,7 +197,7 @@ class ReleaseWriter:
         final = FinalRecords(self.staging, hashed)
         try:
             self.tally.linking = link_release(self.staging, self.links.close(),
-                                              self.link_corrections, final.add)
+                                              self.link_corrections, final.add, self.workers)
             if "error" in self.tally.linking:  # the records stand unlinked: read them
                 final.close()
                 final = FinalRecords(self.staging, hashed)
