@@ -19,7 +19,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from pipeline.config import Settings
 from pipeline.publish.release import disk_full_message
@@ -76,11 +78,17 @@ publish_task = task(publish_release, name="publish", task_run_name="publish-rele
 def submit_batches(stage, batches: list[tuple[int, list]], *shared) -> list:
     """Submit each numbered batch to the task runner as its own named task run; wait for all.
 
-    An empty batch (every file known from the store) costs no task run.
+    An empty batch (every file known from the store) costs no task run. On the thread
+    runner the batch is `quote`d: Prefect would otherwise walk every document and record in
+    it, looking for futures to wait on, before the task starts (it holds none). prefect-dask
+    walks the parameters itself and would hand the task the quote's tuple, so Dask gets the
+    batch as it is.
     """
+    context = FlowRunContext.get()
+    wrap = quote if context and isinstance(context.task_runner, ThreadPoolTaskRunner) else list
     futures = [None if not batch else
                stage.with_options(task_run_name=f"{stage.name}-batch-{number + 1:04d}"
-                                  ).submit(batch, *shared)
+                                  ).submit(wrap(batch), *shared)
                for number, batch in batches]
     return [stage.fn(batch, *shared) if future is None else future.result()
             for (_number, batch), future in zip(batches, futures)]
