@@ -68,8 +68,9 @@ def server_command(port: int) -> list[str]:
 def server_environment() -> dict[str, str]:
     from prefect.settings import get_current_settings
 
+    # No telemetry: a run's own server has nobody to report to (and often no internet).
     return {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-            "PREFECT__SERVER_FINAL": "1",
+            "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             **get_current_settings().to_environment_variables(exclude_unset=True)}
 
 

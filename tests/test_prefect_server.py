@@ -132,3 +132,12 @@ def test_a_child_that_finds_its_parent_gone_exits_at_once():
         os._exit(0)  # reached only if the check failed to notice
     _, status = os.waitpid(child, 0)
     assert os.WEXITSTATUS(status) == 1
+
+
+def test_the_temporary_server_sends_no_telemetry_and_serves_no_ui(monkeypatch):
+    from flows.server import server_environment
+
+    monkeypatch.delenv("PREFECT_SERVER_ANALYTICS_ENABLED", raising=False)
+    environment = server_environment()
+    assert environment["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+    assert environment["PREFECT_UI_ENABLED"] == "0"
