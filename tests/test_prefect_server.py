@@ -139,5 +139,5 @@ def test_the_temporary_server_sends_no_telemetry_and_serves_no_ui(monkeypatch):
 
     monkeypatch.delenv("PREFECT_SERVER_ANALYTICS_ENABLED", raising=False)
     environment = server_environment()
-    assert environment["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+    assert environment["PREFECT_SERVER_ANALYTICS_ENABLED"].lower() == "false"
     assert environment["PREFECT_UI_ENABLED"] == "0"
