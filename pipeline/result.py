@@ -26,6 +26,9 @@ class DocumentResult(BaseModel):
     status: Status = "ok"
     error: str | None = None
     figures: dict[str, int] = Field(default_factory=dict)
+    # The people its text names (contact labels, personal addresses), whom the public variant
+    # masks: found by extraction, once per content; None where nobody looked (publishing does)
+    people: list[str] | None = None
 
     @classmethod
     def from_document(cls, document: Document) -> DocumentResult:

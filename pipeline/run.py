@@ -143,6 +143,8 @@ def publish_batch(writer, results: list[DocumentResult]) -> None:
     """Stream a batch of documents, records and review rows into the release being written."""
     records = [record for result in results for record in result.records]
     writer.add_documents([result.published_document() for result in results])
+    writer.add_people({result.file: result.people for result in results
+                       if result.people is not None})
     writer.add_records(records)
     writer.add_review(records, {result.file: result.document.text for result in results})
 

@@ -126,7 +126,7 @@ def read_json(path: Path):
 
 
 class ExtractionStore:
-    """One JSON file per document content: its records and extraction issues."""
+    """One JSON file per document content: its records, extraction issues and people."""
 
     def __init__(self, root: Path, fingerprint: str | None = None):
         self.fingerprint = fingerprint or pipeline_fingerprint()
@@ -142,13 +142,17 @@ class ExtractionStore:
         try:
             records = [Initiative.model_validate(item) for item in data["records"]]
             issues = [Issue.model_validate(item) for item in data.get("issues", [])]
+            people = data.get("people")
+            if people is not None and not all(isinstance(name, str) for name in people):
+                raise ValueError("people")
         except (TypeError, ValueError, KeyError):
             return None  # missing or damaged: simply recomputed
         for record in records:  # freshly read: ours to rename
             record.source.file = result.file
         issues = [issue.model_copy(update={"message": rename_in(issue.message, data, result)})
                   for issue in issues]
-        return result.noted(*issues).with_records(records, reused=1)
+        found = result.noted(*issues).with_records(records, reused=1)
+        return found.model_copy(update={"people": people})
 
     def save(self, result: DocumentResult, issues: list[Issue]) -> None:
         """Store a result's records and the issues extraction noted; skipped if it cannot be."""
@@ -162,7 +166,8 @@ class ExtractionStore:
         payload = {"sha256": result.document.sha256, "fingerprint": self.fingerprint,
                    "file": result.file,
                    "records": [record.model_dump(mode="json") for record in result.records],
-                   "issues": [issue.model_dump(mode="json") for issue in issues]}
+                   "issues": [issue.model_dump(mode="json") for issue in issues],
+                   "people": result.people}
         write_atomic(self.path_for(result.document.sha256), json.dumps(payload, ensure_ascii=False))
 
 

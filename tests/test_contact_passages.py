@@ -8,8 +8,8 @@ import pytest
 
 from pipeline.extract.layout import parse_lines
 from pipeline.lexicon import load_lexicon
-from pipeline.publish import masking
-from pipeline.publish.contact_passages import contact_passages, too_long_for_label
+from pipeline.extract import people
+from pipeline.extract.contact_passages import contact_passages, too_long_for_label
 
 DOCUMENTS = [
     "Projektnamn: Språkcafé\nKontaktperson: Anna Berg\nE-post: anna@example.se",
@@ -42,22 +42,22 @@ def reference_names(text: str) -> list[str]:
         if not line.label or line.label.field != "contact_name":
             continue
         if line.label.value_offset is not None:
-            names.append(masking.name_part(line.text[line.label.value_offset:]))
+            names.append(people.name_part(line.text[line.label.value_offset:]))
             continue
         following = next((later for later in lines[n + 1:n + 3] if not later.blank), None)
         if following is not None and not following.label:
-            names.append(masking.name_part(following.text))
-    phrases = sorted(masking.label_phrases("contact_name"), key=len, reverse=True)
+            names.append(people.name_part(following.text))
+    phrases = sorted(people.label_phrases("contact_name"), key=len, reverse=True)
     inline = re.compile(r"(?<!\w)(?i:" + "|".join(map(re.escape, phrases)) + r")[ \t]*:[ \t]*"
-                        rf"(?P<name>{masking.CAPITALISED_NAME})")
+                        rf"(?P<name>{people.CAPITALISED_NAME})")
     names += [match.group("name") for match in inline.finditer(text)
-              if masking.labels_a_contact(text, match.start("name"))]
-    return sorted({trimmed for trimmed in map(masking.drop_trailing_labels, names) if trimmed})
+              if people.labels_a_contact(text, match.start("name"))]
+    return sorted({trimmed for trimmed in map(people.drop_trailing_labels, names) if trimmed})
 
 
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_contact_names_from_the_passages_match_a_full_reading(text):
-    assert masking.contact_names_in_text(text) == reference_names(text)
+    assert people.contact_names_in_text(text) == reference_names(text)
 
 
 def test_contact_names_match_a_full_reading_of_the_seed_inbox_and_test_documents():
@@ -66,7 +66,7 @@ def test_contact_names_match_a_full_reading_of_the_seed_inbox_and_test_documents
     for path in paths:
         text = path.read_text(encoding="utf-8", errors="replace")
         names = reference_names(text)
-        assert masking.contact_names_in_text(text) == names, path.name
+        assert people.contact_names_in_text(text) == names, path.name
         found += bool(names)
     assert found >= 3  # the documents do name contacts
 
@@ -110,4 +110,4 @@ def test_contact_names_match_a_full_reading_of_shuffled_form_lines():
     rng = random.Random(3)
     for _ in range(400):
         text = "\n".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
-        assert masking.contact_names_in_text(text) == reference_names(text), text
+        assert people.contact_names_in_text(text) == reference_names(text), text

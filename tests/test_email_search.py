@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from pipeline.publish.masking import EMAIL, EMAIL_REST, find_email_rests, find_emails
+from pipeline.extract.email_spellings import EMAIL, EMAIL_REST, find_email_rests, find_emails
 
 TEXTS = [
     "Skriv till anna.berg@example.se eller erik@example.fi.",

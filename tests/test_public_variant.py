@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.publish.masking import (contact_names_in_text, mask_text, names_from_emails,
-                              phone_regions)
+from pipeline.extract.people import contact_names_in_text, names_from_emails
+from pipeline.publish.masking import mask_text, phone_regions
 from pipeline.publish.public_files import FileScrubber, public_file_name
 from pipeline.run import run_pipeline
 

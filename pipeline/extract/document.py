@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pipeline.errors import ReadError
 from pipeline.extract.fields import extract_segment
 from pipeline.extract.layout import parse_lines
+from pipeline.extract.people import people_in_text
 from pipeline.extract.segment import Segment, segment_document
 from pipeline.lexicon import load_lexicon
 from pipeline.limits import Limits, check_deadline, current_limits, document_budget, restart_clock
@@ -26,7 +27,8 @@ def extract_document(result: DocumentResult, limits: Limits | None = None,
     """Extract one document inside its own boundary: a failure quarantines it, nothing more.
 
     `share` (k, n) extracts only the k-th of n contiguous shares of its segments (see
-    `Share`); the default is the whole document.
+    `Share`); the default is the whole document. The first share also names the people in
+    the whole text (`pipeline.extract.people`).
     """
     if not result.ok:
         return result
@@ -40,7 +42,9 @@ def extract_document(result: DocumentResult, limits: Limits | None = None,
                   else f"{type(exc).__name__}: {str(exc)[:300]}")
         return result.quarantined("extract", "extraction_failed",
                                   f"{result.file}: extraction failed ({reason})")
-    return result.noted(*issues).with_records(records, extracted=1)
+    found = result.noted(*issues).with_records(records, extracted=1)
+    return found.model_copy(update={"people": people_in_text(result.document.text)}) \
+        if share[0] == 0 else found
 
 
 def extract_records(doc: Document) -> list[Initiative]:
@@ -119,7 +123,8 @@ def join_shares(result: DocumentResult, extracted: list[DocumentResult]) -> Docu
     for part in extracted:
         issues += part.issues[len(result.issues):]
     records = [record for part in extracted for record in part.records]
-    return result.model_copy(update={"issues": issues}).with_records(records, extracted=1)
+    joined = result.model_copy(update={"issues": issues, "people": extracted[0].people})
+    return joined.with_records(records, extracted=1)
 
 
 def fit_segment(doc: Document, lines: list, segment: Segment, max_chars: int

@@ -30,8 +30,8 @@ from pathlib import Path
 
 from pipeline.csvsafe import open_csv
 from pipeline.lexicon import LANGUAGES
-from pipeline.publish.masking import (compile_names, contact_names_in_text, mask_text,
-                              names_from_emails, phone_regions, region_of_language)
+from pipeline.extract.people import people_in_text
+from pipeline.publish.masking import compile_names, mask_text, phone_regions, region_of_language
 from pipeline.models import Initiative, Issue, TextField
 from pipeline.publish.public_files import FileScrubber, public_file_name
 from pipeline.publish.files import (CSV_COLUMNS, build_manifest, flatten_record, fsync_tree,
@@ -175,13 +175,16 @@ def add_record_context(contexts: dict[str, FileContext], record: dict) -> None:
     context.language = context.language or record.get("language")
 
 
-def collect_contexts(release_dir: Path, records: dict[str, FileContext] | None = None
+def collect_contexts(release_dir: Path, records: dict[str, FileContext] | None = None,
+                     people: dict[str, list[str]] | None = None
                      ) -> tuple[dict[str, FileContext], FileScrubber]:
     """Names, countries and language per source file, and the public name of every file.
 
     `records` holds what the release's records add (`add_record_context`, record by record)
-    when the caller gathered it as they were written; else they are read here.
+    when the caller gathered it as they were written; else they are read here. `people`
+    holds whom each file's text names where extraction found it; the rest are found here.
     """
+    people = people or {}
     contexts: dict[str, FileContext] = defaultdict(FileContext, records or {})
     if records is None:
         for line in read_lines(release_dir / "initiatives.jsonl"):
@@ -191,7 +194,8 @@ def collect_contexts(release_dir: Path, records: dict[str, FileContext] | None =
         document = json.loads(line)
         context = contexts[document["file"]]
         text = document.get("text") or ""
-        context.names += contact_names_in_text(text) + names_from_emails(text)
+        found = people.get(document["file"])
+        context.names += people_in_text(text) if found is None else found
         context.language = document.get("language") or context.language
         public_names[document["file"]] = public_file_name(document["file"],
                                                           document.get("sha256") or "")
@@ -297,15 +301,17 @@ def public_package(staging: Path, version: str) -> dict:
 
 
 def write_public_release(release_dir: Path, public_dir: Path,
-                         record_contexts: dict[str, FileContext] | None = None) -> Path:
+                         record_contexts: dict[str, FileContext] | None = None,
+                         people: dict[str, list[str]] | None = None) -> Path:
     """Write the public variant of a release into `public_dir`, replacing it whole
-    (`record_contexts`: what its records add to their files' contexts, if gathered)."""
+    (`record_contexts`: what its records add to their files' contexts, if gathered;
+    `people`: whom each file's text names, where extraction found it)."""
     release_dir, public_dir = Path(release_dir), Path(public_dir)
     public_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{public_dir.name}-", dir=public_dir.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the public variant is for sharing
     try:
-        contexts, scrubber = collect_contexts(release_dir, record_contexts)
+        contexts, scrubber = collect_contexts(release_dir, record_contexts, people)
         offsets = write_public_documents(release_dir, staging, contexts, scrubber)
         texts = MaskedTexts(staging / "documents.jsonl", offsets)
         write_public_records(release_dir, staging, contexts, scrubber, texts)

@@ -118,6 +118,11 @@ class ReleaseWriter:
             self.abort()
             raise
         self.link_corrections: list = []  # a steward's cluster splits and merges
+        self.people: dict[str, list[str]] = {}  # per file, the people its text names
+
+    def add_people(self, people: dict[str, list[str]]) -> None:
+        """Keep the people each file's text names, for the public variant's masking."""
+        self.people.update(people)
 
     def add_documents(self, documents: list[Document]) -> None:
         """Append documents (ok and quarantined) to documents.jsonl."""
@@ -184,8 +189,9 @@ class ReleaseWriter:
         manifest["changes"] = counts
         write_json(self.staging / "manifest.json", manifest)
         contexts, final.contexts = final.contexts, {}
-        write_derived_files(self.staging, contexts, self.workers)
-        del contexts  # the public variant's masking is done
+        people, self.people = self.people, {}
+        write_derived_files(self.staging, contexts, self.workers, people)
+        del contexts, people  # the public variant's masking is done
         write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
         manifest["files"] = checksum_files(self.staging)
         write_json(self.staging / "manifest.json", manifest)
@@ -294,9 +300,10 @@ def write_public_changes(previous: Path, public: Path, version: str) -> None:
 
 
 def write_derived_files(release: Path, record_contexts: dict | None = None,
-                        workers: int = 1) -> None:
+                        workers: int = 1, people: dict[str, list[str]] | None = None) -> None:
     """The steward's report, the SQLite database and the public variant of a release
-    (`record_contexts`: what the records add to the public variant's masking, if gathered).
+    (`record_contexts`: what the records add to the public variant's masking, if gathered;
+    `people`: whom each file's text names, where extraction found them).
 
     Each reads the release's own files and writes its own, so with more than one worker the
     database is built in a worker process while this one writes the report and the public
@@ -309,14 +316,14 @@ def write_derived_files(release: Path, record_contexts: dict | None = None,
     if workers <= 1:
         write_report(release, release / "review.csv")
         build_database(release)
-        write_public_release(release, release / "public", record_contexts)
+        write_public_release(release, release / "public", record_contexts, people)
         return
     from pipeline.workers import WorkerPool
 
     with WorkerPool(1) as pool:
         database = pool.start().submit(build_database, release)
         write_report(release, release / "review.csv")
-        write_public_release(release, release / "public", record_contexts)
+        write_public_release(release, release / "public", record_contexts, people)
         database.result()
 
 

@@ -1,6 +1,6 @@
 """The few lines of a document in which a contact-name label and its value can stand.
 
-Finding the names under contact labels (`pipeline.publish.masking.contact_names_in_text`)
+Finding the names under contact labels (`pipeline.extract.people.contact_names_in_text`)
 means reading the document's lines as extraction does (`parse_lines`), which costs far more
 than masking the text. But `parse_lines` reads each line alone (its table rows, boilerplate
 and label) and each paragraph alone (a question heading, which only a paragraph of at most
