@@ -143,7 +143,8 @@ class ExtractionStore:
             records = [Initiative.model_validate(item) for item in data["records"]]
             issues = [Issue.model_validate(item) for item in data.get("issues", [])]
             people = data.get("people")
-            if people is not None and not all(isinstance(name, str) for name in people):
+            if people is not None and not (isinstance(people, list)
+                                           and all(isinstance(name, str) for name in people)):
                 raise ValueError("people")
         except (TypeError, ValueError, KeyError):
             return None  # missing or damaged: simply recomputed

@@ -47,6 +47,9 @@ def test_the_store_keeps_the_people_beside_the_records(tmp_path):
     del entry["people"]  # stored by a version that did not look: publishing looks instead
     path.write_text(json.dumps(entry), encoding="utf-8")
     assert store.load(result_of(TEXT)).people is None
+    entry["people"] = "Lea Roth"  # damaged: the entry is not trusted, the document re-extracted
+    path.write_text(json.dumps(entry), encoding="utf-8")
+    assert store.load(result_of(TEXT)) is None
 
 
 def texts_of(folder) -> str:
