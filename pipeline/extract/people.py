@@ -31,7 +31,6 @@ def label_phrases(field: str) -> set[str]:
             for phrase in language.labels.get(field, [])}
 
 
-
 def people_in_text(text: str) -> list[str]:
     """The names a document gives under contact labels, then those its addresses spell."""
     return contact_names_in_text(text) + names_from_emails(text)
