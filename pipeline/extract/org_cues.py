@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pipeline.extract.patterns import trie_pattern
 from pipeline.lexicon import FALLBACK_LANGUAGE, ROLES, UPPER, Lexicon, normalise_label
 
 # Words inside one name ("Röda korset i Exempelby"); list joiners ("och", "og") end a name.
@@ -66,6 +67,27 @@ def type_words(lexicon: Lexicon) -> tuple[frozenset[str], frozenset[str], tuple[
     """Organisation-type words of every language: final words, leading words, compound endings."""
     endings = tuple(sorted(lexicon.all_phrases("org_suffixes"), key=len, reverse=True))
     return lexicon.all_phrases("org_type_words"), lexicon.all_phrases("org_type_heads"), endings
+
+
+@lru_cache(maxsize=4)
+def type_word_probe(lexicon: Lexicon) -> re.Pattern[str]:
+    """Any type word, or a word ending in a compound ending (either with a genitive -s), in a
+    casefolded text whose spaces are single: a sentence without one holds no name that
+    `match_type_word` would read.
+
+    A token's folded form there is a stretch of that text, after a space or punctuation and
+    before an "s", punctuation, a space or the end, so the probe never misses one; it only
+    spares the word-by-word test of the many sentences without any.
+    """
+    finals, heads, endings = type_words(lexicon)
+
+    def alternatives(words) -> str:
+        spaced = {" ".join(word.casefold().split()) for word in words}
+        return trie_pattern(sorted(word for word in spaced if word)) or "(?!)"
+
+    # a type word is a whole token; a compound only has to end in one of the endings
+    return re.compile(rf"(?:(?<!\w)(?:{alternatives((*finals, *heads))})"
+                      rf"|{alternatives(endings)})s?(?!\w)")
 
 
 @lru_cache(maxsize=4)

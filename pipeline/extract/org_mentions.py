@@ -14,7 +14,7 @@ from pipeline.extract.org_cues import (NAME_CONNECTORS, common_words, compound_b
                                        cue_language, headings_by_length, inline_heading_pattern,
                                        joint_cue, label_pattern, legal_forms, list_separator,
                                        role_heading_index, role_verbs, spaced_type_words,
-                                       type_words)
+                                       type_word_probe, type_words)
 from pipeline.lexicon import Lexicon, load_lexicon, normalise_label
 from pipeline.models import Organisation
 from pipeline.enrich.normalise import split_trailing_country
@@ -121,6 +121,8 @@ def find_typed_organisations(sentence: str, vocabulary: set[str] | None = None) 
     ("Sluttrapport") is a common noun and ends a name that a type word opens.
     """
     lexicon = load_lexicon()
+    if not type_word_probe(lexicon).search(" ".join(sentence.casefold().split())):
+        return []
     finals, common = type_words(lexicon)[0], common_words(lexicon)
     tokens = glue_legal_forms(glue_compounds(sentence)).split()
     vocabulary = vocabulary or set()

@@ -18,6 +18,7 @@ from pipeline.enrich.normalise import country_code
 from pipeline.extract.org_cues import (common_words, cue_language, funded_compound,
                                        name_separator, self_introduction)
 from pipeline.extract.org_mentions import glue_compounds, glue_legal_forms, is_legal_form
+from pipeline.extract.patterns import trie_pattern
 from pipeline.enrich.nlp import PhraseMatcher
 from pipeline.enrich.sentences import load_pipeline
 
@@ -39,10 +40,12 @@ ELIDED_ARTICLE = re.compile(r"^\w{1,2}['’]")
 
 @dataclass(frozen=True)
 class RoleMatcher:
-    """A PhraseMatcher over one language's role cues."""
+    """A PhraseMatcher over one language's role cues, and a pattern finding any of them in a
+    casefolded text: a sentence without a cue is not tokenised."""
 
     lang: str
     matcher: PhraseMatcher
+    probe: re.Pattern[str]
 
 
 def load_role_matcher(lang: str) -> RoleMatcher:
@@ -56,16 +59,22 @@ def build_role_matcher(lang: str, lexicon: Lexicon) -> RoleMatcher:
     nlp = load_pipeline(lang)
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     lexicons = lexicon.languages
+    cues: set[tuple[str, ...]] = set()
     for code in dict.fromkeys((lexicon.resolve(lang) or FALLBACK_LANGUAGE, FALLBACK_LANGUAGE)):
         for role in ROLES:
-            phrases = lexicons[code].roles[role]
-            matcher.add(role, [nlp.make_doc(phrase) for phrase in phrases])
-    return RoleMatcher(lang, matcher)
+            docs = [nlp.make_doc(phrase) for phrase in lexicons[code].roles[role]]
+            matcher.add(role, docs)
+            # the tokens a match is made of stand in the text with at most spaces between
+            cues.update(tuple(token.lower_.casefold() for token in doc) for doc in docs)
+    probe = trie_pattern(sorted(cue for cue in cues if cue), separator=r"\s*") or "(?!)"
+    return RoleMatcher(lang, matcher, re.compile(probe))
 
 
 def find_role_mentions(sentence: str, lang: str) -> list[Organisation]:
     """Return the organisations a sentence names after a role cue, with that role."""
     rules = load_role_matcher(lang)
+    if not rules.probe.search(sentence.casefold()):
+        return find_funded_compounds(sentence, lang)
     doc = load_pipeline(lang).make_doc(sentence)
     matches = sorted(rules.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
     found: list[Organisation] = []
