@@ -110,3 +110,26 @@ def test_the_readme_duckdb_queries_run(settings):
                for q in queries]
     assert sorted(row[1] for row in results[0]) == ["Läxhjälp", "Språkvänner"]
     assert {row[-1] for row in results[0]} == {"SE"} and len(results) == 2
+
+
+@pytest.mark.parametrize("variant", [".", "public"])
+def test_an_added_record_is_its_line_as_published_and_every_line_has_the_same_keys(
+        settings, variant):
+    publish(settings)
+    edit_inbox(settings.raw_dir)
+    release = publish(settings) / variant
+    lines = (release / "changes.jsonl").read_text(encoding="utf-8").splitlines()
+    records = (release / "initiatives.jsonl").read_text(encoding="utf-8").splitlines()
+    [added] = [line for line in lines if json.loads(line)["op"] == "add"]
+    [record] = [line for line in records if json.loads(line)["id"] == json.loads(added)["id"]]
+    assert added.endswith(f',"record":{record}}}')
+    assert {tuple(json.loads(line)) for line in lines} == {
+        ("op", "id", "release", "base", "old_id", "fields", "record")}
+
+
+def test_a_record_line_whose_id_is_not_first_is_read_whole():
+    from pipeline.publish.feed import line_id
+
+    assert line_id('{"id":"a-1","title":"x"}') == "a-1"
+    assert line_id('{"title":"x","id":"b-2"}') == "b-2"
+    assert line_id('{"id":"c\\"3","title":"x"}') == 'c"3'

@@ -3,7 +3,7 @@
 `changes.jsonl` turns the previous release's `initiatives.jsonl` into this one's when
 applied line by line (see `apply_changes`): first every `remove`, then every `change`
 (the fields with their old and new values; `old_id` when the id changed), then every `add`
-(the whole record). Each line names the release it leads to and the one it starts from,
+(the whole record, its line of `initiatives.jsonl` as it stands). Each line names the release it leads to and the one it starts from,
 and every line has the same keys (null where they do not apply), so it reads as a table.
 `id_map.jsonl` lists the initiatives whose id changed, old → new, and how they were paired.
 """
@@ -11,9 +11,10 @@ and every line has the same keys (null where they do not apply), so it reads as 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.publish.diff import RecordPrint, ReleaseDiff, diff_releases
+from pipeline.publish.diff import LEADING_ID, RecordPrint, ReleaseDiff, diff_releases
 from pipeline.streams import read_jsonl
 
 FEED_FILE, ID_MAP_FILE = "changes.jsonl", "id_map.jsonl"
@@ -58,11 +59,13 @@ def write_change_feed(old: Path, new: Path, diff: ReleaseDiff, version: str,
                 line["fields"] = {name: {"old": before.get(name), "new": record.get(name)}
                                   for name in pairing.fields}
                 write_line(feed, line)
-        # a second pass keeps memory flat
-        for record in read_jsonl(new / "initiatives.jsonl") if added else ():
-            if record["id"] in added:
-                write_line(feed, {"op": "add", "id": record["id"], **stamp, **blank,
-                                  "record": record})
+        # a second pass keeps memory flat; an added record is its line, as written
+        for line in read_record_lines(new / "initiatives.jsonl") if added else ():
+            record_id = line_id(line)
+            if record_id in added:
+                head = {"op": "add", "id": record_id, **stamp, **blank}
+                del head["record"]  # the last key: the line itself follows
+                feed.write(f'{encode(head)[:-1]},"record":{line}}}\n')
     with open(new / ID_MAP_FILE, "w", encoding="utf-8") as id_map:
         for pairing in diff.id_map:
             write_line(id_map, {"old_id": pairing.old.id, "new_id": pairing.new.id,
@@ -71,7 +74,26 @@ def write_change_feed(old: Path, new: Path, diff: ReleaseDiff, version: str,
 
 
 def write_line(handle, data: dict) -> None:
-    handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+    handle.write(encode(data) + "\n")
+
+
+def encode(data: dict) -> str:
+    """One feed line's JSON: compact, as the records' own lines are written."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_record_lines(path: Path) -> Iterator[str]:
+    """The lines of a records file, each one JSON object, without its line break."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as handle:
+        yield from (line.strip() for line in handle if line.strip())
+
+
+def line_id(line: str) -> str:
+    """The id of the record a line holds: read from its start where the writer put it first."""
+    lead = LEADING_ID.match(line)
+    return lead.group(1) if lead else json.loads(line)["id"]
 
 
 def apply_changes(records: dict[str, dict], changes: list[dict]) -> dict[str, dict]:
