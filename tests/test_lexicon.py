@@ -110,3 +110,13 @@ def test_normalise_label_folds_case_and_trailing_punctuation():
 
 def test_a_different_word_two_edits_away_is_not_a_label(lexicon):
     assert lexicon.match_label("Projektidé: Projektet är ett metodutvecklingsprojekt.") is None
+
+
+def test_a_label_folds_the_same_cached_or_not():
+    from pipeline.lexicon import LABEL_CACHE_CHARS, fold_label, normalise_label
+
+    labels = ["## **Kontaktperson** :", "Syfte?", "  > Målgrupp  ", "Projektägare__:",
+              "x" * LABEL_CACHE_CHARS + " :", "Straße’s `Ziel`!"]
+    assert [normalise_label(label) for label in labels] == [fold_label(label) for label in labels]
+    assert [normalise_label(label) for label in labels[:4]] == [
+        "kontaktperson", "syfte", "målgrupp", "projektägare"]

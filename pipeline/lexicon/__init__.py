@@ -60,10 +60,24 @@ class LexiconError(ValueError):
 LEADING_MARKS = re.compile(r"^[#>\s]+")
 SPACES = re.compile(r"\s+")
 TRAILING_PUNCTUATION = re.compile(r"[\s:?.!]+$")
+# Every line of a document is tried as a label by several finders: a line this short is folded
+# once and looked up after, in a cache of this many lines (at most about 10 MB).
+LABEL_CACHE_CHARS = 1_000
+LABEL_CACHE_ENTRIES = 10_000
 
 
 def normalise_label(text: str) -> str:
     """Fold a candidate label for lookup: case, accents kept, emphasis and end punctuation gone."""
+    return cached_label(text) if len(text) <= LABEL_CACHE_CHARS else fold_label(text)
+
+
+@lru_cache(maxsize=LABEL_CACHE_ENTRIES)
+def cached_label(text: str) -> str:
+    return fold_label(text)
+
+
+def fold_label(text: str) -> str:
+    """`normalise_label`, uncached."""
     text = unicodedata.normalize("NFC", text).replace("’", "'").replace("`", "'")
     text = LEADING_MARKS.sub("", text)
     text = text.replace("**", "").replace("__", "")
