@@ -50,7 +50,8 @@ def role_sentences() -> list[tuple[str, str]]:
     return [(form, lang) for lang in sorted(lexicon.languages) for role in ROLES
             for phrase in lexicon.languages[lang].roles[role] for form in (
                 f"Projektet {phrase} Exempelby kommun och Röda Korset.",
-                f"{phrase.upper()}  Exempel Ry, Muu Säätiö.", f"Det\n{phrase.title()}:\nExempel AB.")]
+                f"{phrase.upper()}  Exempel Ry, Muu Säätiö.",
+                f"Det\n{phrase.title()}:\nExempel AB.")]
 
 
 def test_probes_skip_no_sentence_the_finders_read_something_in():

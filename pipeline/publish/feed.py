@@ -3,8 +3,9 @@
 `changes.jsonl` turns the previous release's `initiatives.jsonl` into this one's when
 applied line by line (see `apply_changes`): first every `remove`, then every `change`
 (the fields with their old and new values; `old_id` when the id changed), then every `add`
-(the whole record, its line of `initiatives.jsonl` as it stands). Each line names the release it leads to and the one it starts from,
-and every line has the same keys (null where they do not apply), so it reads as a table.
+(the whole record: its line of `initiatives.jsonl` as it stands). Each line names the release
+it leads to and the one it starts from, and every line has the same keys (null where they do
+not apply), so it reads as a table. Lines are compact JSON, like the records' own.
 `id_map.jsonl` lists the initiatives whose id changed, old → new, and how they were paired.
 """
 
