@@ -146,7 +146,8 @@ def compile_names(names: Iterable[str | None]) -> re.Pattern | None:
                      if len(part) >= 3 and part[0].isupper())
     if not words:
         return None
-    alternatives = trie_pattern(sorted(words)).replace(r"\ ", r"\s+")
+    # a name's words may stand with any spaces or a line break between them
+    alternatives = trie_pattern(sorted(tuple(word.split()) for word in words), r"\s+")
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
