@@ -4,8 +4,10 @@ import json
 
 import pytest
 
+import pipeline.publish.diff as diff_module
 from pipeline.publish.diff import (add_samples, changed_fields, diff_releases, pair_records,
                                    read_prints, record_print)
+from pipeline.streams import DiskMap
 
 
 def record(id_: str, file: str, sha: str, title: str, text: str, **more) -> dict:
@@ -21,7 +23,7 @@ def test_records_pair_within_their_file_or_by_content_never_across_files():
         record("a2", "x.txt", "s1-edited", "Alpha", "Språkcafé för nyanlända i Umeå!"),
         record("b2", "z.txt", "s2", "Beta", "Läxhjälp för barn i Malmö."),  # renamed file
         record("c", "w.txt", "s3", "Alpha", "Språkcafé för nyanlända i Umeå.")]}
-    pairs = {(p.old.id, p.new.id, p.how) for p in pair_records(before, after)}
+    pairs = {(p.old.id, p.new.id, p.how) for p in pair_records(before, after).values()}
     assert pairs == {("a", "a2", "title"), ("b", "b2", "title")}
 
 
@@ -48,7 +50,8 @@ def write_release(folder, records):
     return folder
 
 
-def test_prints_are_read_without_samples_and_only_left_over_records_get_theirs(tmp_path):
+def test_prints_are_read_without_samples_and_only_left_over_records_get_theirs(
+        tmp_path, monkeypatch):
     old = write_release(tmp_path / "old", [
         record("a", "x.txt", "s1", "Alpha", "Språkcafé för nyanlända i Umeå."),
         record("kept", "x.txt", "s1", "Kept", "Samma som förut.")])
@@ -59,11 +62,17 @@ def test_prints_are_read_without_samples_and_only_left_over_records_get_theirs(t
     assert all(p.packed_sample is None for p in [*before.values(), *after.values()])
     with pytest.raises(ValueError, match="not read"):
         before["a"].sample
+    sampled = []
+    pack = diff_module.pack_sample
+    monkeypatch.setattr(diff_module, "pack_sample", lambda r: sampled.append(r["id"]) or pack(r))
     diff = diff_releases(old, new, before, after)
-    assert [(p.old.id, p.new.id, p.how) for p in diff.id_map] == [("a", "a2", "title")]
-    assert before["a"].sample == "Alpha Språkcafé för nyanlända i Umeå."
-    assert after["a2"].sample.endswith("Umeå!")
-    assert before["kept"].packed_sample is None  # paired by id: its text never read
+    [pairing] = diff.id_map
+    assert (pairing.old.id, pairing.new.id, pairing.how) == ("a", "a2", "title")
+    assert pairing.old.sample == "Alpha Språkcafé för nyanlända i Umeå."
+    assert sampled == ["a", "a2"]  # "kept" is paired by id: its text is never read
+    # a pair with nothing changed is kept by no one; the prints wait on disk
+    assert list(diff.pairings) == ["a2"] and not diff.added and not diff.removed
+    assert isinstance(before, DiskMap) and before["kept"] == after["kept"]
 
 
 def test_samples_are_read_from_lines_that_do_not_start_with_the_id(tmp_path):
@@ -72,6 +81,6 @@ def test_samples_are_read_from_lines_that_do_not_start_with_the_id(tmp_path):
     folder.mkdir()
     reordered = {"title": item["title"], **{k: v for k, v in item.items() if k != "title"}}
     (folder / "initiatives.jsonl").write_text(json.dumps(reordered) + "\n\n", encoding="utf-8")
-    prints = read_prints(folder)
-    add_samples(folder, list(prints.values()))
-    assert prints["b"].sample == "Beta Läxhjälp."
+    prints = list(read_prints(folder).values())
+    add_samples(folder, prints)
+    assert [p.sample for p in prints] == ["Beta Läxhjälp."]

@@ -57,8 +57,8 @@ def test_a_one_word_edit_in_one_submission_keeps_every_id(inbox, tmp_path, name,
     release, after = publish(path.parent, tmp_path / "out")
     assert after == before
     diff = diff_releases(first_release, release)
-    assert not diff.added and not diff.removed and len(diff.changed) == 1
-    [(edited, fields)] = diff.changed
+    assert not diff.added and not diff.removed and len(list(diff.changed())) == 1
+    [(edited, fields)] = diff.changed()
     changes = {line["id"]: line for line in read_jsonl(release / "changes.jsonl")}
     assert replacement in json.dumps(changes.pop(edited.id)["fields"], ensure_ascii=False)
     for line in changes.values():  # the others only moved in the file
@@ -79,7 +79,7 @@ def test_a_renamed_submission_changes_only_its_own_id_and_is_mapped(inbox, tmp_p
     assert after == before and renamed != old_id
     diff = diff_releases(first_release, release)
     assert not diff.added and not diff.removed
-    assert [(r.id, "id" in fields) for r, fields in diff.changed] == [(renamed, True)]
+    assert [(r.id, "id" in fields) for r, fields in diff.changed()] == [(renamed, True)]
     [mapping] = read_jsonl(release / "id_map.jsonl")
     assert (mapping["old_id"], mapping["new_id"], mapping["how"]) == (old_id, renamed,
                                                                       "segment_text")

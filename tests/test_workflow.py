@@ -174,7 +174,7 @@ def test_diff_lists_added_removed_and_changed_fields(settings, tmp_path):
     diff = diff_releases(old, settings.out_dir / "latest")
     assert [r.title for r in diff.added] == ["Ny"]
     assert [r.title for r in diff.removed] == ["Språkvänner"]
-    assert [(r.title, fields) for r, fields in diff.changed] == [
+    assert [(r.title, fields) for r, fields in diff.changed()] == [
         ("Läxhjälp", ["implementation_level"])]
     assert "implementation_level" in format_diff(diff)
     result = subprocess.run([sys.executable, "-m", "flows.cli", "diff", str(old), "latest",

@@ -4,6 +4,9 @@ Records are paired by id first. A record whose id changed (its title was edited,
 submission moved in the compilation, its file was renamed) is paired with its old self by
 file and title, else by file, segment and similar text; such a pair is one initiative
 changed, not one removed and one added, and goes into the release's old → new id map.
+
+A release's prints wait on disk (`DiskMap`), so comparing two releases holds only what
+differs between them: the records left over after pairing by id, and the pairs that changed.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import json
 import re
 import sys
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
 from pipeline.models import SECTION_FIELDS
-from pipeline.streams import read_jsonl
+from pipeline.streams import DiskMap, read_jsonl
 
 IGNORED_FIELDS = {"id", "provenance", "issues"}  # not news for the release notes
 # Where a value stands in its document: an edit earlier in the file moves it, which apps must
@@ -56,8 +60,16 @@ class FieldHashes:
         return {name: self.digests[n * DIGEST_BYTES:(n + 1) * DIGEST_BYTES]
                 for n, name in enumerate(self.names)}
 
+    def __reduce__(self):  # read back from disk, the names are the shared tuple again
+        return shared_hashes, (self.names, self.digests)
+
 
 _NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per distinct set of names
+NO_HASHES = FieldHashes()
+
+
+def shared_hashes(names: tuple[str, ...], digests: bytes) -> FieldHashes:
+    return FieldHashes(_NAMES.setdefault(names, names), digests)
 
 
 @dataclass(slots=True)
@@ -87,7 +99,8 @@ class RecordPrint:
 
 @dataclass
 class Pairing:
-    """An old record and the new record that is the same initiative."""
+    """An old record and the new record that is the same initiative (their prints without
+    field hashes: what differs is in `fields`)."""
 
     old: RecordPrint
     new: RecordPrint
@@ -98,40 +111,53 @@ class Pairing:
 
 @dataclass
 class ReleaseDiff:
+    """Two releases compared. `pairings` holds the pairs whose records differ, keyed by new
+    id in the new release's order; `diff_releases` leaves them on disk, and `changed()`
+    streams them, so a lexicon change that touches every record costs no memory per record.
+    """
+
     added: list[RecordPrint] = field(default_factory=list)
     removed: list[RecordPrint] = field(default_factory=list)
-    changed: list[tuple[RecordPrint, list[str]]] = field(default_factory=list)
     documents_added: list[str] = field(default_factory=list)
     documents_removed: list[str] = field(default_factory=list)
-    pairings: list[Pairing] = field(default_factory=list)
+    pairings: Mapping[str, Pairing] = field(default_factory=dict)
+
+    def changed(self) -> Iterator[tuple[RecordPrint, list[str]]]:
+        """Each changed initiative (its new print) and the fields people would call changed
+        (its id among them when that changed), in the new release's order."""
+        for pairing in self.pairings.values():
+            noted = pairing.noted
+            if pairing.old.id != pairing.new.id:
+                noted = sorted(["id", *noted])
+            if noted:
+                yield pairing.new, noted
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.documents_added
-                    or self.documents_removed)
+        return not (self.added or self.removed or self.documents_added
+                    or self.documents_removed) and next(self.changed(), None) is None
 
     @property
     def id_map(self) -> list[Pairing]:
         """The pairs whose id changed, in the new release's order."""
-        return [p for p in self.pairings if p.old.id != p.new.id]
+        return [p for p in self.pairings.values() if p.old.id != p.new.id]
 
-    def to_dict(self) -> dict:
-        return {
-            "added": [r.id for r in self.added], "removed": [r.id for r in self.removed],
-            "changed": {r.id: fields for r, fields in self.changed},
-            "documents_added": self.documents_added,
-            "documents_removed": self.documents_removed,
-        }
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "removed": len(self.removed),
+                "changed": sum(1 for _ in self.changed()),
+                "documents_added": len(self.documents_added),
+                "documents_removed": len(self.documents_removed)}
 
 
-def read_prints(release: Path, hashed: bool = True) -> dict[str, RecordPrint]:
-    """Stream a release's records into fingerprints keyed by id, without text samples.
+def read_prints(release: Path, hashed: bool = True) -> DiskMap[RecordPrint]:
+    """Stream a release's records into fingerprints keyed by id, without text samples, kept
+    on disk.
 
     Without `hashed` the prints carry no field hashes: a release compared with an empty one
     pairs no record, so nothing would read them.
     """
-    return {record["id"]: record_print(record, hashed, sampled=False)
-            for record in read_jsonl(release / "initiatives.jsonl")}
+    return DiskMap((record["id"], record_print(record, hashed, sampled=False))
+                   for record in read_jsonl(release / "initiatives.jsonl"))
 
 
 def record_print(record: dict, hashed: bool = True, sampled: bool = True) -> RecordPrint:
@@ -221,8 +247,8 @@ def read_document_files(release: Path) -> set[str]:
     return {document["file"] for document in read_jsonl(release / "documents.jsonl")}
 
 
-def diff_releases(old: Path, new: Path, before: dict[str, RecordPrint] | None = None,
-                  after: dict[str, RecordPrint] | None = None) -> ReleaseDiff:
+def diff_releases(old: Path, new: Path, before: Mapping[str, RecordPrint] | None = None,
+                  after: Mapping[str, RecordPrint] | None = None) -> ReleaseDiff:
     """Pair the records of two releases and sort them into added, removed and changed.
 
     `before` and `after` are the releases' prints when the caller has them already (`after`
@@ -235,29 +261,51 @@ def diff_releases(old: Path, new: Path, before: dict[str, RecordPrint] | None = 
     if left_old and left_new:  # only these are paired by their texts
         add_samples(old, left_old)
         add_samples(new, left_new)
-    diff = ReleaseDiff(pairings=pair_records(before, after))
-    paired_old = {p.old.id for p in diff.pairings}
-    paired_new = {p.new.id for p in diff.pairings}
-    diff.added = [p for key, p in after.items() if key not in paired_new]
-    diff.removed = [p for key, p in before.items() if key not in paired_old]
-    for pairing in diff.pairings:
-        noted = pairing.noted
-        if pairing.old.id != pairing.new.id:
-            noted = sorted(["id", *noted])
-        if noted:
-            diff.changed.append((pairing.new, noted))
+    diff = ReleaseDiff(pairings=pair_records(before, after, left_old, left_new))
+    paired = diff.id_map  # the left-over records that paired: each changed its id
+    paired_old, paired_new = {p.old.id for p in paired}, {p.new.id for p in paired}
+    diff.added = [p for p in left_new if p.id not in paired_new]
+    diff.removed = [p for p in left_old if p.id not in paired_old]
     old_files, new_files = read_document_files(old), read_document_files(new)
     diff.documents_added = sorted(new_files - old_files)
     diff.documents_removed = sorted(old_files - new_files)
     return diff
 
 
-def pair_records(before: dict[str, RecordPrint],
-                 after: dict[str, RecordPrint]) -> list[Pairing]:
-    """Pair by id, then pair what is left by place and name; in the new release's order."""
-    pairs = {key: (before[key], "id") for key in after if key in before}
-    left_old = [p for key, p in before.items() if key not in after]
-    left_new = [p for key, p in after.items() if key not in before]
+def pair_records(before: Mapping[str, RecordPrint], after: Mapping[str, RecordPrint],
+                 left_old: list[RecordPrint] | None = None,
+                 left_new: list[RecordPrint] | None = None) -> DiskMap[Pairing]:
+    """Pair by id, then pair what is left (`left_old`, `left_new`: the prints whose id the
+    other release lacks) by place and name. Return the pairs whose records differ, by new id
+    in the new release's order, on disk; a record paired with its unchanged self is news to
+    no one."""
+    if left_old is None:
+        left_old = [p for key, p in before.items() if key not in after]
+    if left_new is None:
+        left_new = [p for key, p in after.items() if key not in before]
+    by_text = pair_left_over(left_old, left_new)
+    pairings: DiskMap[Pairing] = DiskMap()
+    for key, record in after.items():
+        old, how = by_text[key] if key in by_text else (before.get(key), "id")
+        if old is None:
+            continue
+        fields = changed_fields(old.fields, record.fields)
+        if fields or old.id != record.id:
+            pairings[key] = Pairing(slim(old), slim(record), fields, how,
+                                    changed_fields(old.content, record.content))
+    return pairings
+
+
+def slim(record: RecordPrint) -> RecordPrint:
+    """The print without its field hashes, once they are compared."""
+    return replace(record, fields=NO_HASHES, content=NO_HASHES)
+
+
+def pair_left_over(left_old: list[RecordPrint], left_new: list[RecordPrint]
+                   ) -> dict[str, tuple[RecordPrint, str]]:
+    """Pair records whose id changed by their file (or content) and text: new id → (old
+    print, how)."""
+    pairs: dict[str, tuple[RecordPrint, str]] = {}
     # Only records of the same file (or the same content under a new name) can pair: look
     # those up rather than scoring every left-over old record against every new one.
     by_file: dict[str, list[int]] = {}
@@ -277,9 +325,7 @@ def pair_records(before: dict[str, RecordPrint],
             continue
         pairs[left_new[n].id] = (left_old[o], how)
         taken_old.add(o)
-    return [Pairing(pairs[key][0], record, changed_fields(pairs[key][0].fields, record.fields),
-                    pairs[key][1], changed_fields(pairs[key][0].content, record.content))
-            for key, record in after.items() if key in pairs]
+    return pairs
 
 
 def score_pair(old: RecordPrint, new: RecordPrint) -> tuple[float, str] | None:
@@ -314,25 +360,30 @@ def changed_fields(old: FieldHashes, new: FieldHashes) -> list[str]:
 
 def format_diff(diff: ReleaseDiff) -> str:
     """Release notes in Markdown."""
+    return "".join(diff_notes(diff))
+
+
+def diff_notes(diff: ReleaseDiff) -> Iterator[str]:
+    """The release notes in pieces, to be written as they come."""
     if diff.empty:
-        return "No changes.\n"
-    lines = []
-    sections = [("Documents added", diff.documents_added),
-                ("Documents removed (their initiatives are dropped)", diff.documents_removed)]
-    for heading, names in sections:
-        if names:
-            lines += [f"## {heading}", *[f"- {name}" for name in names], ""]
-    if diff.added:
-        lines += ["## Initiatives added", *[describe(r) for r in diff.added], ""]
-    if diff.removed:
-        lines += ["## Initiatives removed", *[describe(r) for r in diff.removed], ""]
-    if diff.changed:
-        lines += ["## Initiatives changed",
-                  *[f"{describe(r)}: {', '.join(fields)}" for r, fields in diff.changed], ""]
-    if diff.id_map:
-        lines += ["## Ids changed (see id_map.jsonl)",
-                  *[f"- {p.old.id} → {p.new.id} ({p.how})" for p in diff.id_map], ""]
-    return "\n".join(lines)
+        yield "No changes.\n"
+        return
+    changed = (f"{describe(r)}: {', '.join(fields)}" for r, fields in diff.changed())
+    sections = [("Documents added", (f"- {name}" for name in diff.documents_added)),
+                ("Documents removed (their initiatives are dropped)",
+                 (f"- {name}" for name in diff.documents_removed)),
+                ("Initiatives added", map(describe, diff.added)),
+                ("Initiatives removed", map(describe, diff.removed)),
+                ("Initiatives changed", changed),
+                ("Ids changed (see id_map.jsonl)",
+                 (f"- {p.old.id} → {p.new.id} ({p.how})" for p in diff.id_map))]
+    started = False
+    for heading, lines in sections:
+        for n, line in enumerate(lines):
+            if n == 0:
+                yield f"\n## {heading}\n" if started else f"## {heading}\n"
+                started = True
+            yield line + "\n"
 
 
 def describe(record: RecordPrint) -> str:

@@ -12,18 +12,18 @@ not apply), so it reads as a table. Lines are compact JSON, like the records' ow
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pipeline.publish.diff import LEADING_ID, RecordPrint, ReleaseDiff, diff_releases
-from pipeline.streams import read_jsonl
+from pipeline.streams import DiskMap, read_jsonl
 
 FEED_FILE, ID_MAP_FILE = "changes.jsonl", "id_map.jsonl"
 
 
 def publish_changes(previous: Path, release: Path, version: str,
-                    before: dict[str, RecordPrint] | None = None,
-                    after: dict[str, RecordPrint] | None = None) -> ReleaseDiff:
+                    before: Mapping[str, RecordPrint] | None = None,
+                    after: Mapping[str, RecordPrint] | None = None) -> ReleaseDiff:
     """Diff a release folder against the previous one and write its feed and id map (with
     the releases' prints, when the caller has them: see `diff_releases`)."""
     manifest = previous / "manifest.json"
@@ -39,20 +39,22 @@ def write_change_feed(old: Path, new: Path, diff: ReleaseDiff, version: str,
     """Write changes.jsonl and id_map.jsonl into the new release folder."""
     stamp = {"release": version, "base": base}
     blank = {"old_id": None, "fields": None, "record": None}  # every line has every key
-    updates = {p.new.id: p for p in diff.pairings if p.fields}
-    wanted_old = {p.old.id: p.fields for p in updates.values()}
+    pairings = diff.pairings
+    updates = any(p.fields for p in pairings.values())
     # Each pass over a release reads only when it has something to write (a first release
-    # has nothing to change: every record is an `add`).
-    old_values = {record["id"]: {name: record.get(name) for name in wanted_old[record["id"]]}
-                  for record in read_jsonl(old / "initiatives.jsonl")
-                  if record["id"] in wanted_old} if wanted_old else {}
+    # has nothing to change: every record is an `add`). What it needs of the old records
+    # waits on disk: after a lexicon change, every record may have changed.
+    wanted_old = DiskMap((p.old.id, p.fields) for p in pairings.values() if p.fields)
+    old_values = DiskMap((record["id"], {name: record.get(name) for name in wanted_old[
+        record["id"]]}) for record in read_jsonl(old / "initiatives.jsonl")
+        if record["id"] in wanted_old) if updates else {}
     added = {r.id for r in diff.added}
     with open(new / FEED_FILE, "w", encoding="utf-8") as feed:
         for record in diff.removed:
             write_line(feed, {"op": "remove", "id": record.id, **stamp, **blank})
         for record in read_jsonl(new / "initiatives.jsonl") if updates else ():
-            if record["id"] in updates:
-                pairing = updates[record["id"]]
+            pairing = pairings.get(record["id"])
+            if pairing is not None and pairing.fields:
                 before = old_values.get(pairing.old.id, {})
                 line = {"op": "change", "id": record["id"], **stamp, **blank}
                 if pairing.old.id != record["id"]:

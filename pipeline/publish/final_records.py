@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.publish.diff import RecordPrint, record_print
 from pipeline.publish.privacy import FileContext, add_record_context
 from pipeline.publish.tables import TableWriter
-from pipeline.streams import read_jsonl
+from pipeline.streams import DiskMap, read_jsonl
 
 TABLE_BATCH = 500  # records per Parquet row group of the typed tables
 
@@ -26,7 +26,7 @@ class FinalRecords:
     def __init__(self, staging: Path, hashed: bool):
         self.hashed = hashed  # the previous release has records to compare field by field
         self.tables = TableWriter(staging)
-        self.prints: dict[str, RecordPrint] = {}
+        self.prints: DiskMap[RecordPrint] = DiskMap()  # on disk until the release is diffed
         self.contexts: dict[str, FileContext] = defaultdict(FileContext)
         self._batch: list[dict] = []
 

@@ -16,14 +16,15 @@ import shutil
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.csvsafe import open_csv
-from pipeline.publish.diff import RecordPrint, format_diff, read_prints
+from pipeline.publish.diff import RecordPrint, diff_notes, read_prints
+from pipeline.streams import DiskMap
 from pipeline.publish.final_records import FinalRecords
 from pipeline.enrich.linking import LinkTable, link_release
 from pipeline.models import SCHEMA_VERSION, Document, Initiative
@@ -118,11 +119,12 @@ class ReleaseWriter:
             self.abort()
             raise
         self.link_corrections: list = []  # a steward's cluster splits and merges
-        self.people: dict[str, list[str]] = {}  # per file, the people its text names
+        self.people: DiskMap[list[str]] = DiskMap()  # per file, the people its text names
 
     def add_people(self, people: dict[str, list[str]]) -> None:
-        """Keep the people each file's text names, for the public variant's masking."""
-        self.people.update(people)
+        """Keep the people each file's text names (on disk), for the public variant's masking."""
+        for file, names in people.items():
+            self.people[file] = names
 
     def add_documents(self, documents: list[Document]) -> None:
         """Append documents (ok and quarantined) to documents.jsonl."""
@@ -178,10 +180,11 @@ class ReleaseWriter:
         write_json(self.staging / "quality.json", quality)
         version = new_version(self.releases)
         changes = write_changes(previous, self.staging, version, before, final.prints)
-        counts = {key: len(value) for key, value in changes.to_dict().items()}
-        # Both releases' prints are held until here; the files that follow need none of them.
-        del before, changes
-        final.prints = {}
+        counts = changes.counts()
+        # Both releases' prints are kept (on disk) until here; what follows needs none of them.
+        del changes
+        before.close()
+        final.prints.close()
         write_descriptors(self.staging, version, self.license_id)
         # The checksums come last, once every file is written; what reads the manifest before
         # (the report, the database, the public variant) reads its version and time.
@@ -263,14 +266,15 @@ def disk_full_message(exc: BaseException) -> str | None:
 
 
 def write_changes(previous: Path, staging: Path, version: str,
-                  before: dict[str, RecordPrint] | None = None,
-                  after: dict[str, RecordPrint] | None = None):
+                  before: Mapping[str, RecordPrint] | None = None,
+                  after: Mapping[str, RecordPrint] | None = None):
     """Release notes for people, the change feed and id map for apps; return the diff."""
     from pipeline.publish.feed import publish_changes
 
     changes = publish_changes(previous, staging, version, before, after)
-    (staging / "release_notes.md").write_text(
-        "# Release notes\n\n" + format_diff(changes), encoding="utf-8")
+    with open(staging / "release_notes.md", "w", encoding="utf-8") as notes:
+        notes.write("# Release notes\n\n")
+        notes.writelines(diff_notes(changes))
     return changes
 
 
@@ -300,7 +304,7 @@ def write_public_changes(previous: Path, public: Path, version: str) -> None:
 
 
 def write_derived_files(release: Path, record_contexts: dict | None = None,
-                        workers: int = 1, people: dict[str, list[str]] | None = None) -> None:
+                        workers: int = 1, people: Mapping[str, list[str]] | None = None) -> None:
     """The steward's report, the SQLite database and the public variant of a release
     (`record_contexts`: what the records add to the public variant's masking, if gathered;
     `people`: whom each file's text names, where extraction found them).
