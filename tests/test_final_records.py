@@ -61,8 +61,8 @@ def test_prints_and_contexts_equal_those_read_from_the_release(tmp_path):
     assert final.prints == read_prints(release)
     contexts, _ = collect_contexts(release, final.contexts)
     again, _ = collect_contexts(release)
-    assert {file: (c.names, c.countries, c.language) for file, c in contexts.items()} == {
-        file: (c.names, c.countries, c.language) for file, c in again.items()}
+    assert {file: (c.names, c.regions, c.language) for file, c in contexts.items()} == {
+        file: (c.names, c.regions, c.language) for file, c in again.items()}
     assert any("Anna Berg" in c.names for c in contexts.values())
 
 

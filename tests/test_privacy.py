@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import Settings
-from pipeline.publish.privacy import make_public, mask_text, write_public_release
+from pipeline.publish.privacy import FileContext, make_public, mask_text, write_public_release
 from pipeline.publish.public_files import public_file_name
 from pipeline.publish.files import CSV_COLUMNS, sha256_file
 from pipeline.run import run_pipeline
@@ -180,3 +180,17 @@ def test_writing_the_public_variant_again_replaces_it(release, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
     assert (target / "initiatives.jsonl").read_bytes() == (
         public / "initiatives.jsonl").read_bytes()
+
+
+def test_a_file_context_finished_again_keeps_its_countries_and_takes_new_names():
+    context = FileContext(language="sv")
+    context.names.update(["Anna Berg", "Anna Berg"])
+    context.countries.update(["FI", "FI"])
+    context.finish()
+    first = (context.regions, context.pattern.pattern)
+    context.finish()
+    assert (context.regions, context.pattern.pattern) == first and "FI" in context.regions
+    context.names.add("Karl Lind")
+    assert context.pattern.pattern == first[1]  # until it is finished again
+    context.finish()
+    assert context.pattern.search("ring Karl Lind") and context.pattern.search("Anna Berg")

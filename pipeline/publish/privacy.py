@@ -24,8 +24,9 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.csvsafe import open_csv
@@ -47,19 +48,35 @@ NON_FINITE = re.compile(r"NaN|Infinity|[:,\[]\s*-?[\d.]+[eE]\+?\d{3}")
 ALL_REGIONS = tuple(dict.fromkeys(r for r in map(region_of_language, LANGUAGES) if r))
 
 
-@dataclass
+@dataclass(slots=True)
 class FileContext:
-    """What masking one source file's document and records needs to know."""
+    """What masking one source file's document and records needs to know.
 
-    names: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
+    A release holds one per source file until its public variant is written, so it keeps
+    only distinct names and countries; the names' pattern is compiled when asked for, and a
+    few recent ones are kept (a file's records are read together).
+    """
+
+    names: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
     language: str | None = None
-    pattern: re.Pattern | None = None
     regions: tuple[str, ...] = ("SE",)
+    finished: bool = False
+    sorted_names: tuple[str, ...] = ()
 
     def finish(self) -> None:
-        self.pattern = compile_names(sorted(set(self.names)))
-        self.regions = phone_regions(self.language, sorted(set(self.countries)))
+        self.sorted_names = tuple(sorted(self.names))
+        self.regions = phone_regions(self.language, sorted(self.countries))
+        self.finished = True
+
+    @property
+    def pattern(self) -> re.Pattern | None:
+        return names_pattern(self.sorted_names if self.finished else tuple(sorted(self.names)))
+
+
+@lru_cache(maxsize=64)
+def names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    return compile_names(names)
 
 
 def mask_text_field(field: TextField, names: re.Pattern | None, regions: tuple[str, ...],
@@ -170,13 +187,13 @@ def read_lines(path: Path) -> Iterator[str]:
 def add_record_context(contexts: dict[str, FileContext], record: dict) -> None:
     """Add a record's contact names, countries and language to its file's context."""
     context = contexts[record["source"]["file"]]
-    context.names += [c["name"] for c in record.get("contacts") or [] if c.get("name")]
-    context.countries += record.get("countries") or []
+    context.names.update(c["name"] for c in record.get("contacts") or [] if c.get("name"))
+    context.countries.update(record.get("countries") or [])
     context.language = context.language or record.get("language")
 
 
 def collect_contexts(release_dir: Path, records: dict[str, FileContext] | None = None,
-                     people: dict[str, list[str]] | None = None
+                     people: Mapping[str, list[str]] | None = None
                      ) -> tuple[dict[str, FileContext], FileScrubber]:
     """Names, countries and language per source file, and the public name of every file.
 
@@ -195,7 +212,7 @@ def collect_contexts(release_dir: Path, records: dict[str, FileContext] | None =
         context = contexts[document["file"]]
         text = document.get("text") or ""
         found = people.get(document["file"])
-        context.names += people_in_text(text) if found is None else found
+        context.names.update(people_in_text(text) if found is None else found)
         context.language = document.get("language") or context.language
         public_names[document["file"]] = public_file_name(document["file"],
                                                           document.get("sha256") or "")
@@ -247,8 +264,8 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
         for line in read_lines(release_dir / "initiatives.jsonl"):
             record = Initiative.model_validate_json(line)
             context = contexts.get(record.source.file) or FileContext()
-            if context.pattern is None and record.contacts:  # a file no pass saw
-                context.names += [c.name for c in record.contacts if c.name]
+            if not context.finished and record.contacts:  # a file no pass saw
+                context.names.update(c.name for c in record.contacts if c.name)
                 context.finish()
             public = make_public(record, regions=context.regions,
                                  document=texts.get(record.source.file), scrubber=scrubber,
@@ -302,7 +319,7 @@ def public_package(staging: Path, version: str) -> dict:
 
 def write_public_release(release_dir: Path, public_dir: Path,
                          record_contexts: dict[str, FileContext] | None = None,
-                         people: dict[str, list[str]] | None = None) -> Path:
+                         people: Mapping[str, list[str]] | None = None) -> Path:
     """Write the public variant of a release into `public_dir`, replacing it whole
     (`record_contexts`: what its records add to their files' contexts, if gathered;
     `people`: whom each file's text names, where extraction found it)."""
