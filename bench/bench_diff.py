@@ -34,7 +34,7 @@ diff = publish_changes(old, new, "bench")
 print(json.dumps({"seconds": round(time.perf_counter() - start, 1),
                   "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                   "added": len(diff.added), "removed": len(diff.removed),
-                  "changed": len(diff.changed), "ids_changed": len(diff.id_map)}))
+                  "changed": diff.counts()["changed"], "ids_changed": len(diff.id_map)}))
 """
 
 
