@@ -82,16 +82,22 @@ def submit_batches(stage, batches: list[tuple[int, list]], *shared) -> list:
     runner the batch is `quote`d: Prefect would otherwise walk every document and record in
     it, looking for futures to wait on, before the task starts (it holds none). prefect-dask
     walks the parameters itself and would hand the task the quote's tuple, so Dask gets the
-    batch as it is.
+    batch as it is: a list of documents, or a translation stage's `TranslationJob`.
     """
     context = FlowRunContext.get()
-    wrap = quote if context and isinstance(context.task_runner, ThreadPoolTaskRunner) else list
+    threads = context and isinstance(context.task_runner, ThreadPoolTaskRunner)
+    wrap = quote if threads else as_it_is
     futures = [None if not batch else
                stage.with_options(task_run_name=f"{stage.name}-batch-{number + 1:04d}"
                                   ).submit(wrap(batch), *shared)
                for number, batch in batches]
     return [stage.fn(batch, *shared) if future is None else future.result()
             for (_number, batch), future in zip(batches, futures)]
+
+
+def as_it_is(batch):
+    """The batch unchanged (what a task runner that walks its parameters itself is given)."""
+    return batch
 
 
 def flow_stages(window: int) -> Stages:

@@ -98,3 +98,34 @@ def test_tasks_that_cannot_reach_the_cache_publish_what_the_plain_run_does(setti
     assert published(worker) == published(settings)
     with translation_cache.TranslationCache(worker.translation_cache) as cache:
         assert cache.count() > 0  # the loop wrote what the tasks translated
+
+
+@pytest.fixture
+def loopback_only(no_network, monkeypatch):
+    """Sockets to this machine only: the test's Prefect server and Dask cluster."""
+    import socket
+
+    import pytest_socket
+
+    monkeypatch.setattr(socket.socket, "connect", socket.socket.connect)  # restored after
+    pytest_socket.enable_socket()
+    pytest_socket.socket_allow_hosts(["127.0.0.1", "::1", "localhost"], allow_unix_socket=True)
+
+
+@pytest.mark.slow
+def test_flow_on_dask_translates_as_the_plain_run_does(settings, tmp_path, monkeypatch,
+                                                      prefect_server, loopback_only):
+    from flows.inbox import run_inbox_flow
+
+    settings.translation_cache = tmp_path / "plain-cache.sqlite3"
+    run_pipeline(settings)
+    for name, value in {"MODELS_DIR": settings.models_dir, "DASK_WORKERS": 2, "BATCH_SIZE": 1,
+                        "CORRECTIONS_DIR": settings.corrections_dir,
+                        "TRANSLATION_CACHE": tmp_path / "dask-cache.sqlite3"}.items():
+        monkeypatch.setenv(f"PRAXIS_{name}", str(value))
+    out = tmp_path / "dask"
+    result = run_inbox_flow(settings.raw_dir, out, translate=True, runner="dask")
+    assert result["initiatives"] == 2
+    flow = published(settings.model_copy(update={"out_dir": out}))
+    assert flow == published(settings)
+    assert flow["sv"]["purpose"]["text_en"]  # translated on a worker
