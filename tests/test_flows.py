@@ -91,3 +91,18 @@ def test_flow_on_a_task_runner_publishes_what_the_plain_run_does(tmp_path, monke
     assert {"praxis-quality", "praxis-report"} <= keys
     again = run_inbox_flow(raw, tmp_path / "flow", translate=False, runner=runner)
     assert again["unchanged"] and again["initiatives"] == 3
+
+
+@pytest.mark.slow
+def test_local_dask_workers_do_not_sample_their_own_stacks():
+    import dask
+    from distributed import Client, LocalCluster
+
+    from flows.inbox import local_cluster_kwargs
+    from pipeline.config import Settings
+
+    settings = Settings(dask_workers=1)
+    with LocalCluster(**local_cluster_kwargs(settings)) as cluster, Client(cluster) as client:
+        seen = client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
+                                   dask.config.get("distributed.admin.tick.interval")))
+    assert list(seen.values()) == [(False, dask.config.get("distributed.admin.tick.interval"))]
