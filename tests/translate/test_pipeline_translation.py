@@ -107,8 +107,8 @@ def loopback_only(no_network, monkeypatch):
 
     import pytest_socket
 
+    pytest_socket.enable_socket()  # socket.socket is the real class again
     monkeypatch.setattr(socket.socket, "connect", socket.socket.connect)  # restored after
-    pytest_socket.enable_socket()
     pytest_socket.socket_allow_hosts(["127.0.0.1", "::1", "localhost"], allow_unix_socket=True)
 
 
