@@ -94,15 +94,24 @@ def test_flow_on_a_task_runner_publishes_what_the_plain_run_does(tmp_path, monke
 
 
 @pytest.mark.slow
-def test_local_dask_workers_do_not_sample_their_own_stacks():
+def test_dask_keeps_no_long_message_logs_and_workers_do_not_sample_their_stacks():
     import dask
     from distributed import Client, LocalCluster
 
-    from flows.inbox import local_cluster_kwargs
+    from flows.inbox import dask_config, local_cluster_kwargs
     from pipeline.config import Settings
 
+    tick = dask.config.get("distributed.admin.tick.interval")
     settings = Settings(dask_workers=1)
-    with LocalCluster(**local_cluster_kwargs(settings)) as cluster, Client(cluster) as client:
+    with dask_config("dask"), LocalCluster(**local_cluster_kwargs(settings)) as cluster, \
+            Client(cluster) as client:
+        assert client.submit(sum, [1, 2]).result() == 3
         seen = client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
+                                   dask.config.get("distributed.admin.low-level-log-length"),
                                    dask.config.get("distributed.admin.tick.interval")))
-    assert list(seen.values()) == [(False, dask.config.get("distributed.admin.tick.interval"))]
+        # the logs that held every submitted batch: the client's and the scheduler's streams
+        streams = [client.scheduler_comm, *cluster.scheduler.stream_comms.values()]
+        lengths = {stream.recent_message_log.maxlen for stream in streams}
+    assert list(seen.values()) == [(False, 1, tick)]  # the rest of the configuration is kept
+    assert lengths == {1}
+    assert dask.config.get("distributed.admin.low-level-log-length") == 1000  # outside a run
