@@ -1,8 +1,9 @@
 """The inbox flow: the pipeline's stages as Prefect tasks, batches submitted to a task runner.
 
 The recipe is `pipeline.run.run_pipeline`; this module only hands it task-wrapped stages and
-a `map` that submits each batch to the flow's task runner. Every task is a pure function of
-its batch, so a worker returns all it found; the stores and the spool stay with the flow.
+a `submit` that starts each batch on the flow's task runner as a named task run. Every task is
+a pure function of its batch, so a worker returns all it found; the stores and the spool stay
+with the flow, which finishes the batches in order while the next ones run.
 
 The runners: `threads` runs every task in the flow's process; `processes` runs them on
 threads that hand each ingest and extract batch to the run's worker pool
@@ -28,6 +29,7 @@ from pipeline.config import Settings
 from pipeline.publish.release import disk_full_message
 from pipeline.run import (Stages, extract_batch, ingest_batch, plan_batch, publish_release,
                           run_pipeline, translate_batch)
+from pipeline.run_batches import Done
 from pipeline.workers import WorkerPool
 from flows.summary import quality_markdown
 
@@ -76,8 +78,8 @@ publish_task = task(publish_release, name="publish", task_run_name="publish-rele
                     retry_condition_fn=retry_unless_disk_full, cache_policy=NO_CACHE)
 
 
-def submit_batches(stage, batches: list[tuple[int, list]], *shared) -> list:
-    """Submit each numbered batch to the task runner as its own named task run; wait for all.
+def submit_batch(stage, number: int, batch, *shared):
+    """Start a numbered batch on the task runner as its own named task run; return its future.
 
     An empty batch (every file known from the store) costs no task run. On the thread
     runner the batch is `quote`d: Prefect would otherwise walk every document and record in
@@ -85,15 +87,13 @@ def submit_batches(stage, batches: list[tuple[int, list]], *shared) -> list:
     walks the parameters itself and would hand the task the quote's tuple, so Dask gets the
     batch as it is: a list of documents, or a translation stage's `TranslationJob`.
     """
+    if not batch:
+        return Done(stage.fn(batch, *shared))
     context = FlowRunContext.get()
     threads = context and isinstance(context.task_runner, ThreadPoolTaskRunner)
     wrap = quote if threads else as_it_is
-    futures = [None if not batch else
-               stage.with_options(task_run_name=f"{stage.name}-batch-{number + 1:04d}"
-                                  ).submit(wrap(batch), *shared)
-               for number, batch in batches]
-    return [stage.fn(batch, *shared) if future is None else future.result()
-            for (_number, batch), future in zip(batches, futures)]
+    return stage.with_options(task_run_name=f"{stage.name}-batch-{number + 1:04d}"
+                              ).submit(wrap(batch), *shared)
 
 
 def as_it_is(batch):
@@ -102,14 +102,14 @@ def as_it_is(batch):
 
 
 def flow_stages(window: int) -> Stages:
-    """The pipeline's stages as tasks, `window` batches in flight at once.
+    """The pipeline's stages as tasks, `window` batches in extraction at once.
 
     The window is two batches per worker, so a long document is cut into one share per
     worker (`window // 2`; one on the thread runner, where shares could not run at once).
     """
     return Stages(ingest=ingest_task, extract=extract_task, plan=plan_task,
                   translate=translate_task,
-                  publish=publish_task, map=submit_batches, window=window,
+                  publish=publish_task, submit=submit_batch, window=window,
                   shares=max(1, window // 2), release_workers=release_workers)
 
 

@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     # Read by flows/inbox.py when `praxis run --runner dask` runs the flow on Dask.
     dask_address: str | None = Field(None, description="an existing Dask scheduler")
     dask_workers: int = limit(2, "workers of the local Dask cluster")
-    dask_window: int = limit(8, "batches in flight on a Dask scheduler")
+    dask_window: int = limit(8, "batches being extracted at once on a Dask scheduler")
 
     @field_validator("raw_dir", "out_dir", "models_dir", "corrections_dir", mode="after")
     @classmethod

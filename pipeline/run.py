@@ -3,7 +3,7 @@
 Each stage is a pure function of a batch of `DocumentResult`s (see pipeline/result.py);
 this loop owns everything with state — the stores, the file index, the names taken, the
 spool the publish step reads. Prefect flows in flows/ hand the same stage functions to a
-task runner (threads, a Dask cluster) through `Stages.map`; nothing here imports Prefect.
+task runner (threads, a Dask cluster) through `Stages.submit`; nothing here imports Prefect.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.config import Settings
-from pipeline.enrich.translation_cache import CacheEntries, TranslationCache, TranslationMemory
+from pipeline.enrich.translation_cache import CacheEntries, TranslationCache
 from pipeline.ingest.files import discover_files
 from pipeline.ingest.inbox import recognise_files
 from pipeline.limits import Limits
 from pipeline.output_lock import (OutputFolderError, RunLockedError,  # noqa: F401 - for callers
                                   hold_output_lock)
 from pipeline.result import DocumentResult
-from pipeline.store import InboxFile, Stores, describe_inputs, published_inputs, record_inputs
+from pipeline.store import Stores, describe_inputs, published_inputs, record_inputs
 from pipeline.steward.corrections import load_corrections
-from pipeline.streams import batched
+from pipeline.run_batches import BatchRun, Handle, TranslationJob, submit_serially
 from pipeline.run_ledger import RunBook, RunSummary, Spool, read_spool
 
 if TYPE_CHECKING:
@@ -71,18 +71,6 @@ def extract_batch(items: list[DocumentResult | Share], limits: Limits | None = N
 
     return [extract_share(item, limits) if isinstance(item, Share)
             else extract_document(item, limits) for item in items]
-
-
-@dataclass
-class TranslationJob:
-    """One batch for the translation stage: its results, their plan, the cache they need."""
-
-    results: list[DocumentResult]
-    plan: TranslationPlan | None = None
-    memory: TranslationMemory | None = None
-
-    def __bool__(self) -> bool:  # an empty batch costs no task run
-        return bool(self.results)
 
 
 def plan_batch(results: list[DocumentResult], settings: Settings) -> TranslationPlan | None:
@@ -149,17 +137,13 @@ def publish_batch(writer, results: list[DocumentResult]) -> None:
     writer.add_review(records, {result.file: result.document.text for result in results})
 
 
-def map_serially(stage: Callable, batches: list[tuple[int, object]], *shared) -> list:
-    """Run a stage over numbered batches here, one after another."""
-    return [stage(batch, *shared) for _number, batch in batches]
-
-
 @dataclass
 class Stages:
-    """The stage functions one run calls, and how batches are spread over workers.
+    """The stage functions one run calls, and how batches are handed to workers.
 
-    A flow swaps in task-wrapped stages and a `map` that submits them to its task runner;
-    `window` batches are in flight at once (memory stays bounded by it).
+    A flow swaps in task-wrapped stages and a `submit` that starts them on its task runner
+    (pipeline/run_batches.py); `window` batches are extracted at once, the next ones
+    submitted while the loop finishes the oldest (memory stays bounded by it).
     """
 
     ingest: Callable = ingest_batch
@@ -167,12 +151,17 @@ class Stages:
     plan: Callable = plan_batch
     translate: Callable = translate_batch
     publish: Callable = publish_release
-    map: Callable = map_serially
+    submit: Callable[..., Handle] = submit_serially  # (stage, number, batch, *shared)
     window: int = 1
     shares: int = 1  # a long document is extracted in this many shares at once (its rows)
     # Called once the last batch is extracted, before publishing: stops the workers, so
     # the memory they hold is back before the release is written.
     release_workers: Callable[[], None] = lambda: None
+
+    def map(self, stage: Callable, batches: list[tuple[int, object]], *shared) -> list:
+        """Run a stage over numbered batches, all submitted at once; results in order."""
+        handles = [self.submit(stage, number, batch, *shared) for number, batch in batches]
+        return [handle.result() for handle in handles]
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -194,14 +183,14 @@ def local_stages(settings: Settings, stages: Stages | None) -> Iterator[Stages]:
     from pipeline.workers import WorkerPool
 
     with WorkerPool(settings.workers) as pool:
-        def spread(stage: Callable, batches: list[tuple[int, object]], *shared) -> list:
+        def spread(stage: Callable, number: int, batch: object, *shared) -> Handle:
             # Translation stays here: CTranslate2 spreads one batch over every core itself,
             # and a model loaded in each worker would multiply its memory.
             if stage in (ingest_batch, extract_batch):
-                return pool.map(stage, batches, *shared)
-            return map_serially(stage, batches, *shared)
+                return pool.submit(stage, batch, *shared)
+            return submit_serially(stage, number, batch, *shared)
 
-        yield Stages(map=spread, window=2 * settings.workers,  # two batches a worker
+        yield Stages(submit=spread, window=2 * settings.workers,  # two batches a worker
                      shares=settings.workers, release_workers=pool.close)
 
 
@@ -226,10 +215,8 @@ def run_locked(settings: Settings, stages: Stages, on_progress: Progress | None)
     cache = TranslationCache(settings.cache_path) if settings.translate else None
     try:
         book = RunBook(corrections)
-        for window in batched(enumerate(batched(files, settings.batch_size)), stages.window):
-            extracted = extract_window(window, settings, stages, stores, book, limits, progress)
-            spool.write_all(translate_window(window, extracted, settings, stages, cache, book,
-                                             progress))
+        batches = BatchRun(settings, stages, stores, book, limits, cache, progress)
+        spool.write_all(batches.results(files))
         stages.release_workers()
         stores.index.save()
         figures = book.figures(problems)
@@ -242,109 +229,6 @@ def run_locked(settings: Settings, stages: Stages, on_progress: Progress | None)
         if cache is not None:
             cache.close()
     return book.summary
-
-
-def extract_window(window: list[tuple[int, list[InboxFile]]], settings: Settings, stages: Stages,
-                   stores: Stores, book: RunBook, limits: Limits, progress: Progress
-                   ) -> list[list[DocumentResult]]:
-    """Take a few batches through ingest and extract (or the stores); return their results."""
-    per_file = read_window(window, settings, stages, stores, limits)
-    batches = [book.admit([result for group in groups for result in group]) for groups in per_file]
-    for (_number, files), results in zip(window, batches):
-        progress("ingest", len(files))
-        progress("documents", len(results))
-    fresh = [[result for result in results if book.is_fresh(result)] for results in batches]
-    stored = [[stores.extracted.load(result) for result in batch] for batch in fresh]
-    pending = [[result for result, hit in zip(batch, hits) if hit is None]
-               for batch, hits in zip(fresh, stored)]
-    extracted = extract_pending(window, pending, stages, limits)
-    for before, after in zip(pending, extracted):
-        stores.save_extracted(before, after)
-    found = {result.file: result
-             for batch in [*stored, *extracted] for result in batch if result is not None}
-    merged = [[found.get(result.file, result) for result in results] for results in batches]
-    for results in merged:
-        progress("extract", len(results))
-    return merged
-
-
-def extract_pending(window: list[tuple[int, list[InboxFile]]],
-                    pending: list[list[DocumentResult]], stages: Stages, limits: Limits
-                    ) -> list[list[DocumentResult]]:
-    """Extract the window's pending documents; a long one in `stages.shares` shares at once.
-
-    Each batch's ordinary documents stay one task; each share of a long document is a task
-    of its own, so the workers take its rows between them. Results come back per batch, in
-    order, with each long document's shares joined.
-    """
-    from pipeline.extract.document import Share, join_shares, share_out
-
-    tasks: list[tuple[int, list]] = []
-    for (number, _files), batch in zip(window, pending):
-        cut = [share_out(result, stages.shares) for result in batch]
-        tasks.append((number, [shares[0].result for shares in cut if len(shares) == 1]))
-        tasks += [(number, [share]) for shares in cut if len(shares) > 1 for share in shares]
-    done = iter(stages.map(stages.extract, tasks, limits))
-    joined: dict[str, list[DocumentResult]] = {}
-    for (_number, items), results in zip(tasks, done):
-        for item, result in zip(items, results):
-            document = item.result if isinstance(item, Share) else item
-            joined.setdefault(document.file, []).append(result)
-    return [[join_shares(result, joined[result.file]) for result in batch] for batch in pending]
-
-
-def translate_window(window: list[tuple[int, list[InboxFile]]],
-                     batches: list[list[DocumentResult]], settings: Settings, stages: Stages,
-                     cache: TranslationCache | None, book: RunBook, progress: Progress
-                     ) -> Iterator[list[DocumentResult]]:
-    """Translate a few batches: plan, look up the cache here, translate, write what is new.
-
-    The tasks never open the cache: each gets the entries its batch needs and returns the
-    ones it made, so a worker may run where the cache's disk is not. With translation off
-    the stages have nothing to do, and no task is run for them.
-    """
-    if settings.translate:
-        plans = stages.map(stages.plan, numbered(window, batches), settings)
-        jobs = [TranslationJob(results, plan, None if plan is None or cache is None
-                               else cache.recall(plan.keys, plan.languages))
-                for results, plan in zip(batches, plans)]
-        translated = stages.map(stages.translate, numbered(window, jobs), settings)
-    else:  # what plan_batch and translate_batch return when translation is off
-        translated = [(results, {}, None) for results in batches]
-    for results, figures, entries in translated:
-        if entries and cache is not None:
-            cache.save(entries)
-        book.count(results, figures)
-        progress("translate", len(results))
-        yield book.correct(results)
-
-
-def read_window(window, settings: Settings, stages: Stages, stores: Stores, limits: Limits
-                ) -> list[list[list[DocumentResult]]]:
-    """Per batch, per file, its results: from the ingest store when the file is known."""
-    known = [[stores.ingested(file) for file in files] for _number, files in window]
-    unknown = [[file.path for file, hit in zip(files, hits) if hit is None]
-               for (_number, files), hits in zip(window, known)]
-    read = stages.map(stages.ingest, numbered(window, unknown), settings.raw_dir, limits)
-    batches = []
-    for (_number, files), hits, groups in zip(window, known, read):
-        groups = iter(groups)
-        batch = []
-        for file, hit in zip(files, hits):
-            if hit is None:
-                group = next(groups)
-                stores.save_ingested(file, group)
-                figure = "file_read"
-            else:
-                group, figure = hit, "file_known"
-            batch.append([group[0].counted(**{figure: 1}), *group[1:]])
-        batches.append(batch)
-    return batches
-
-
-def numbered(window: list[tuple[int, object]], batches: list) -> list[tuple[int, object]]:
-    """Batches with the run-wide number of the window's batch each belongs to."""
-    return [(number, batch) for (number, _files), batch in zip(window, batches)]
 
 
 def published_initiatives(out_dir: Path) -> int:

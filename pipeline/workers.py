@@ -16,7 +16,7 @@ import os
 import select
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 
 # Imported once by the fork server, so each worker starts with them loaded.
@@ -32,15 +32,18 @@ def available_cores() -> int:
 
 
 class WorkerPool:
-    """A pool of worker processes, started when the first non-empty batch needs one.
+    """A pool of worker processes, started when a second non-empty batch needs one.
 
-    `map` has the signature of `pipeline.run.map_serially`: numbered batches in, one result
-    per batch out, in order. A run over an unchanged inbox starts no process.
+    `submit` returns a handle whose `result()` waits for the batch's results. A run over an
+    unchanged inbox starts no process, and neither does a run with one batch to do: the
+    first batch is held back until a second one comes, and runs here if none comes before
+    its result is wanted (starting the workers would cost more than it saves).
     """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
+        self.held: HeldBatch | None = None  # the first batch, while no process is started
         self._starting = threading.Lock()  # a flow's task threads may ask at once
 
     def __enter__(self) -> WorkerPool:
@@ -50,15 +53,23 @@ class WorkerPool:
                  trace: TracebackType | None) -> None:
         self.close()
 
+    def submit(self, stage: Callable, batch: object, *shared) -> HeldBatch | Future:
+        """Start the stage over one batch; an empty batch runs here and costs no process."""
+        if not batch:
+            return HeldBatch(stage, batch, shared)
+        if self.executor is None and (self.held is None or self.held.done):
+            self.held = HeldBatch(stage, batch, shared)
+            return self.held
+        executor = self.start()
+        if self.held is not None:  # a second batch: the first goes to the workers too
+            self.held.send(executor)
+            self.held = None
+        return executor.submit(stage, batch, *shared)
+
     def map(self, stage: Callable, batches: list[tuple[int, object]], *shared) -> list:
         """Run the stage over every batch, spread over the workers; results in batch order."""
-        work = [batch for _number, batch in batches]
-        if sum(1 for batch in work if batch) <= 1:  # one batch: no process is worth starting
-            return [stage(batch, *shared) for batch in work]
-        executor = self.start()
-        futures = [executor.submit(stage, batch, *shared) if batch else None for batch in work]
-        return [stage(batch, *shared) if future is None else future.result()
-                for batch, future in zip(work, futures)]
+        handles = [self.submit(stage, batch, *shared) for _number, batch in batches]
+        return [handle.result() for handle in handles]
 
     def call(self, stage: Callable, batch: object, *shared):
         """Run the stage over one batch on a worker and wait for its result (a flow's task
@@ -80,9 +91,37 @@ class WorkerPool:
         """Stop the workers (cancelling batches not started when the run failed); the
         memory they hold goes back before the release is written."""
         with self._starting:
-            executor, self.executor = self.executor, None
+            executor, self.executor, self.held = self.executor, None, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+class HeldBatch:
+    """A batch not (yet) sent to a worker: run here when its result is wanted first."""
+
+    def __init__(self, stage: Callable, batch: object, shared: tuple) -> None:
+        self.call: tuple | None = (stage, batch, shared)
+        self.future: Future | None = None
+        self.value: object = None
+
+    @property
+    def done(self) -> bool:
+        """Run here already, or handed to a worker: the pool holds it no longer."""
+        return self.call is None
+
+    def send(self, executor: ProcessPoolExecutor) -> None:
+        stage, batch, shared = self.call
+        self.call = None
+        self.future = executor.submit(stage, batch, *shared)
+
+    def result(self) -> object:
+        if self.future is not None:
+            return self.future.result()
+        if self.call is not None:
+            stage, batch, shared = self.call
+            self.call = None
+            self.value = stage(batch, *shared)
+        return self.value
 
 
 def end_with(run_pid: int) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 PIPELINE = Path(__file__).resolve().parent.parent / "pipeline"
 # Lowest first. A module may import its own layer and the layers before it, nothing after.
 LAYERS = ["base", "enrich", "extract", "ingest", "publish", "steward", "app"]
-APP_MODULES = {"pipeline.run", "pipeline.run_ledger", "pipeline.cli", "pipeline.cli_models",
-                "pipeline.cli_releases"}
+APP_MODULES = {"pipeline.run", "pipeline.run_batches", "pipeline.run_ledger", "pipeline.cli",
+               "pipeline.cli_models", "pipeline.cli_releases"}
 
 
 def module_name(path: Path) -> str:

@@ -78,6 +78,15 @@ def test_a_pool_starts_no_process_for_a_single_batch():
     with WorkerPool(2) as pool:
         assert pool.map(extract_batch, [(0, []), (1, [])]) == [[], []]
         assert pool.executor is None
+        # one batch, its result wanted before another comes: held back, then run here
+        assert pool.submit(worker_pid, ["a"]).result() == os.getpid()
+        assert pool.submit(worker_pid, ["b"]).result() == os.getpid()
+        assert pool.executor is None
+        # a second batch while the first is held: both go to the workers
+        first, second = pool.submit(worker_pid, ["c"]), pool.submit(worker_pid, ["d"])
+        assert pool.executor is not None
+        assert os.getpid() not in (first.result(), second.result())
+        assert pool.submit(worker_pid, ["e"]).result() != os.getpid()  # started: stays used
 
 
 def test_workers_default_to_the_usable_cores(monkeypatch):

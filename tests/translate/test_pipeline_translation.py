@@ -72,6 +72,7 @@ def test_tasks_that_cannot_reach_the_cache_publish_what_the_plain_run_does(setti
 
     from pipeline.enrich import translation_cache
     from pipeline.run import Stages
+    from pipeline.run_batches import Done
 
     settings.translation_cache = tmp_path / "plain-cache.sqlite3"
     run_pipeline(settings)
@@ -80,21 +81,18 @@ def test_tasks_that_cannot_reach_the_cache_publish_what_the_plain_run_does(setti
     def no_database(*args, **kwargs):
         raise AssertionError("a stage opened SQLite")
 
-    def map_as_a_worker(stage, batches, *shared):
-        """Each batch through pickle both ways, with SQLite out of reach, as on a worker."""
-        done = []
-        for _number, batch in batches:
-            arguments = pickle.loads(pickle.dumps((batch, *shared)))
-            monkeypatch.setattr(translation_cache.sqlite3, "connect", no_database)
-            try:
-                done.append(pickle.loads(pickle.dumps(stage(*arguments))))
-            finally:
-                monkeypatch.setattr(translation_cache.sqlite3, "connect", connect)
-        return done
+    def submit_as_a_worker(stage, number, batch, *shared):
+        """The batch through pickle both ways, with SQLite out of reach, as on a worker."""
+        arguments = pickle.loads(pickle.dumps((batch, *shared)))
+        monkeypatch.setattr(translation_cache.sqlite3, "connect", no_database)
+        try:
+            return Done(pickle.loads(pickle.dumps(stage(*arguments))))
+        finally:
+            monkeypatch.setattr(translation_cache.sqlite3, "connect", connect)
 
     worker = settings.model_copy(update={"out_dir": tmp_path / "worker",
                                          "translation_cache": tmp_path / "worker-cache.sqlite3"})
-    run_pipeline(worker, Stages(map=map_as_a_worker))
+    run_pipeline(worker, Stages(submit=submit_as_a_worker))
     assert published(worker) == published(settings)
     with translation_cache.TranslationCache(worker.translation_cache) as cache:
         assert cache.count() > 0  # the loop wrote what the tasks translated
