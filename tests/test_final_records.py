@@ -55,11 +55,23 @@ def test_tables_made_while_linking_equal_tables_read_from_the_final_records(tmp_
         assert (release / f"{name}.csv").read_bytes() == (folder / f"{name}.csv").read_bytes()
 
 
-def test_prints_and_contexts_equal_those_read_from_the_release(tmp_path):
+def test_prints_equal_those_read_from_the_release(tmp_path):
     release = publish(tmp_path / "out")
     _, final = read_back(release, tmp_path)
     assert final.prints == read_prints(release)
-    contexts, _ = collect_contexts(release, final.contexts)
+
+
+def test_contexts_gathered_while_staging_equal_those_read_from_the_release(tmp_path):
+    """The writer gathers the public variant's contexts from the records as it stages them
+    (before linking); they are what a read of the published records gives."""
+    records = [*BILINGUAL["sv_da"], DISTRACTORS[1]]
+    records[0].contacts = [Contact(name="Anna Berg", email="anna@example.se")]
+    writer = ReleaseWriter(tmp_path / "out")
+    writer.add_records(records)
+    gathered = dict(writer.contexts)
+    writer.finish()
+    release = tmp_path / "out" / "latest"
+    contexts, _ = collect_contexts(release, gathered)
     again, _ = collect_contexts(release)
     assert {file: (c.names, c.regions, c.language) for file, c in contexts.items()} == {
         file: (c.names, c.regions, c.language) for file, c in again.items()}

@@ -49,7 +49,8 @@ FAULTS = {
     "quality.json": ("pipeline.publish.release", "write_json", disk_full),
     "report": ("pipeline.publish.report", "write_report", disk_full),
     "database": ("pipeline.publish.database", "build_database", database_full),
-    "public variant": ("pipeline.publish.privacy", "write_public_release", disk_full),
+    "public documents": ("pipeline.publish.privacy", "write_public_documents", disk_full),
+    "public records": ("pipeline.publish.privacy", "write_public_records", disk_full),
     "latest link": ("pipeline.publish.release", "point_latest", disk_full),
 }
 

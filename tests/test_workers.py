@@ -36,7 +36,8 @@ def test_two_workers_publish_the_same_bytes_as_one_process(tmp_path):
     for name in ("initiatives.jsonl", "documents.jsonl", "initiatives.csv", "review.csv",
                  "public/initiatives.jsonl", "public/documents.jsonl"):
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
-    # two workers build praxis.sqlite in a worker beside the report and the public variant
+    # two workers mask the public documents in a worker while the records are linked, then
+    # build praxis.sqlite there beside the report and the public records
     assert database_rows(tmp_path / "two") == database_rows(tmp_path / "one")
     assert stamped(tmp_path / "two" / "report.html") == stamped(tmp_path / "one" / "report.html")
 
@@ -219,3 +220,29 @@ def test_the_workers_are_stopped_before_the_release_is_written(tmp_path):
         assert isinstance(pool, WorkerPool) and pool.executor is not None
         pooled.release_workers()
         assert pool.executor is None
+
+
+def test_a_failure_while_a_worker_masks_the_public_documents_leaves_the_release_as_it_was(
+        tmp_path, monkeypatch):
+    from pipeline.publish import release
+
+    raw = tmp_path / "raw"
+    write_inbox(raw, 3)
+    settings = settings_for(tmp_path, raw, "two", 2)
+    run_pipeline(settings)
+    published = (settings.out_dir / "latest").resolve()
+    (raw / "new.txt").write_text(FORM.format(org="Ny förening", title="Nytt projekt"),
+                                 encoding="utf-8")
+
+    def fail(staging):  # after linking, while or after the worker masks the documents
+        raise RuntimeError("outcomes failed")
+
+    monkeypatch.setattr(release, "write_outcomes_table", fail)
+    try:
+        run_pipeline(settings)
+    except RuntimeError as error:
+        assert "outcomes failed" in str(error)
+    else:
+        raise AssertionError("the run published although a step of publishing failed")
+    assert (settings.out_dir / "latest").resolve() == published
+    assert [p.name for p in (settings.out_dir / "releases").iterdir()] == [published.name]

@@ -1,19 +1,18 @@
 """What a release makes of its final records, from the one read of them the linker makes.
 
 The linker rewrites `initiatives.jsonl` with each record's `related` and `cluster_id`; as it
-writes each record, `FinalRecords` turns it into rows of the typed tables, the fingerprint the
-release notes compare it by, and what the public variant masks in its source file. Reading
-the file back once for each of these parsed every record three more times. When linking
-fails, the records stand unlinked in the file and `read` reads them from there.
+writes each record, `FinalRecords` turns it into rows of the typed tables and the fingerprint
+the release notes compare it by. Reading the file back once for each of these parsed every
+record twice more. When linking fails, the records stand unlinked in the file and `read`
+reads them from there. (What the public variant masks per source file is gathered earlier,
+as the records are staged: pipeline/publish/contexts.py.)
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from pipeline.publish.diff import RecordPrint, record_print
-from pipeline.publish.privacy import FileContext, add_record_context
 from pipeline.publish.tables import TableWriter
 from pipeline.streams import DiskMap, read_jsonl
 
@@ -21,19 +20,17 @@ TABLE_BATCH = 500  # records per Parquet row group of the typed tables
 
 
 class FinalRecords:
-    """The typed tables, the prints and the public contexts of a release's final records."""
+    """The typed tables and the prints of a release's final records."""
 
     def __init__(self, staging: Path, hashed: bool):
         self.hashed = hashed  # the previous release has records to compare field by field
         self.tables = TableWriter(staging)
         self.prints: DiskMap[RecordPrint] = DiskMap()  # on disk until the release is diffed
-        self.contexts: dict[str, FileContext] = defaultdict(FileContext)
         self._batch: list[dict] = []
 
     def add(self, record: dict) -> None:
         """Take in one final record, as `initiatives.jsonl` holds it."""
         self.prints[record["id"]] = record_print(record, self.hashed, sampled=False)
-        add_record_context(self.contexts, record)
         self._batch.append(record)
         if len(self._batch) >= TABLE_BATCH:
             self.tables.add_dumped(self._batch)

@@ -6,7 +6,10 @@ and `text_en`, the period phrase, organisation and funder names, websites, issue
 `write_public_release` writes a `public/` variant of a release: the same files, with records
 made public, every document's `text` masked the same way, and source files renamed to neutral
 ids (`pipeline.publish.public_files`). Contact names come from the records' contacts and from every
-contact label of the document (`Kontaktperson: …`), with or without an e-mail address.
+contact label of the document (`Kontaktperson: …`), with or without an e-mail address
+(`pipeline.publish.contexts`). It runs in two steps a release writer may hold apart:
+`start_public_release` masks the documents, which needs no links between records, and
+`finish_public_release` the final records.
 
 Masking keeps the length of what it covers (`anna@example.se` becomes `[e-mail]*******`),
 so every `span` stays valid: a text field of a public record is cut from the masked document
@@ -23,60 +26,28 @@ import os
 import re
 import shutil
 import tempfile
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.csvsafe import open_csv
 from pipeline.lexicon import LANGUAGES
-from pipeline.extract.people import people_in_text
 from pipeline.publish.masking import compile_names, mask_text, phone_regions, region_of_language
 from pipeline.models import Initiative, Issue, TextField
 from pipeline.publish.public_files import FileScrubber, public_file_name
 from pipeline.publish.files import (CSV_COLUMNS, build_manifest, flatten_record, fsync_tree,
                                     write_json)
 from pipeline.publish.tables import PUBLIC_TABLES, TableWriter
+from pipeline.publish.contexts import FileContext, collect_contexts, read_lines
 
-__all__ = ["make_public", "mask_text", "write_public_release"]
+__all__ = ["FileContext", "collect_contexts", "finish_public_release", "make_public",
+           "mask_text", "start_public_release", "write_public_release"]
 
 BATCH_SIZE = 500
 # How JSON may spell a float that is not finite: NaN, Infinity, or a number too large for one.
 NON_FINITE = re.compile(r"NaN|Infinity|[:,\[]\s*-?[\d.]+[eE]\+?\d{3}")
 # Strings without a document of their own (quality figures) are read for every inbox language.
 ALL_REGIONS = tuple(dict.fromkeys(r for r in map(region_of_language, LANGUAGES) if r))
-
-
-@dataclass(slots=True)
-class FileContext:
-    """What masking one source file's document and records needs to know.
-
-    A release holds one per source file until its public variant is written, so it keeps
-    only distinct names and countries; the names' pattern is compiled when asked for, and a
-    few recent ones are kept (a file's records are read together).
-    """
-
-    names: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
-    language: str | None = None
-    regions: tuple[str, ...] = ("SE",)
-    finished: bool = False
-    sorted_names: tuple[str, ...] = ()
-
-    def finish(self) -> None:
-        self.sorted_names = tuple(sorted(self.names))
-        self.regions = phone_regions(self.language, sorted(self.countries))
-        self.finished = True
-
-    @property
-    def pattern(self) -> re.Pattern | None:
-        return names_pattern(self.sorted_names if self.finished else tuple(sorted(self.names)))
-
-
-@lru_cache(maxsize=64)
-def names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
-    return compile_names(names)
 
 
 def mask_text_field(field: TextField, names: re.Pattern | None, regions: tuple[str, ...],
@@ -177,50 +148,6 @@ def mask_strings(value, scrubber: FileScrubber):
     return value
 
 
-def read_lines(path: Path) -> Iterator[str]:
-    if not path.exists():
-        return
-    with path.open(encoding="utf-8") as handle:
-        yield from (line for line in handle if line.strip())
-
-
-def add_record_context(contexts: dict[str, FileContext], record: dict) -> None:
-    """Add a record's contact names, countries and language to its file's context."""
-    context = contexts[record["source"]["file"]]
-    context.names.update(c["name"] for c in record.get("contacts") or [] if c.get("name"))
-    context.countries.update(record.get("countries") or [])
-    context.language = context.language or record.get("language")
-
-
-def collect_contexts(release_dir: Path, records: dict[str, FileContext] | None = None,
-                     people: Mapping[str, list[str]] | None = None
-                     ) -> tuple[dict[str, FileContext], FileScrubber]:
-    """Names, countries and language per source file, and the public name of every file.
-
-    `records` holds what the release's records add (`add_record_context`, record by record)
-    when the caller gathered it as they were written; else they are read here. `people`
-    holds whom each file's text names where extraction found it; the rest are found here.
-    """
-    people = people or {}
-    contexts: dict[str, FileContext] = defaultdict(FileContext, records or {})
-    if records is None:
-        for line in read_lines(release_dir / "initiatives.jsonl"):
-            add_record_context(contexts, json.loads(line))
-    public_names: dict[str, str] = {}
-    for line in read_lines(release_dir / "documents.jsonl"):
-        document = json.loads(line)
-        context = contexts[document["file"]]
-        text = document.get("text") or ""
-        found = people.get(document["file"])
-        context.names.update(people_in_text(text) if found is None else found)
-        context.language = document.get("language") or context.language
-        public_names[document["file"]] = public_file_name(document["file"],
-                                                          document.get("sha256") or "")
-    for context in contexts.values():
-        context.finish()
-    return dict(contexts), FileScrubber(public_names)
-
-
 def write_public_documents(release_dir: Path, staging: Path, contexts: dict[str, FileContext],
                            scrubber: FileScrubber) -> dict[str, int]:
     """Stream documents.jsonl masked; return each source file's line offset in the output."""
@@ -317,12 +244,25 @@ def public_package(staging: Path, version: str) -> dict:
     return package
 
 
-def write_public_release(release_dir: Path, public_dir: Path,
+@dataclass
+class PublicDocuments:
+    """A public variant begun: its staging folder holds the masked documents; the records
+    are masked with the same contexts and cut from those documents (`finish_public_release`)."""
+
+    staging: Path
+    contexts: dict[str, FileContext]
+    public_names: dict[str, str]  # source file -> neutral name (the scrubber's)
+    offsets: dict[str, int]  # source file -> its line's offset in the masked documents
+
+
+def start_public_release(release_dir: Path, public_dir: Path,
                          record_contexts: dict[str, FileContext] | None = None,
-                         people: Mapping[str, list[str]] | None = None) -> Path:
-    """Write the public variant of a release into `public_dir`, replacing it whole
-    (`record_contexts`: what its records add to their files' contexts, if gathered;
-    `people`: whom each file's text names, where extraction found it)."""
+                         people: Mapping[str, list[str]] | None = None) -> PublicDocuments:
+    """Mask a release's documents into a new staging folder beside `public_dir`.
+
+    Needs the records' contacts, countries and languages (`record_contexts`, else read
+    here), not their links: a release writer starts this while it links the records.
+    """
     release_dir, public_dir = Path(release_dir), Path(public_dir)
     public_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{public_dir.name}-", dir=public_dir.parent))
@@ -330,8 +270,19 @@ def write_public_release(release_dir: Path, public_dir: Path,
     try:
         contexts, scrubber = collect_contexts(release_dir, record_contexts, people)
         offsets = write_public_documents(release_dir, staging, contexts, scrubber)
-        texts = MaskedTexts(staging / "documents.jsonl", offsets)
-        write_public_records(release_dir, staging, contexts, scrubber, texts)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return PublicDocuments(staging, contexts, scrubber.names, offsets)
+
+
+def finish_public_release(release_dir: Path, public_dir: Path, begun: PublicDocuments) -> Path:
+    """Mask the release's final records into the begun variant and put it in `public_dir`."""
+    release_dir, public_dir, staging = Path(release_dir), Path(public_dir), begun.staging
+    try:
+        scrubber = FileScrubber(begun.public_names)
+        texts = MaskedTexts(staging / "documents.jsonl", begun.offsets)
+        write_public_records(release_dir, staging, begun.contexts, scrubber, texts)
         write_public_links(release_dir, staging)
         quality = public_quality(release_dir, scrubber)
         write_json(staging / "quality.json", quality)
@@ -350,6 +301,16 @@ def write_public_release(release_dir: Path, public_dir: Path,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return public_dir
+
+
+def write_public_release(release_dir: Path, public_dir: Path,
+                         record_contexts: dict[str, FileContext] | None = None,
+                         people: Mapping[str, list[str]] | None = None) -> Path:
+    """Write the public variant of a release into `public_dir`, replacing it whole
+    (`record_contexts`: what its records add to their files' contexts, if gathered;
+    `people`: whom each file's text names, where extraction found it)."""
+    begun = start_public_release(release_dir, public_dir, record_contexts, people)
+    return finish_public_release(release_dir, public_dir, begun)
 
 
 def copy_release_extras(public_dir: Path, staging: Path) -> None:

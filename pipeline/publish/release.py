@@ -15,7 +15,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -23,6 +23,8 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.csvsafe import open_csv
+from pipeline.publish.contexts import FileContext, add_initiative_context
+from pipeline.publish.derived import DerivedFiles
 from pipeline.publish.diff import RecordPrint, diff_notes, read_prints
 from pipeline.streams import DiskMap
 from pipeline.publish.final_records import FinalRecords
@@ -120,6 +122,9 @@ class ReleaseWriter:
             raise
         self.link_corrections: list = []  # a steward's cluster splits and merges
         self.people: DiskMap[list[str]] = DiskMap()  # per file, the people its text names
+        # per source file, what its records add to the public variant's masking
+        self.contexts: dict[str, FileContext] = defaultdict(FileContext)
+        self.derived: DerivedFiles | None = None
 
     def add_people(self, people: dict[str, list[str]]) -> None:
         """Keep the people each file's text names (on disk), for the public variant's masking."""
@@ -142,6 +147,8 @@ class ReleaseWriter:
         self._csv.writerows(rows)
         self.links.add(records)
         self.tally.add_records(records)
+        for record in records:
+            add_initiative_context(self.contexts, record)
 
     def add_review(self, records: list[Initiative], texts: dict[str, str]) -> None:
         """Queue the fields of a batch that a steward should check."""
@@ -174,6 +181,9 @@ class ReleaseWriter:
         figures and the version."""
         previous = self.out_dir / "latest"
         before = read_prints(previous)
+        # the public variant's documents are masked (in a worker, if there are two) meanwhile
+        self.derived = DerivedFiles(self.staging, dict(self.contexts), self.people, self.workers)
+        self.contexts, self.people = defaultdict(FileContext), {}
         final = self.link_records(bool(before))
         self.tally.linking["outcomes"] = write_outcomes_table(self.staging)
         quality = self.tally.to_dict()
@@ -191,10 +201,8 @@ class ReleaseWriter:
         manifest = build_manifest(self.staging, version, quality, checksums=False)
         manifest["changes"] = counts
         write_json(self.staging / "manifest.json", manifest)
-        contexts, final.contexts = final.contexts, {}
-        people, self.people = self.people, {}
-        write_derived_files(self.staging, contexts, self.workers, people)
-        del contexts, people  # the public variant's masking is done
+        self.derived.write()
+        self.derived = None  # the public variant's masking is done: its contexts go
         write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
         manifest["files"] = checksum_files(self.staging)
         write_json(self.staging / "manifest.json", manifest)
@@ -202,7 +210,7 @@ class ReleaseWriter:
         return quality, version
 
     def link_records(self, hashed: bool) -> FinalRecords:
-        """Link the records; make the tables, prints and contexts of the final records."""
+        """Link the records; make the tables and prints of the final records."""
         final = FinalRecords(self.staging, hashed)
         try:
             self.tally.linking = link_release(self.staging, self.links.close(),
@@ -227,6 +235,8 @@ class ReleaseWriter:
                     handle.close()
             except Exception:  # noqa: BLE001 - the folder is thrown away anyway
                 pass
+        if self.derived is not None:  # its worker may be writing into the staging folder
+            self.derived.close()
         remove_tree(self.staging)
 
 
@@ -301,34 +311,6 @@ def write_public_changes(previous: Path, public: Path, version: str) -> None:
     manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
     manifest["files"] = checksum_files(public)
     write_json(public / "manifest.json", manifest)
-
-
-def write_derived_files(release: Path, record_contexts: dict | None = None,
-                        workers: int = 1, people: Mapping[str, list[str]] | None = None) -> None:
-    """The steward's report, the SQLite database and the public variant of a release
-    (`record_contexts`: what the records add to the public variant's masking, if gathered;
-    `people`: whom each file's text names, where extraction found them).
-
-    Each reads the release's own files and writes its own, so with more than one worker the
-    database is built in a worker process while this one writes the report and the public
-    variant (which needs `record_contexts`, too large to send).
-    """
-    from pipeline.publish.database import build_database
-    from pipeline.publish.privacy import write_public_release
-    from pipeline.publish.report import write_report
-
-    if workers <= 1:
-        write_report(release, release / "review.csv")
-        build_database(release)
-        write_public_release(release, release / "public", record_contexts, people)
-        return
-    from pipeline.workers import WorkerPool
-
-    with WorkerPool(1) as pool:
-        database = pool.start().submit(build_database, release)
-        write_report(release, release / "review.csv")
-        write_public_release(release, release / "public", record_contexts, people)
-        database.result()
 
 
 def remove_stale_staging(releases: Path) -> None:
