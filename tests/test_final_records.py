@@ -5,7 +5,8 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.models import Contact
+from pipeline.extract.outcomes import outcome_rows
+from pipeline.models import Contact, Outcome
 from pipeline.publish.diff import read_prints
 from pipeline.publish.final_records import FinalRecords
 from pipeline.publish.privacy import collect_contexts
@@ -112,3 +113,26 @@ def test_publishing_leaves_the_garbage_collector_as_it_found_it(tmp_path, enable
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_the_outcomes_tables_are_the_outcomes_of_the_published_records(tmp_path):
+    """Both variants' outcomes tables are made as the records pass, not read back: they hold
+    one row per outcome of the records as each variant's initiatives.jsonl has them."""
+    records = [*BILINGUAL["sv_da"], DISTRACTORS[1]]
+    records[0].contacts = [Contact(name="Anna Berg", email="anna@example.se")]
+    records[0].outcomes = [Outcome(value=620, unit="count", what="deltagare", text="620 deltog; "
+                                   "ring Anna Berg"), Outcome(value=75, unit="percent", text="75 %")]
+    records[1].outcomes = [Outcome(value=3, upper=5, unit="count", year=2024, text="3-5 grupper")]
+    writer = ReleaseWriter(tmp_path / "out")
+    writer.add_records(records)
+    quality = writer.finish()
+    assert quality["linking"]["outcomes"] == 3
+    for folder in (tmp_path / "out" / "latest", tmp_path / "out" / "latest" / "public"):
+        published = [json.loads(line) for line in (folder / "initiatives.jsonl").open()]
+        expected = [row for record in published for row in outcome_rows(record)]
+        assert len(expected) == 3
+        assert pq.read_table(folder / "outcomes.parquet").to_pylist() == expected
+        csv_rows = (folder / "outcomes.csv").read_text(encoding="utf-8").splitlines()
+        assert len(csv_rows) == 1 + len(expected)
+    public = (tmp_path / "out" / "latest" / "public" / "outcomes.csv").read_text(encoding="utf-8")
+    assert "Anna Berg" not in public and "[name]" in public  # cut from the masked records

@@ -234,14 +234,14 @@ def test_a_failure_while_a_worker_masks_the_public_documents_leaves_the_release_
     (raw / "new.txt").write_text(FORM.format(org="Ny förening", title="Nytt projekt"),
                                  encoding="utf-8")
 
-    def fail(staging):  # after linking, while or after the worker masks the documents
-        raise RuntimeError("outcomes failed")
+    def fail(*arguments):  # after linking, while or after the worker masks the documents
+        raise RuntimeError("release notes failed")
 
-    monkeypatch.setattr(release, "write_outcomes_table", fail)
+    monkeypatch.setattr(release, "write_changes", fail)
     try:
         run_pipeline(settings)
     except RuntimeError as error:
-        assert "outcomes failed" in str(error)
+        assert "release notes failed" in str(error)
     else:
         raise AssertionError("the run published although a step of publishing failed")
     assert (settings.out_dir / "latest").resolve() == published

@@ -21,7 +21,6 @@ from pipeline.csvsafe import open_csv
 from pipeline.lexicon import OutcomeCues, load_lexicon
 from pipeline.models import Initiative, Issue, Outcome, TextField
 from pipeline.enrich.sentences import split_sentences
-from pipeline.streams import batched, read_jsonl
 
 # Sections whose figures are outcomes; purpose holds many targets ("målet är att 50 …").
 OUTCOME_FIELDS = ("expected_results", "evaluation", "impact", "description", "purpose")
@@ -302,14 +301,33 @@ def outcome_rows(record: dict) -> list[dict]:
             for n, outcome in enumerate(record.get("outcomes") or [])]
 
 
-def write_outcomes_table(release: Path, batch_size: int = 500) -> int:
-    """Stream initiatives.jsonl into outcomes.csv and a typed outcomes.parquet."""
-    count = 0
-    handle, writer = open_csv(release / "outcomes.csv", OUTCOME_SCHEMA.names)
-    with handle, pq.ParquetWriter(release / "outcomes.parquet", OUTCOME_SCHEMA) as parquet:
-        for records in batched(read_jsonl(release / "initiatives.jsonl"), batch_size):
-            rows = [row for record in records for row in outcome_rows(record)]
-            writer.writerows(rows)
-            parquet.write_table(pa.Table.from_pylist(rows, schema=OUTCOME_SCHEMA))
-            count += len(rows)
-    return count
+class OutcomesTable:
+    """outcomes.csv and a typed outcomes.parquet of a release, written as its records pass
+    (each batch of records a row group), so no second read of the records is needed."""
+
+    def __init__(self, release: Path):
+        self.count = 0
+        self._csv_file, self._csv = open_csv(release / "outcomes.csv", OUTCOME_SCHEMA.names)
+        try:
+            self._parquet = pq.ParquetWriter(release / "outcomes.parquet", OUTCOME_SCHEMA)
+        except BaseException:
+            self._csv_file.close()
+            raise
+
+    def add(self, records: list[dict]) -> None:
+        """Add the outcomes of a batch of published records (as their JSON reads)."""
+        if not records:
+            return
+        rows = [row for record in records for row in outcome_rows(record)]
+        self._csv.writerows(rows)
+        self._parquet.write_table(pa.Table.from_pylist(rows, schema=OUTCOME_SCHEMA))
+        self.count += len(rows)
+
+    def close(self) -> int:
+        """Close both files; return the number of outcomes written."""
+        try:
+            self._parquet.close()
+        finally:
+            self._csv_file.close()
+        return self.count
+

@@ -1,9 +1,9 @@
 """What a release makes of its final records, from the one read of them the linker makes.
 
 The linker rewrites `initiatives.jsonl` with each record's `related` and `cluster_id`; as it
-writes each record, `FinalRecords` turns it into rows of the typed tables and the fingerprint
-the release notes compare it by. Reading the file back once for each of these parsed every
-record twice more. When linking fails, the records stand unlinked in the file and `read`
+writes each record, `FinalRecords` turns it into rows of the typed tables and the outcomes
+table, and the fingerprint the release notes compare it by. Reading the file back once for
+each of these parsed every record three more times. When linking fails, the records stand unlinked in the file and `read`
 reads them from there. (What the public variant masks per source file is gathered earlier,
 as the records are staged: pipeline/publish/contexts.py.)
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.extract.outcomes import OutcomesTable
 from pipeline.publish.diff import RecordPrint, record_print
 from pipeline.publish.tables import TableWriter
 from pipeline.streams import DiskMap, read_jsonl
@@ -20,11 +21,13 @@ TABLE_BATCH = 500  # records per Parquet row group of the typed tables
 
 
 class FinalRecords:
-    """The typed tables and the prints of a release's final records."""
+    """The typed tables, the outcomes table and the prints of a release's final records."""
 
     def __init__(self, staging: Path, hashed: bool):
         self.hashed = hashed  # the previous release has records to compare field by field
         self.tables = TableWriter(staging)
+        self.outcomes = OutcomesTable(staging)
+        self.outcome_count = 0
         self.prints: DiskMap[RecordPrint] = DiskMap()  # on disk until the release is diffed
         self._batch: list[dict] = []
 
@@ -34,6 +37,7 @@ class FinalRecords:
         self._batch.append(record)
         if len(self._batch) >= TABLE_BATCH:
             self.tables.add_dumped(self._batch)
+            self.outcomes.add(self._batch)
             self._batch = []
 
     def read(self, path: Path) -> None:
@@ -42,9 +46,13 @@ class FinalRecords:
             self.add(record)
 
     def close(self) -> None:
-        """Write the last row group and close the tables."""
+        """Write the last row groups and close the tables."""
         try:
             self.tables.add_dumped(self._batch)
+            self.outcomes.add(self._batch)
         finally:
             self._batch = []
-            self.tables.close()
+            try:
+                self.tables.close()
+            finally:
+                self.outcome_count = self.outcomes.close()

@@ -182,12 +182,17 @@ class MaskedTexts:
 
 def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, FileContext],
                          scrubber: FileScrubber, texts: MaskedTexts) -> None:
-    """Stream the records through `make_public` into JSONL, CSV and the typed tables."""
+    """Stream the records through `make_public` into JSONL, CSV, the typed tables and the
+    outcomes table."""
+    from pipeline.extract.outcomes import OutcomesTable
+
     tables = TableWriter(staging, PUBLIC_TABLES)
+    outcomes = OutcomesTable(staging)
     csv_file, writer = open_csv(staging / "initiatives.csv", CSV_COLUMNS)
     with open(staging / "initiatives.jsonl", "w", encoding="utf-8") as jsonl, csv_file:
         batch: list[Initiative] = []
         dumped: list[dict] = []
+        written: list[dict] = []  # each record as its JSON line reads back
         for line in read_lines(release_dir / "initiatives.jsonl"):
             record = Initiative.model_validate_json(line)
             context = contexts.get(record.source.file) or FileContext()
@@ -200,25 +205,32 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
             text = public.model_dump_json()
             jsonl.write(text + "\n")
             batch.append(public)
-            dumped.append(as_dumped(public, text, line))
+            as_python, as_read = as_dumped(public, text, line)
+            dumped.append(as_python)
+            written.append(as_read)
             if len(batch) >= BATCH_SIZE:
                 writer.writerows([flatten_record(item) for item in batch])
                 tables.add_dumped(dumped)
-                batch, dumped = [], []
+                outcomes.add(written)
+                batch, dumped, written = [], [], []
         writer.writerows([flatten_record(item) for item in batch])
         tables.add_dumped(dumped)
+        outcomes.add(written)
     tables.close()
+    outcomes.close()
 
 
-def as_dumped(public: Initiative, text: str, source: str) -> dict:
-    """`public.model_dump(mode="json")`, read back from its JSON `text` where that is the same.
+def as_dumped(public: Initiative, text: str, source: str) -> tuple[dict, dict]:
+    """`public.model_dump(mode="json")`, and the record as its JSON `text` reads back.
 
-    It is, unless the record holds a float that is not finite: JSON writes it as null, and
-    such a float can only come from a source line that spells one.
+    The two are the same (one dict, read from `text`) unless the record holds a float that
+    is not finite: JSON writes it as null, and such a float can only come from a source line
+    that spells one.
     """
+    read = json.loads(text)
     if NON_FINITE.search(source):
-        return public.model_dump(mode="json")
-    return json.loads(text)
+        return public.model_dump(mode="json"), read
+    return read, read
 
 
 def public_quality(release_dir: Path, scrubber: FileScrubber) -> dict:
@@ -334,13 +346,10 @@ def copy_release_extras(public_dir: Path, staging: Path) -> None:
 
 
 def write_public_links(release_dir: Path, staging: Path) -> None:
-    """The clusters tables as they are, and the outcomes table from the masked records."""
-    from pipeline.extract.outcomes import write_outcomes_table
-
+    """The clusters tables as they are (the outcomes table is made with the masked records)."""
     for name in ("clusters.jsonl", "clusters.csv"):
         if (release_dir / name).exists():
             shutil.copyfile(release_dir / name, staging / name)
-    write_outcomes_table(staging)
 
 
 def replace_folder(new: Path, target: Path) -> None:

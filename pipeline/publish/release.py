@@ -30,7 +30,6 @@ from pipeline.streams import DiskMap
 from pipeline.publish.final_records import FinalRecords
 from pipeline.enrich.linking import LinkTable, link_release
 from pipeline.models import SCHEMA_VERSION, Document, Initiative
-from pipeline.extract.outcomes import write_outcomes_table
 from pipeline.publish.review_queue import REVIEW_COLUMNS, review_record
 from pipeline.publish.files import (COVERAGE_FIELDS, CSV_COLUMNS, build_manifest, checksum_files,
                                     flatten_record, fsync_tree, write_json)
@@ -185,7 +184,7 @@ class ReleaseWriter:
         self.derived = DerivedFiles(self.staging, dict(self.contexts), self.people, self.workers)
         self.contexts, self.people = defaultdict(FileContext), {}
         final = self.link_records(bool(before))
-        self.tally.linking["outcomes"] = write_outcomes_table(self.staging)
+        self.tally.linking["outcomes"] = final.outcome_count
         quality = self.tally.to_dict()
         write_json(self.staging / "quality.json", quality)
         version = new_version(self.releases)
