@@ -209,7 +209,8 @@ class ReleaseWriter:
         return quality, version
 
     def link_records(self, hashed: bool) -> FinalRecords:
-        """Link the records; make the tables and prints of the final records."""
+        """Link the records; make the typed tables, the outcomes table and the prints of the
+        final records."""
         final = FinalRecords(self.staging, hashed)
         try:
             self.tally.linking = link_release(self.staging, self.links.close(),
