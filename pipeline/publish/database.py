@@ -2,7 +2,10 @@
 
 The database is derived data: `build_database` streams `initiatives.jsonl` and
 `documents.jsonl` of a release folder into a temporary file and renames it into place, so a
-reader never sees half a database. Lists in a record become child tables keyed by
+reader never sees half a database. It does so in two steps a release writer holds apart:
+`start_database` loads everything but the records' links and builds the indexes and the
+full-text search while the records are linked; `finish_database` adds the links, the
+clusters and the release row, and moves the file into place. Lists in a record become child tables keyed by
 `initiative_id` (a foreign key to `initiatives.id`) and their position in the list; every
 foreign key column leads an index. The overview table and the search indexes are built by
 `pipeline.publish.overview`; Datasette (`pipeline.publish.serve`) opens the result read-only.
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from pipeline.models import SECTION_FIELDS
@@ -161,8 +165,9 @@ CREATE INDEX idx_related_related_id ON related(related_id);
 """
 
 
-def insert_outcomes_and_links(connection: sqlite3.Connection, records: list[dict]) -> None:
-    """The outcomes and `related` lists of a batch of records."""
+def insert_outcomes_and_links(connection: sqlite3.Connection, records: list[dict],
+                              with_links: bool = True) -> None:
+    """The outcomes and (`with_links`) the `related` lists of a batch of records."""
     for record in records:
         rid = record["id"]
         connection.executemany(
@@ -171,10 +176,17 @@ def insert_outcomes_and_links(connection: sqlite3.Connection, records: list[dict
             [(rid, n, o["value"], o.get("upper"), o["unit"], o.get("what"), o["kind"],
               o.get("year"), o.get("field"), o.get("text"), *(o.get("span") or (None, None)))
              for n, o in enumerate(record.get("outcomes") or [])])
-        connection.executemany(
-            "INSERT INTO related (initiative_id, related_id, score, evidence) VALUES (?, ?, ?, ?)",
-            [(rid, r["id"], r["score"], "; ".join(r.get("evidence") or []))
-             for r in record.get("related") or []])
+        if with_links:
+            connection.executemany(RELATED_INSERT, related_rows(record))
+
+
+RELATED_INSERT = "INSERT INTO related (initiative_id, related_id, score, evidence) VALUES (?, ?, ?, ?)"
+
+
+def related_rows(record: dict) -> list[tuple]:
+    """The `related` rows of a published record: its links, best first."""
+    return [(record["id"], link["id"], link["score"], "; ".join(link.get("evidence") or []))
+            for link in record.get("related") or []]
 
 
 def insert_clusters(connection: sqlite3.Connection, release_dir: Path) -> None:
@@ -196,28 +208,72 @@ class DatabaseIntegrityError(ValueError):
 def build_database(release_dir: Path, db_path: Path | None = None) -> Path:
     """Write a SQLite database of a release (default `release_dir/praxis.sqlite`)."""
     release_dir = Path(release_dir)
-    db_path = Path(db_path) if db_path else release_dir / DEFAULT_NAME
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)
+    building = building_path(release_dir, db_path)
+    start_database(release_dir, building, with_links=True)
+    return finish_database(release_dir, building, db_path)
+
+
+def building_path(release_dir: Path, db_path: Path | None = None) -> Path:
+    """The temporary file a database is built in, beside where it goes."""
+    db_path = Path(db_path) if db_path else Path(release_dir) / DEFAULT_NAME
+    return db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+
+
+def start_database(release_dir: Path, building: Path, with_links: bool = False) -> None:
+    """Load a release's documents and records into a new database at `building`, with
+    every index and the full-text search; without their links unless `with_links`.
+
+    Linking changes nothing this step reads but the records' `related` lists, so a release
+    writer runs it while the records are linked and hands the links to `finish_database`.
+    """
+    building.parent.mkdir(parents=True, exist_ok=True)
+    building.unlink(missing_ok=True)
     try:
-        connection = sqlite3.connect(temporary)
-        try:
-            fill_database(connection, release_dir)
-        finally:
-            connection.close()
-        with temporary.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, db_path)
+        with closing(sqlite3.connect(building)) as connection:
+            fill_database(connection, release_dir, with_links)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        building.unlink(missing_ok=True)
         raise
+
+
+def finish_database(release_dir: Path, building: Path, db_path: Path | None = None,
+                    related: Path | None = None) -> Path:
+    """Add the links (`related`: a JSONL file of `related_rows`, if they were left out; it is
+    removed), the clusters and the release row; check the keys; move the database into place."""
+    release_dir = Path(release_dir)
+    db_path = Path(db_path) if db_path else release_dir / DEFAULT_NAME
+    try:
+        if not building.exists():  # sqlite3 would start an empty one
+            raise FileNotFoundError(f"no database started at {building}")
+        with closing(sqlite3.connect(building)) as connection:
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            with connection:
+                if related is not None:
+                    for rows in batched(read_jsonl(related), BATCH_SIZE):
+                        connection.executemany(RELATED_INSERT, rows)
+                insert_clusters(connection, release_dir)
+                insert_release(connection, release_dir)
+            check_foreign_keys(connection, ("related", "clusters", "cluster_members"))
+            connection.execute("ANALYZE")
+            connection.commit()
+        with building.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(building, db_path)
+    except BaseException:
+        building.unlink(missing_ok=True)
+        raise
+    finally:
+        if related is not None:
+            related.unlink(missing_ok=True)
     write_metadata(db_path)
     return db_path
 
 
-def fill_database(connection: sqlite3.Connection, release_dir: Path) -> None:
-    """Create the tables and load a release into them; check every key afterwards."""
+def fill_database(connection: sqlite3.Connection, release_dir: Path,
+                  with_links: bool = True) -> None:
+    """Create the tables and load a release's documents and records into them; check their
+    keys; build the overview and the full-text search."""
     # A temporary file renamed into place only when complete needs no journal.
     connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA synchronous = OFF")
@@ -227,15 +283,12 @@ def fill_database(connection: sqlite3.Connection, release_dir: Path) -> None:
         countries: set[str] = set()
         for batch in batched(read_jsonl(release_dir / "initiatives.jsonl"), BATCH_SIZE):
             countries |= insert_records(connection, batch, documents)
-            insert_outcomes_and_links(connection, batch)
-        insert_clusters(connection, release_dir)
+            insert_outcomes_and_links(connection, batch, with_links)
         insert_country_names(connection, countries)
-        insert_release(connection, release_dir)
     connection.executescript(INDEXES)
     check_foreign_keys(connection)  # before the overview, which repeats the records' keys
     connection.executescript(OVERVIEW_SCHEMA)
     add_full_text_search(connection)
-    connection.execute("ANALYZE")
     connection.commit()
 
 
@@ -346,9 +399,14 @@ def insert_release(connection: sqlite3.Connection, release_dir: Path) -> None:
          documents, initiatives))
 
 
-def check_foreign_keys(connection: sqlite3.Connection) -> None:
-    """Raise when a record points at an initiative or document the release lacks."""
-    violations = connection.execute("PRAGMA foreign_key_check").fetchall()
+def check_foreign_keys(connection: sqlite3.Connection, tables: tuple[str, ...] = ()) -> None:
+    """Raise when a record (in `tables`, or in any table) points at an initiative or
+    document the release lacks."""
+    if tables:
+        violations = [row for table in tables
+                      for row in connection.execute(f"PRAGMA foreign_key_check({table})")]
+    else:
+        violations = connection.execute("PRAGMA foreign_key_check").fetchall()
     if violations:
         shown = "; ".join(f"{table} row {rowid} → {parent}"
                           for table, rowid, parent, _ in violations[:10])

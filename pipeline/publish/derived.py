@@ -1,10 +1,12 @@
 """The files made from a release's own files: the public variant, the report, the database.
 
-Each reads the release's files and writes its own. With more than one worker they are spread
-over a second process: the public variant's documents are masked there while this process
-links the records (masking needs the records' contacts, countries and languages, which
-linking leaves alone), then the database is built there while this process writes the
-report and masks the final records. With one worker everything runs here, in that order.
+Each reads the release's files and writes its own. Linking changes none of what the public
+variant's documents and the database's records, indexes and search are made from (masking
+needs the records' contacts, countries and languages; the database takes the links last),
+so both are begun before the records are linked and finished after it. With more than one
+worker they are begun in a second process while this one links the records; the database
+is then finished there while this process writes the report and masks the final records.
+With one worker everything runs here: the public documents before linking, the rest after.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline.publish.contexts import FileContext
+from pipeline.publish import database
 from pipeline.publish.privacy import PublicDocuments, finish_public_release, start_public_release
 from pipeline.workers import WorkerPool
 
@@ -24,31 +27,37 @@ class DerivedFiles:
                  people: Mapping[str, list[str]], workers: int = 1):
         self.release = release
         self.public = release / "public"
+        self.building = database.building_path(release)
         self.pool = None
         if workers <= 1:
             self.begun = start_public_release(release, self.public, contexts, people)
             return
         self.pool = WorkerPool(1)
+        worker = self.pool.start()
         # the people wait on disk in this process (a DiskMap): the worker is sent a copy
-        self.begun = self.pool.start().submit(start_public_release, release, self.public,
-                                              contexts, dict(people.items()))
+        self.begun = worker.submit(start_public_release, release, self.public, contexts,
+                                   dict(people.items()))
+        self.started = worker.submit(database.start_database, release, self.building)
 
-    def write(self) -> None:
-        """The report, the database and the public variant, once the records are final."""
-        from pipeline.publish.database import build_database
+    def write(self, related: Path) -> None:
+        """The report, the database and the public variant, once the records are final
+        (`related`: the database's links, as `FinalRecords` wrote them)."""
         from pipeline.publish.report import write_report
 
         if self.pool is None:
             write_report(self.release, self.release / "review.csv")
-            build_database(self.release)
+            database.start_database(self.release, self.building)
+            database.finish_database(self.release, self.building, related=related)
             finish_public_release(self.release, self.public, self.begun)
             return
         try:
             begun: PublicDocuments = self.begun.result()
-            database = self.pool.start().submit(build_database, self.release)
+            finished = self.pool.start().submit(database.finish_database, self.release,
+                                                self.building, None, related)
             write_report(self.release, self.release / "review.csv")
             finish_public_release(self.release, self.public, begun)
-            database.result()
+            self.started.result()  # its failure, not the finish's that follows from it
+            finished.result()
         finally:
             self.close()
 

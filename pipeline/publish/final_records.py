@@ -10,30 +10,38 @@ as the records are staged: pipeline/publish/contexts.py.)
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pipeline.extract.outcomes import OutcomesTable
+from pipeline.publish.database import related_rows
 from pipeline.publish.diff import RecordPrint, record_print
 from pipeline.publish.tables import TableWriter
 from pipeline.streams import DiskMap, read_jsonl
 
 TABLE_BATCH = 500  # records per Parquet row group of the typed tables
+RELATED_ROWS = ".related.jsonl"  # the database's `related` rows, until it is finished
 
 
 class FinalRecords:
-    """The typed tables, the outcomes table and the prints of a release's final records."""
+    """The typed tables, the outcomes table, the database's links and the prints of a
+    release's final records."""
 
     def __init__(self, staging: Path, hashed: bool):
         self.hashed = hashed  # the previous release has records to compare field by field
         self.tables = TableWriter(staging)
         self.outcomes = OutcomesTable(staging)
         self.outcome_count = 0
+        self.related = staging / RELATED_ROWS  # for `finish_database`, which removes it
+        self._related = open(self.related, "w", encoding="utf-8")
         self.prints: DiskMap[RecordPrint] = DiskMap()  # on disk until the release is diffed
         self._batch: list[dict] = []
 
     def add(self, record: dict) -> None:
         """Take in one final record, as `initiatives.jsonl` holds it."""
         self.prints[record["id"]] = record_print(record, self.hashed, sampled=False)
+        for row in related_rows(record):
+            self._related.write(json.dumps(row, ensure_ascii=False) + "\n")
         self._batch.append(record)
         if len(self._batch) >= TABLE_BATCH:
             self.tables.add_dumped(self._batch)
@@ -55,4 +63,5 @@ class FinalRecords:
             try:
                 self.tables.close()
             finally:
+                self._related.close()
                 self.outcome_count = self.outcomes.close()

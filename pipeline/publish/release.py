@@ -200,7 +200,7 @@ class ReleaseWriter:
         manifest = build_manifest(self.staging, version, quality, checksums=False)
         manifest["changes"] = counts
         write_json(self.staging / "manifest.json", manifest)
-        self.derived.write()
+        self.derived.write(final.related)
         self.derived = None  # the public variant's masking is done: its contexts go
         write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
         manifest["files"] = checksum_files(self.staging)
