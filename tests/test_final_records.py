@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.extract.outcomes import outcome_rows
 from pipeline.models import Contact, Outcome
+from pipeline.publish.database import build_database
 from pipeline.publish.diff import read_prints
 from pipeline.publish.final_records import FinalRecords
 from pipeline.publish.privacy import collect_contexts
@@ -136,3 +137,21 @@ def test_the_outcomes_tables_are_the_outcomes_of_the_published_records(tmp_path)
         assert len(csv_rows) == 1 + len(expected)
     public = (tmp_path / "out" / "latest" / "public" / "outcomes.csv").read_text(encoding="utf-8")
     assert "Anna Berg" not in public and "[name]" in public  # cut from the masked records
+
+
+def test_the_database_begun_before_linking_holds_what_a_build_from_the_release_holds(tmp_path):
+    """Publishing loads the records into the database before they are linked and adds the
+    links FinalRecords wrote aside; the rows equal a build from the finished release."""
+    import sqlite3
+
+    release = publish(tmp_path / "out")
+    again = build_database(release, tmp_path / "again.sqlite")
+
+    def rows(path):
+        with sqlite3.connect(path) as connection:
+            return list(connection.iterdump())
+
+    published = rows(release / "praxis.sqlite")
+    assert any(line.startswith('INSERT INTO "related"') for line in published)
+    assert published == rows(again)
+    assert not list(release.resolve().glob(".*"))  # neither the links aside nor a temporary file

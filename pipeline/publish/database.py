@@ -20,13 +20,14 @@ from contextlib import closing
 from pathlib import Path
 
 from pipeline.models import SECTION_FIELDS
+from pipeline.publish.database_links import (BATCH_SIZE, LINKING_SCHEMA, RELATED_INSERT,
+                                             insert_clusters, insert_outcomes_and_links)
 from pipeline.publish.overview import OVERVIEW_SCHEMA, add_full_text_search
 from pipeline.publish.datasette_metadata import write_metadata
 from pipeline.publish.labels import country_name
 from pipeline.streams import batched, read_jsonl
 
 DEFAULT_NAME = "praxis.sqlite"
-BATCH_SIZE = 500
 
 _SECTION_COLUMNS = ",\n  ".join(f"{name} TEXT, {name}_en TEXT" for name in SECTION_FIELDS)
 
@@ -133,72 +134,6 @@ LIST_TABLES = {  # record key → (table, value column)
     "funding": ("funding", "funder"),
     "sdgs": ("sdgs", "sdg"),
 }
-
-
-# Outcomes as numbers and the links between records (pipeline/extract/outcomes.py, linking.py).
-LINKING_SCHEMA = """
-CREATE TABLE outcomes (
-  id INTEGER PRIMARY KEY,
-  initiative_id TEXT NOT NULL REFERENCES initiatives(id), position INTEGER NOT NULL,
-  value REAL NOT NULL, upper REAL, unit TEXT NOT NULL, what TEXT, kind TEXT NOT NULL,
-  year INTEGER, field TEXT, text TEXT, span_start INTEGER, span_end INTEGER,
-  UNIQUE (initiative_id, position)
-);
-CREATE TABLE clusters (
-  cluster_id TEXT PRIMARY KEY, size INTEGER NOT NULL, title TEXT
-);
-CREATE TABLE cluster_members (
-  cluster_id TEXT NOT NULL REFERENCES clusters(cluster_id),
-  initiative_id TEXT NOT NULL REFERENCES initiatives(id),
-  PRIMARY KEY (cluster_id, initiative_id)
-);
-CREATE TABLE related (
-  initiative_id TEXT NOT NULL REFERENCES initiatives(id),
-  related_id TEXT NOT NULL REFERENCES initiatives(id),
-  score REAL NOT NULL, evidence TEXT,
-  PRIMARY KEY (initiative_id, related_id)
-);
-CREATE INDEX idx_outcomes_unit ON outcomes(unit);
-CREATE INDEX idx_outcomes_kind ON outcomes(kind);
-CREATE INDEX idx_cluster_members_initiative_id ON cluster_members(initiative_id);
-CREATE INDEX idx_related_related_id ON related(related_id);
-"""
-
-
-def insert_outcomes_and_links(connection: sqlite3.Connection, records: list[dict],
-                              with_links: bool = True) -> None:
-    """The outcomes and (`with_links`) the `related` lists of a batch of records."""
-    for record in records:
-        rid = record["id"]
-        connection.executemany(
-            "INSERT INTO outcomes (initiative_id, position, value, upper, unit, what, kind, "
-            "year, field, text, span_start, span_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(rid, n, o["value"], o.get("upper"), o["unit"], o.get("what"), o["kind"],
-              o.get("year"), o.get("field"), o.get("text"), *(o.get("span") or (None, None)))
-             for n, o in enumerate(record.get("outcomes") or [])])
-        if with_links:
-            connection.executemany(RELATED_INSERT, related_rows(record))
-
-
-RELATED_INSERT = "INSERT INTO related (initiative_id, related_id, score, evidence) VALUES (?, ?, ?, ?)"
-
-
-def related_rows(record: dict) -> list[tuple]:
-    """The `related` rows of a published record: its links, best first."""
-    return [(record["id"], link["id"], link["score"], "; ".join(link.get("evidence") or []))
-            for link in record.get("related") or []]
-
-
-def insert_clusters(connection: sqlite3.Connection, release_dir: Path) -> None:
-    """The clusters table of a release (none before linking existed)."""
-    path = release_dir / "clusters.jsonl"
-    if not path.exists():
-        return
-    for batch in batched(read_jsonl(path), BATCH_SIZE):
-        connection.executemany("INSERT INTO clusters VALUES (?, ?, ?)",
-                               [(c["cluster_id"], c["size"], c.get("title")) for c in batch])
-        connection.executemany("INSERT INTO cluster_members VALUES (?, ?)",
-                               [(c["cluster_id"], m) for c in batch for m in c["members"]])
 
 
 class DatabaseIntegrityError(ValueError):

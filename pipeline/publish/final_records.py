@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from pipeline.extract.outcomes import OutcomesTable
-from pipeline.publish.database import related_rows
+from pipeline.publish.database_links import related_rows
 from pipeline.publish.diff import RecordPrint, record_print
 from pipeline.publish.tables import TableWriter
 from pipeline.streams import DiskMap, read_jsonl
