@@ -98,7 +98,9 @@ SECTION_FIELDS = field_names("text")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Numbers are finite: JSON has no infinity, and a record travels as JSON between
+    # processes (pipeline/result.py) and is published as JSON.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Issue(_Model):

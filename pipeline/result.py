@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic_core import PydanticSerializationError
 
 from pipeline.models import Document, Initiative, Issue, Status
 
@@ -29,6 +30,28 @@ class DocumentResult(BaseModel):
     # The people its text names (contact labels, personal addresses), whom the public variant
     # masks: found by extraction, once per content; None where nobody looked (publishing does)
     people: list[str] | None = None
+
+    # A result is pickled on its way to and from a worker and into the run's spool. Its
+    # records go as one JSON text, which pydantic writes and reads in Rust: faster than
+    # pickle writes and reads a record's many small models (bench/RESULTS.md). Every record
+    # reads back equal: JSON holds all a record has (its numbers are finite, see models.py).
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        fields = state["__dict__"]
+        if fields["records"]:
+            try:
+                packed = RECORDS.dump_json(fields["records"])
+            except PydanticSerializationError:  # a lone surrogate, which JSON cannot hold
+                return state
+            state = {**state, "__dict__": {**fields, "records": packed}}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        fields = state["__dict__"]
+        if isinstance(fields["records"], bytes):
+            state = {**state, "__dict__": {**fields,
+                                           "records": RECORDS.validate_json(fields["records"])}}
+        super().__setstate__(state)
 
     @classmethod
     def from_document(cls, document: Document) -> DocumentResult:
@@ -70,6 +93,9 @@ class DocumentResult(BaseModel):
         """The document as documents.jsonl lists it: with every stage's status and issues."""
         return self.document.model_copy(update={"status": self.status, "error": self.error,
                                                 "issues": self.issues})
+
+
+RECORDS = TypeAdapter(list[Initiative])
 
 
 def add_figures(results: list[DocumentResult]) -> dict[str, int]:

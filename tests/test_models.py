@@ -37,3 +37,13 @@ def test_stage_field_lists_are_read_from_the_registry():
     assert PROSE_FIELDS == field_names(prose=True)
     assert REQUIRED_FIELDS == ("title", "organisations", "target_group")
     assert "description" not in PROSE_FIELDS  # the description is what is left, never a cue
+
+
+@pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan")])
+def test_a_record_refuses_a_number_json_cannot_hold(number):
+    from pydantic import ValidationError
+
+    from pipeline.models import Outcome
+
+    with pytest.raises(ValidationError):
+        Outcome(value=number, unit="count", text="x")

@@ -68,6 +68,13 @@ def test_numbers_parse_with_the_languages_locale(raw, lang, value):
     assert parse_number(raw, outcome_cues(lang).number_locales) == pytest.approx(value)
 
 
+def test_a_figure_too_long_for_a_float_is_no_outcome():
+    from pipeline.extract.outcomes import outcome_cues
+
+    assert parse_number("9" * 400, outcome_cues("en").number_locales) is None
+    assert find_outcomes(f"We reached {'9' * 400} families.", "en") == []
+
+
 @pytest.mark.parametrize("lang, text", [
     ("sv", "Projektet startade 2019."), ("da", "Projektet startede i 2019."),
     ("nb", "Prosjektet startet i 2019."), ("fi", "Hanke alkoi vuonna 2019."),

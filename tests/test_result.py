@@ -36,3 +36,22 @@ def test_extraction_over_its_time_limit_quarantines_a_copy():
 def test_figures_add_up_over_results():
     results = [result_of(FORM).counted(extracted=1), result_of(FORM).counted(reused=1, extracted=1)]
     assert add_figures(results) == {"extracted": 2, "reused": 1}
+
+
+def test_a_result_travels_between_processes_with_its_records_equal():
+    import pickle
+
+    extracted = extract_document(result_of(FORM))
+    assert extracted.records
+    copy = pickle.loads(pickle.dumps(extracted, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == extracted
+    assert copy.records[0].source.span == extracted.records[0].source.span  # a tuple again
+
+
+def test_a_record_json_cannot_hold_still_travels():
+    import pickle
+
+    extracted = extract_document(result_of(FORM))
+    odd = extracted.records[0].model_copy(update={"title": "Spr\ud800k"})  # a lone surrogate
+    given = extracted.with_records([odd])
+    assert pickle.loads(pickle.dumps(given)).records[0].title == "Spr\ud800k"

@@ -7,8 +7,10 @@ units (percent, currency, count), counted nouns and kind cues come from the lexi
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -139,6 +141,14 @@ def find_figures(sentence: str, cues: OutcomeCues) -> list[Figure]:
 
 
 def parse_number(raw: str, locales: list[str]) -> float | None:
+    """The number written, or None when no locale reads it or it is too large for a float."""
+    value = read_decimal(raw, locales)
+    if value is None or not math.isfinite(number := float(value)):
+        return None  # hundreds of digits are no outcome figure, and JSON has no infinity
+    return number
+
+
+def read_decimal(raw: str, locales: list[str]) -> Decimal | None:
     """Parse with the first locale whose group and decimal marks are the ones written.
 
     When a number has both a dot and a comma, the last of them is the decimal mark.
@@ -152,13 +162,13 @@ def parse_number(raw: str, locales: list[str]) -> float | None:
             continue
         if marks <= {get_group_symbol(locale), get_decimal_symbol(locale)}:
             try:
-                return float(parse_decimal(raw, locale=locale, strict=True))
+                return parse_decimal(raw, locale=locale, strict=True)
             except NumberFormatError:
                 continue
     if last:
         return None
     try:  # a mark no locale expects ("3.5" in Swedish): Babel's lenient reading
-        return float(parse_decimal(raw, locale=locales[0]))
+        return parse_decimal(raw, locale=locales[0])
     except (NumberFormatError, ValueError):
         return None
 
