@@ -4,6 +4,7 @@ ordered mapping that keeps its values on disk."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -90,6 +91,35 @@ class DiskMap(Mapping[str, V], Generic[V]):
 
     def values(self) -> Iterator[V]:  # type: ignore[override] - streamed
         return (value for _, value in self.items())
+
+    def save(self, path: Path) -> None:
+        """Copy the map into a SQLite file (a temporary one, renamed: no reader sees half)."""
+        self._flush()
+        self._db.commit()  # a backup waits, without end, for the source's open transaction
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            target = sqlite3.connect(temporary)
+            try:
+                self._db.backup(target)
+            finally:
+                target.close()
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path) -> DiskMap:
+        """A map read from a file `save` wrote, into a private database of its own."""
+        loaded = cls()
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            source.backup(loaded._db)
+        except BaseException:
+            loaded.close()
+            raise
+        finally:
+            source.close()
+        return loaded
 
     def close(self) -> None:
         self._pending = []

@@ -35,3 +35,14 @@ def test_closing_drops_the_database():
     disk.close()
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         len(disk)
+
+
+def test_a_saved_map_loads_with_its_order_and_values_and_is_its_own(tmp_path):
+    saved = DiskMap((str(n), {"n": n}) for n in range(2500))  # more than one flush
+    saved["7"] = {"n": "again"}  # a key set again keeps its place
+    saved.save(tmp_path / "map.sqlite")
+    loaded = DiskMap.load(tmp_path / "map.sqlite")
+    assert list(loaded.items()) == list(saved.items())
+    loaded["new"] = {"n": -1}  # the loaded copy is private: the file stays as saved
+    assert "new" not in DiskMap.load(tmp_path / "map.sqlite")
+    assert [p.name for p in tmp_path.iterdir()] == ["map.sqlite"]  # no temporary file left

@@ -26,6 +26,7 @@ from pipeline.csvsafe import open_csv
 from pipeline.publish.contexts import FileContext, add_initiative_context
 from pipeline.publish.derived import DerivedFiles
 from pipeline.publish.diff import RecordPrint, diff_notes, read_prints
+from pipeline.publish.kept_prints import keep_prints, load_prints
 from pipeline.streams import DiskMap
 from pipeline.publish.final_records import FinalRecords
 from pipeline.enrich.linking import LinkTable, link_release
@@ -99,6 +100,7 @@ class ReleaseWriter:
     def __init__(self, out_dir: Path, keep_releases: int = 10, license_id: str | None = None,
                  workers: int = 1):
         self.out_dir = out_dir
+        self.store = out_dir / "store"  # where the prints are kept for the next run's diff
         self.keep_releases = keep_releases
         self.license_id = license_id  # None: the one Settings reads (PRAXIS_LICENSE)
         self.workers = workers  # > 1: the database is built beside the report and public files
@@ -179,7 +181,7 @@ class ReleaseWriter:
         """Link the staged records and write every file of the release; return the quality
         figures and the version."""
         previous = self.out_dir / "latest"
-        before = read_prints(previous)
+        before = load_prints(self.store, "main", previous)
         # the public variant's documents are masked (in a worker, if there are two) meanwhile
         self.derived = DerivedFiles(self.staging, dict(self.contexts), self.people, self.workers)
         self.contexts, self.people = defaultdict(FileContext), {}
@@ -190,6 +192,8 @@ class ReleaseWriter:
         version = new_version(self.releases)
         changes = write_changes(previous, self.staging, version, before, final.prints)
         counts = changes.counts()
+        if before:  # hashed: the next run compares its records with these
+            keep_prints(self.store, "main", self.staging, final.prints)
         # Both releases' prints are kept (on disk) until here; what follows needs none of them.
         del changes
         before.close()
@@ -202,7 +206,8 @@ class ReleaseWriter:
         write_json(self.staging / "manifest.json", manifest)
         self.derived.write(final.related)
         self.derived = None  # the public variant's masking is done: its contexts go
-        write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version)
+        write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version,
+                             self.store)
         manifest["files"] = checksum_files(self.staging)
         write_json(self.staging / "manifest.json", manifest)
         fsync_tree(self.staging)
@@ -299,12 +304,22 @@ def write_descriptors(staging: Path, version: str, license_id: str | None = None
                describe_package(version, folder=staging, license_id=license_id))
 
 
-def write_public_changes(previous: Path, public: Path, version: str) -> None:
-    """The public variant's own change feed and id map, from the public records only."""
+def write_public_changes(previous: Path, public: Path, version: str,
+                         store: Path | None = None) -> None:
+    """The public variant's own change feed and id map, from the public records only (the
+    previous public records' prints kept in `store` when it has them)."""
     from pipeline.publish.datapackage import describe_package
     from pipeline.publish.feed import publish_changes
 
-    publish_changes(previous, public, version)
+    before = load_prints(store, "public", previous) if store else read_prints(previous)
+    after = read_prints(public, hashed=bool(before))
+    try:
+        publish_changes(previous, public, version, before, after)
+        if before and store:
+            keep_prints(store, "public", public, after)
+    finally:
+        before.close()
+        after.close()
     package = json.loads((public / "datapackage.json").read_text(encoding="utf-8"))
     package["resources"] = describe_package(version, public=True, folder=public)["resources"]
     write_json(public / "datapackage.json", package)
