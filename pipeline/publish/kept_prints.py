@@ -4,7 +4,7 @@ release again.
 Comparing a release with the one before needs a print (a hash per field) of every record of
 both. The new release's prints are made as its records are written; the previous one's were
 read back from its `initiatives.jsonl` and hashed again, a pass over every record on every
-run (about a sixth of a re-run with one file changed). A run whose prints are hashed (it had a
+run (about a tenth of a re-run with one file changed). A run whose prints are hashed (it had a
 release to compare with) now keeps them in the store, `prints-<variant>-<tag>.sqlite`. The tag
 covers the records file they describe (its sha256) and the code that makes and reads them, so
 the next run uses them only when both are what they were; otherwise it reads the release, as
