@@ -6,25 +6,10 @@ import sqlite3
 
 import pytest
 
-from pipeline.config import Settings
 from pipeline.publish import kept_prints
 from pipeline.run import run_pipeline
 
-FORM = ("Organisation: {org}, Sverige\nNamn: Anna\nMejladress: anna@example.se\n\n"
-        "Projektets namn: {title}\n\nMålgrupp\n\nNyanlända vuxna\n\nSyfte\n\n{purpose}\n")
-
-
-@pytest.fixture
-def settings(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for name, org, title in (("a.txt", "Aföreningen", "Språkvänner"),
-                             ("b.txt", "Bförbundet", "Läxhjälp")):
-        write_form(raw / name, org, title, "Att ge fler tillfällen att tala svenska.")
-    settings = Settings()
-    settings.raw_dir, settings.out_dir = raw, tmp_path / "out"
-    settings.corrections_dir, settings.translate = tmp_path / "corrections", False
-    return settings
+from tests.test_feed import FORM, settings  # noqa: F401 - the two-form inbox fixture
 
 
 def write_form(path, org, title, purpose):
