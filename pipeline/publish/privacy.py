@@ -44,8 +44,6 @@ __all__ = ["FileContext", "collect_contexts", "finish_public_release", "make_pub
            "mask_text", "start_public_release", "write_public_release"]
 
 BATCH_SIZE = 500
-# How JSON may spell a float that is not finite: NaN, Infinity, or a number too large for one.
-NON_FINITE = re.compile(r"NaN|Infinity|[:,\[]\s*-?[\d.]+[eE]\+?\d{3}")
 # Strings without a document of their own (quality figures) are read for every inbox language.
 ALL_REGIONS = tuple(dict.fromkeys(r for r in map(region_of_language, LANGUAGES) if r))
 
@@ -205,8 +203,10 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
             text = public.model_dump_json()
             jsonl.write(text + "\n")
             batch.append(public)
-            as_python, as_read = as_dumped(public, text, line)
-            dumped.append(as_python)
+            # the record as its line reads back: what `model_dump(mode="json")` gives, since
+            # JSON holds every value a record has (its numbers are finite: models.py)
+            as_read = json.loads(text)
+            dumped.append(as_read)
             written.append(as_read)
             if len(batch) >= BATCH_SIZE:
                 writer.writerows([flatten_record(item) for item in batch])
@@ -218,19 +218,6 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
         outcomes.add(written)
     tables.close()
     outcomes.close()
-
-
-def as_dumped(public: Initiative, text: str, source: str) -> tuple[dict, dict]:
-    """`public.model_dump(mode="json")`, and the record as its JSON `text` reads back.
-
-    The two are the same (one dict, read from `text`) unless the record holds a float that
-    is not finite: JSON writes it as null, and such a float can only come from a source line
-    that spells one.
-    """
-    read = json.loads(text)
-    if NON_FINITE.search(source):
-        return public.model_dump(mode="json"), read
-    return read, read
 
 
 def public_quality(release_dir: Path, scrubber: FileScrubber) -> dict:
