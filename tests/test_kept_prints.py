@@ -95,3 +95,16 @@ def test_a_prints_file_sqlite_cannot_read_raises_what_load_prints_catches(tmp_pa
     (tmp_path / "bad.sqlite").write_bytes(b"not a database")
     with pytest.raises(sqlite3.DatabaseError):
         DiskMap.load(tmp_path / "bad.sqlite")
+
+
+@pytest.mark.parametrize("variant, folder", [("main", "."), ("public", "public")])
+def test_the_prints_made_while_writing_are_those_a_read_of_the_release_makes(settings, variant,
+                                                                             folder):
+    from pipeline.publish.diff import read_prints
+    from pipeline.streams import DiskMap
+
+    run_pipeline(settings)
+    edit(settings, "Att hjälpa barn med läxorna.")
+    [path] = (settings.out_dir / "store").glob(f"prints-{variant}-*.sqlite")
+    made = list(DiskMap.load(path).items())
+    assert made and made == list(read_prints(settings.out_dir / "latest" / folder).items())

@@ -11,7 +11,7 @@ With one worker everything runs here: the public documents before linking, the r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pipeline.publish.contexts import FileContext
@@ -39,23 +39,25 @@ class DerivedFiles:
                                    dict(people.items()))
         self.started = worker.submit(database.start_database, release, self.building)
 
-    def write(self, related: Path) -> None:
+    def write(self, related: Path, on_public_record: Callable[[dict], None] | None = None
+              ) -> None:
         """The report, the database and the public variant, once the records are final
-        (`related`: the database's links, as `FinalRecords` wrote them)."""
+        (`related`: the database's links, as `FinalRecords` wrote them; `on_public_record`
+        takes each public record as written)."""
         from pipeline.publish.report import write_report
 
         if self.pool is None:
             write_report(self.release, self.release / "review.csv")
             database.start_database(self.release, self.building)
             database.finish_database(self.release, self.building, related=related)
-            finish_public_release(self.release, self.public, self.begun)
+            finish_public_release(self.release, self.public, self.begun, on_public_record)
             return
         try:
             begun: PublicDocuments = self.begun.result()
             finished = self.pool.start().submit(database.finish_database, self.release,
                                                 self.building, None, related)
             write_report(self.release, self.release / "review.csv")
-            finish_public_release(self.release, self.public, begun)
+            finish_public_release(self.release, self.public, begun, on_public_record)
             self.started.result()  # its failure, not the finish's that follows from it
             finished.result()
         finally:

@@ -15,7 +15,9 @@ import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from pipeline.publish.diff import LEADING_ID, RecordPrint, ReleaseDiff, diff_releases
+from pipeline.publish.diff import LEADING_ID, RecordPrint, ReleaseDiff, diff_releases, read_prints
+from pipeline.publish.files import checksum_files, write_json
+from pipeline.publish.kept_prints import keep_prints, load_prints
 from pipeline.streams import DiskMap, read_jsonl
 
 FEED_FILE, ID_MAP_FILE = "changes.jsonl", "id_map.jsonl"
@@ -32,6 +34,37 @@ def publish_changes(previous: Path, release: Path, version: str,
     changes = diff_releases(previous, release, before, after)
     write_change_feed(previous, release, changes, version, base)
     return changes
+
+
+def write_public_changes(previous: Path, public: Path, version: str,
+                         store: Path | None = None,
+                         before: DiskMap[RecordPrint] | None = None,
+                         after: DiskMap[RecordPrint] | None = None) -> None:
+    """The public variant's own change feed and id map, from the public records only.
+
+    `before` and `after` are the two variants' prints when the caller has them; else the
+    previous ones are those kept in `store` or read, and the new ones are read. With a
+    `store`, hashed prints of the new records are kept there for the next run.
+    """
+    from pipeline.publish.datapackage import describe_package
+
+    if before is None:
+        before = load_prints(store, "public", previous) if store else read_prints(previous)
+    if after is None:
+        after = read_prints(public, hashed=bool(before))
+    try:
+        publish_changes(previous, public, version, before, after)
+        if before and store:
+            keep_prints(store, "public", public, after)
+    finally:
+        before.close()
+        after.close()
+    package = json.loads((public / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"] = describe_package(version, public=True, folder=public)["resources"]
+    write_json(public / "datapackage.json", package)
+    manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = checksum_files(public)
+    write_json(public / "manifest.json", manifest)
 
 
 def write_change_feed(old: Path, new: Path, diff: ReleaseDiff, version: str,

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline.publish import diff
-from pipeline.publish.diff import RecordPrint, read_prints
+from pipeline.publish.diff import RecordPrint, read_prints, record_print
 from pipeline.publish.files import sha256_file
 from pipeline import streams
 from pipeline.streams import DiskMap
@@ -51,6 +52,14 @@ def keep_prints(store: Path, variant: str, release: Path, prints: DiskMap[Record
                 old.unlink(missing_ok=True)
     except (OSError, sqlite3.Error):
         pass  # a cache: the next run reads the release instead
+
+
+def print_taker(prints: DiskMap[RecordPrint], hashed: bool) -> Callable[[dict], None]:
+    """A callback taking each record written (as its line reads back) into `prints`: the
+    prints `read_prints` would make from the file, without reading it again."""
+    def take(record: dict) -> None:
+        prints[record["id"]] = record_print(record, hashed, sampled=False)
+    return take
 
 
 def prints_path(store: Path, variant: str, records_sha256: str) -> Path:

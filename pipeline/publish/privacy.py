@@ -26,7 +26,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,9 +179,10 @@ class MaskedTexts:
 
 
 def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, FileContext],
-                         scrubber: FileScrubber, texts: MaskedTexts) -> None:
+                         scrubber: FileScrubber, texts: MaskedTexts,
+                         on_record: Callable[[dict], None] | None = None) -> None:
     """Stream the records through `make_public` into JSONL, CSV, the typed tables and the
-    outcomes table."""
+    outcomes table; `on_record` takes each public record as its line reads back."""
     from pipeline.extract.outcomes import OutcomesTable
 
     tables = TableWriter(staging, PUBLIC_TABLES)
@@ -208,6 +209,8 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
             as_read = json.loads(text)
             dumped.append(as_read)
             written.append(as_read)
+            if on_record is not None:
+                on_record(as_read)
             if len(batch) >= BATCH_SIZE:
                 writer.writerows([flatten_record(item) for item in batch])
                 tables.add_dumped(dumped)
@@ -275,13 +278,15 @@ def start_public_release(release_dir: Path, public_dir: Path,
     return PublicDocuments(staging, contexts, scrubber.names, offsets)
 
 
-def finish_public_release(release_dir: Path, public_dir: Path, begun: PublicDocuments) -> Path:
-    """Mask the release's final records into the begun variant and put it in `public_dir`."""
+def finish_public_release(release_dir: Path, public_dir: Path, begun: PublicDocuments,
+                          on_record: Callable[[dict], None] | None = None) -> Path:
+    """Mask the release's final records into the begun variant and put it in `public_dir`
+    (`on_record` takes each public record as written)."""
     release_dir, public_dir, staging = Path(release_dir), Path(public_dir), begun.staging
     try:
         scrubber = FileScrubber(begun.public_names)
         texts = MaskedTexts(staging / "documents.jsonl", begun.offsets)
-        write_public_records(release_dir, staging, begun.contexts, scrubber, texts)
+        write_public_records(release_dir, staging, begun.contexts, scrubber, texts, on_record)
         write_public_links(release_dir, staging)
         quality = public_quality(release_dir, scrubber)
         write_json(staging / "quality.json", quality)
@@ -315,7 +320,7 @@ def write_public_release(release_dir: Path, public_dir: Path,
 def copy_release_extras(public_dir: Path, staging: Path) -> None:
     """The JSON Schemas; the change feed and id map of the variant being replaced, if any.
 
-    The release writes the public feed after this (`pipeline.publish.release.write_public_changes`);
+    The release writes the public feed after this (`pipeline.publish.feed.write_public_changes`);
     writing the variant again keeps it.
     """
     from pipeline.publish.feed import FEED_FILE, ID_MAP_FILE

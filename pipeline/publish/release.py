@@ -25,8 +25,9 @@ from pipeline import __version__
 from pipeline.csvsafe import open_csv
 from pipeline.publish.contexts import FileContext, add_initiative_context
 from pipeline.publish.derived import DerivedFiles
-from pipeline.publish.diff import RecordPrint, diff_notes, read_prints
-from pipeline.publish.kept_prints import keep_prints, load_prints
+from pipeline.publish.diff import RecordPrint, diff_notes
+from pipeline.publish.feed import write_public_changes
+from pipeline.publish.kept_prints import keep_prints, load_prints, print_taker
 from pipeline.streams import DiskMap
 from pipeline.publish.final_records import FinalRecords
 from pipeline.enrich.linking import LinkTable, link_release
@@ -204,10 +205,13 @@ class ReleaseWriter:
         manifest = build_manifest(self.staging, version, quality, checksums=False)
         manifest["changes"] = counts
         write_json(self.staging / "manifest.json", manifest)
-        self.derived.write(final.related)
+        previous_public = previous / "public"
+        public_before = load_prints(self.store, "public", previous_public)
+        public_after: DiskMap[RecordPrint] = DiskMap()  # made as the public records are written
+        self.derived.write(final.related, print_taker(public_after, bool(public_before)))
         self.derived = None  # the public variant's masking is done: its contexts go
-        write_public_changes(self.out_dir / "latest" / "public", self.staging / "public", version,
-                             self.store)
+        write_public_changes(previous_public, self.staging / "public", version, self.store,
+                             public_before, public_after)
         manifest["files"] = checksum_files(self.staging)
         write_json(self.staging / "manifest.json", manifest)
         fsync_tree(self.staging)
@@ -304,30 +308,6 @@ def write_descriptors(staging: Path, version: str, license_id: str | None = None
                describe_package(version, folder=staging, license_id=license_id))
 
 
-def write_public_changes(previous: Path, public: Path, version: str,
-                         store: Path | None = None) -> None:
-    """The public variant's own change feed and id map, from the public records only (the
-    previous public records' prints kept in `store` when it has them)."""
-    from pipeline.publish.datapackage import describe_package
-    from pipeline.publish.feed import publish_changes
-
-    before = load_prints(store, "public", previous) if store else read_prints(previous)
-    after = read_prints(public, hashed=bool(before))
-    try:
-        publish_changes(previous, public, version, before, after)
-        if before and store:
-            keep_prints(store, "public", public, after)
-    finally:
-        before.close()
-        after.close()
-    package = json.loads((public / "datapackage.json").read_text(encoding="utf-8"))
-    package["resources"] = describe_package(version, public=True, folder=public)["resources"]
-    write_json(public / "datapackage.json", package)
-    manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
-    manifest["files"] = checksum_files(public)
-    write_json(public / "manifest.json", manifest)
-
-
 def remove_stale_staging(releases: Path) -> None:
     """Clear staging folders and links left by runs that died before publishing."""
     for leftover in releases.glob(".staging-*"):
@@ -393,4 +373,3 @@ def point_latest(out_dir: Path, release: Path) -> None:
             os.replace(staged, link)
         finally:
             staged.unlink(missing_ok=True)
-
