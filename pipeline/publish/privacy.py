@@ -190,8 +190,7 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
     csv_file, writer = open_csv(staging / "initiatives.csv", CSV_COLUMNS)
     with open(staging / "initiatives.jsonl", "w", encoding="utf-8") as jsonl, csv_file:
         batch: list[Initiative] = []
-        dumped: list[dict] = []
-        written: list[dict] = []  # each record as its JSON line reads back
+        dumped: list[dict] = []  # each record as its JSON line reads back
         for line in read_lines(release_dir / "initiatives.jsonl"):
             record = Initiative.model_validate_json(line)
             context = contexts.get(record.source.file) or FileContext()
@@ -206,19 +205,17 @@ def write_public_records(release_dir: Path, staging: Path, contexts: dict[str, F
             batch.append(public)
             # the record as its line reads back: what `model_dump(mode="json")` gives, since
             # JSON holds every value a record has (its numbers are finite: models.py)
-            as_read = json.loads(text)
-            dumped.append(as_read)
-            written.append(as_read)
+            dumped.append(json.loads(text))
             if on_record is not None:
-                on_record(as_read)
+                on_record(dumped[-1])
             if len(batch) >= BATCH_SIZE:
                 writer.writerows([flatten_record(item) for item in batch])
                 tables.add_dumped(dumped)
-                outcomes.add(written)
-                batch, dumped, written = [], [], []
+                outcomes.add(dumped)
+                batch, dumped = [], []
         writer.writerows([flatten_record(item) for item in batch])
         tables.add_dumped(dumped)
-        outcomes.add(written)
+        outcomes.add(dumped)
     tables.close()
     outcomes.close()
 
